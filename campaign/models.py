@@ -1,0 +1,330 @@
+"""What each department pledged, the measurable targets, and the tasks the work breaks into."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.errors import ApplicationError
+from core.models import TimeStampedModel
+
+QUANTITY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Campaign(TimeStampedModel):
+    """A city-wide campaign: creating a national civilized city (创城) or the sanitary city
+    re-inspection (创卫复审). ``leader`` receives the last step of reminder escalation."""
+
+    class Kind(models.TextChoices):
+        CIVILIZED_CITY = "civilized", _("National civilized city")
+        SANITARY_CITY = "sanitary", _("National sanitary city re-inspection")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("campaign leader"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_campaigns",
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="campaign_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pledge(TimeStampedModel):
+    """A department head's public statement (表态发言) at a campaign meeting."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="pledges")
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="pledges"
+    )
+    speaker = models.CharField(_("speaker"), max_length=40)
+    speaker_title = models.CharField(_("speaker's title"), max_length=100)
+    headline = models.CharField(_("headline"), max_length=200)
+    statement = models.TextField(_("statement"))
+    date = models.DateField(_("date"))
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["campaign", "sort_order", "date"]
+        indexes = [models.Index(fields=["department", "date"], name="pledge_department_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.department}：{self.headline}"
+
+
+class TargetQuerySet(models.QuerySet):
+    def with_current_value(self) -> "TargetQuerySet":
+        """Annotate ``reported`` (the sum of progress quantities) and ``current_value``.
+
+        More-is-better targets climb from the baseline; less-is-better ones fall from it."""
+        reported = (
+            ProgressReport.objects.filter(task__target=OuterRef("pk"), quantity__isnull=False)
+            .order_by()
+            .values("task__target")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        amount = DecimalField(**QUANTITY)
+        return self.annotate(reported=Coalesce(Subquery(reported, output_field=amount), Value(Decimal(0)))).annotate(
+            current_value=Case(
+                When(direction=Target.Direction.DECREASE, then=F("baseline") - F("reported")),
+                default=F("baseline") + F("reported"),
+                output_field=amount,
+            )
+        )
+
+
+class Target(TimeStampedModel):
+    """A measurable promise inside a pledge: e.g. 49,000 shanty-town units started in 2018.
+
+    Its current value is derived from the progress reported by the tasks that count toward it."""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("More is better")
+        DECREASE = "decrease", _("Less is better")
+
+    pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="targets")
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20)
+    baseline = models.DecimalField(_("baseline"), default=Decimal(0), **QUANTITY)
+    target_value = models.DecimalField(_("target value"), **QUANTITY)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    deadline = models.DateField(_("deadline"))
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    history = HistoricalRecords(verbose_name=_("historical target"))
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["pledge", "sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(baseline__gte=0), name="target_baseline_not_negative"),
+            models.CheckConstraint(
+                condition=Q(direction="increase", target_value__gt=F("baseline"))
+                | Q(direction="decrease", target_value__lt=F("baseline")),
+                name="target_value_beyond_baseline",
+            ),
+        ]
+        indexes = [models.Index(fields=["deadline"], name="target_deadline_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> "TaskQuerySet":
+        return self.exclude(status__in=Task.CLOSED_STATUSES)
+
+    def overdue(self, today: datetime.date) -> "TaskQuerySet":
+        """Open tasks whose due date has passed: overdue is derived, never stored."""
+        return self.open().filter(due_date__lt=today)
+
+    def with_overdue(self, today: datetime.date) -> "TaskQuerySet":
+        return self.annotate(
+            is_overdue=Case(
+                When(Q(due_date__lt=today) & ~Q(status__in=Task.CLOSED_STATUSES), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class Task(TimeStampedModel):
+    """One piece of work owned by a department, a section and an accountable person, with a due date.
+
+    Pledged work, special campaigns and the rectification of an inspector's finding are all tasks,
+    so that deadlines, reminders and escalation are a single mechanism."""
+
+    class Kind(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        SPECIAL = "special", _("Special campaign")
+        RECTIFICATION = "rectification", _("Rectification")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        URGENT = 4, _("Urgent")
+
+    CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="tasks")
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    section = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="section_tasks",
+    )
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accountable person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accountable_tasks",
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    places = models.ManyToManyField("grids.Place", verbose_name=_("places"), blank=True, related_name="tasks")
+    grids = models.ManyToManyField("grids.Grid", verbose_name=_("grids"), blank=True, related_name="tasks")
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.TODO)
+    percent = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, help_text=_("The latest percentage reported in its progress.")
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(m2m_fields=[places, grids], verbose_name=_("historical task"))
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_date", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0, percent__lte=100), name="task_percent_range"),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="task_priority_range"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(due_date__gte=F("start_date")), name="task_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", completed_at__isnull=False) | (~Q(status="done") & Q(completed_at=None)),
+                name="task_completed_at_iff_done",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status", "due_date"], name="task_department_idx"),
+            models.Index(fields=["section", "status", "due_date"], name="task_section_idx"),
+            models.Index(fields=["accountable", "status", "due_date"], name="task_accountable_idx"),
+            models.Index(fields=["status", "due_date"], name="task_status_due_idx"),
+            models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
+            models.Index(fields=["updated"], name="task_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.status not in self.CLOSED_STATUSES and self.due_date < today
+
+
+class ProgressReport(models.Model):
+    """An append-only entry in a task's log: a percentage and/or a quantity toward the task's target,
+    a note, and photos. A report is never edited; a correction is a new report."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="progress_reports")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    created = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
+    quantity = models.DecimalField(_("quantity"), null=True, blank=True, **QUANTITY)
+    note = models.TextField(_("note"), blank=True)
+    is_final = models.BooleanField(_("final report"), default=False)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="progress_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0), name="progress_quantity_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=False) | Q(quantity__isnull=False) | ~Q(note=""),
+                name="progress_says_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "-created"], name="progress_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} @ {self.created:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ApplicationError(str(_("A progress report cannot be changed; add a new one.")), code="append_only")
+        super().save(*args, **kwargs)
+
+
+class ProgressPhoto(models.Model):
+    """A photo attached to a progress report, stored through Django's storage API."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("image"), upload_to="progress/%Y/%m/")
+    created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.image.name

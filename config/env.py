@@ -1,0 +1,146 @@
+"""Strict reading of settings from the environment.
+
+Every reader names the variable in its error, so that a typo in a deployment stops
+start-up with a message an operator can act on instead of a half-working server.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(ImproperlyConfigured):
+    """A malformed environment variable."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"Environment variable {name}={value!r} is invalid: expected {expected}.")
+        self.name = name
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None else value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise EnvError(name, value, "one of 1/0, true/false, yes/no, on/off")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise EnvError(name, value, "an integer") from None
+    if minimum is not None and number < minimum:
+        raise EnvError(name, value, f"an integer of at least {minimum}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",")]
+    if any(not item for item in items):
+        raise EnvError(name, value, "a comma-separated list without empty items")
+    return items
+
+
+def env_database(name: str, default: str) -> dict:
+    value = env_str(name) or default
+    try:
+        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
+    except (ValueError, KeyError) as exc:
+        raise EnvError(name, value, f"a database URL such as postgres://user@host:5432/db ({exc})") from None
+    if not config.get("NAME"):
+        raise EnvError(name, value, "a database URL that names the database")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Leaving the persistent connection to SQLite open across requests buys nothing.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {"timeout": 20}
+    return config
+
+
+_BROKER_SCHEMES = {"redis", "rediss", "filesystem", "memory", "amqp", "pyamqp", "sentinel"}
+
+
+def env_broker_url(name: str, default: str) -> str:
+    value = env_str(name) or default
+    scheme = urlsplit(value).scheme
+    if scheme not in _BROKER_SCHEMES:
+        raise EnvError(name, value, "a broker URL such as redis://127.0.0.1:6379/0 or filesystem://")
+    return value
+
+
+_RESULT_SCHEMES = {"redis", "rediss", "file", "rpc", "cache", "disabled"}
+
+
+def env_result_backend(name: str, default: str) -> str | None:
+    value = env_str(name) or default
+    scheme = urlsplit(value).scheme or value
+    if scheme not in _RESULT_SCHEMES:
+        raise EnvError(name, value, "a result backend URL such as redis://127.0.0.1:6379/1 or file:///path")
+    return None if value == "disabled" else value
+
+
+def env_email(name: str, default: str, base_dir: Path) -> dict:
+    """Translate an EMAIL_URL into Django's e-mail settings.
+
+    Supported: ``console://``, ``file:///abs/path`` (or ``file://relative``), ``locmem://``,
+    ``smtp://user:password@host:25``, ``smtp+tls://...:587`` and ``smtp+ssl://...:465``.
+    """
+    value = env_str(name) or default
+    parts = urlsplit(value)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
+        "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parts.scheme not in backends:
+        raise EnvError(name, value, "console://, file:///path, locmem:// or smtp[+tls|+ssl]://user:pass@host:port")
+    settings = {"EMAIL_BACKEND": backends[parts.scheme]}
+    if parts.scheme == "file":
+        path = Path(unquote(parts.netloc + parts.path))
+        settings["EMAIL_FILE_PATH"] = str(path if path.is_absolute() else base_dir / path)
+    elif parts.scheme.startswith("smtp"):
+        if not parts.hostname:
+            raise EnvError(name, value, "an SMTP URL with a host name")
+        try:
+            port = parts.port
+        except ValueError:
+            raise EnvError(name, value, "an SMTP URL with a numeric port") from None
+        settings.update(
+            EMAIL_HOST=parts.hostname,
+            EMAIL_PORT=port or (465 if parts.scheme == "smtp+ssl" else 587 if parts.scheme == "smtp+tls" else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_TLS=parts.scheme == "smtp+tls",
+            EMAIL_USE_SSL=parts.scheme == "smtp+ssl",
+        )
+        timeout = parse_qs(parts.query).get("timeout")
+        if timeout:
+            try:
+                settings["EMAIL_TIMEOUT"] = int(timeout[0])
+            except ValueError:
+                raise EnvError(name, value, "an integer timeout=N in the query string") from None
+    return settings

@@ -1,0 +1,228 @@
+"""The checklist, the inspection rounds, and the issues inspectors find and see rectified."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import TimeStampedModel
+from grids.models import LATITUDE, LONGITUDE
+
+
+class Criterion(TimeStampedModel):
+    """An item of the evaluation checklist (测评标准): what a finding against it costs, who leads
+    its rectification by default and within how many working days."""
+
+    class Lead(models.TextChoices):
+        TERRITORIAL = "territorial", _("The place's responsible department (属地)")
+        OWNER = "owner", _("The criterion's own department (属主)")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    category = models.CharField(_("category"), max_length=60)
+    title = models.CharField(_("title"), max_length=200)
+    requirement = models.TextField(_("requirement"), blank=True)
+    points = models.DecimalField(_("points per finding"), max_digits=5, decimal_places=2)
+    default_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("default department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria",
+    )
+    lead = models.CharField(_("who leads"), max_length=12, choices=Lead.choices, default=Lead.TERRITORIAL)
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("rectification time limit (working days)"), default=3
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["category", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="criterion_points_positive"),
+            models.CheckConstraint(condition=Q(time_limit_days__gte=1), name="criterion_time_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(lead="territorial") | Q(default_department__isnull=False),
+                name="criterion_owner_lead_has_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Inspection(TimeStampedModel):
+    """A round of inspection: a self-check, a supervision (督导), an undercover visit (暗访) or a
+    third-party assessment, by a team, over a scope of grids."""
+
+    class Kind(models.TextChoices):
+        SELF_CHECK = "self_check", _("Self-check")
+        SUPERVISION = "supervision", _("Supervision")
+        UNDERCOVER = "undercover", _("Undercover visit")
+        THIRD_PARTY = "third_party", _("Third-party assessment")
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    team = models.CharField(_("team"), max_length=100)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("team leader"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_inspections",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="inspections"
+    )
+    date = models.DateField(_("date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    scope = models.TextField(_("scope"), blank=True)
+    grids = models.ManyToManyField("grids.Grid", verbose_name=_("grids"), blank=True, related_name="inspections")
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")), name="inspection_dates_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "-date"], name="inspection_campaign_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Issue(TimeStampedModel):
+    """One problem found at one place against one criterion, and its way to rectification:
+    reported → dispatched → rectifying → submitted → closed, or sent back, or returned as not the
+    department's responsibility (回退). Points lost are charged to ``department`` and ``grid``."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        DISPATCHED = "dispatched", _("Dispatched")
+        RECTIFYING = "rectifying", _("Rectifying")
+        SUBMITTED = "submitted", _("Awaiting verification")
+        CLOSED = "closed", _("Closed")
+        RETURNED = "returned", _("Returned for re-routing")
+
+    ROUTED_STATUSES = (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED, Status.CLOSED)
+
+    campaign = models.ForeignKey(
+        "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="issues"
+    )
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("inspection"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    place = models.ForeignKey("grids.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="issues")
+    grid = models.ForeignKey("grids.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="issues")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="issues"
+    )
+    description = models.TextField(_("description"))
+    points = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issues",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="reported_issues"
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    deadline = models.DateTimeField(_("rectification deadline"), null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    rectification_note = models.TextField(_("rectification note"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    rectification_task = models.OneToOneField(
+        "campaign.Task",
+        verbose_name=_("rectification task"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issue",
+    )
+    history = HistoricalRecords(verbose_name=_("historical issue"))
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gte=0), name="issue_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False) | (~Q(status="closed") & Q(closed_at=None)),
+                name="issue_closed_at_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["dispatched", "rectifying", "submitted", "closed"])
+                | Q(department__isnull=False),
+                name="issue_routed_has_department",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(deadline__gte=F("reported_at")),
+                name="issue_deadline_after_report",
+            ),
+            models.CheckConstraint(condition=LATITUDE, name="issue_latitude_range"),
+            models.CheckConstraint(condition=LONGITUDE, name="issue_longitude_range"),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status"], name="issue_department_idx"),
+            models.Index(fields=["grid", "status"], name="issue_grid_idx"),
+            models.Index(fields=["status", "deadline"], name="issue_status_deadline_idx"),
+            models.Index(fields=["criterion"], name="issue_criterion_idx"),
+            models.Index(fields=["-reported_at"], name="issue_reported_idx"),
+            models.Index(fields=["updated"], name="issue_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.place}"
+
+
+class IssuePhoto(models.Model):
+    """A photo of an issue: as found, or after rectification."""
+
+    class Stage(models.TextChoices):
+        FOUND = "found", _("As found")
+        RECTIFIED = "rectified", _("After rectification")
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
+    image = models.ImageField(_("image"), upload_to="issues/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issue photo")
+        verbose_name_plural = _("issue photos")
+        ordering = ["stage", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
