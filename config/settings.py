@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campaign",
     "inspections",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,48 @@
+"""Shared test fixtures.
+
+A test that needs a real database or broker server asks for the ``services`` fixture (or the
+``services`` marker). Without servers configured it is skipped on a developer's laptop; with
+``REQUIRE_SERVICES=1`` (CI) a missing server is an error.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def _require(what: str, available: bool) -> None:
+    if available:
+        return
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {what} is not available")
+    pytest.skip(f"needs {what}")
+
+
+@pytest.fixture
+def postgres(db):
+    """The test runs on PostgreSQL (DATABASE_URL=postgres://...)."""
+    _require("PostgreSQL (set DATABASE_URL)", connection.vendor == "postgresql")
+
+
+@pytest.fixture
+def redis_broker():
+    """The test talks to a Redis broker (CELERY_BROKER_URL=redis://...), which must answer."""
+    url = settings.CELERY_BROKER_URL
+    is_redis = url.startswith(("redis://", "rediss://"))
+    _require("a Redis broker (set CELERY_BROKER_URL)", is_redis)
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"CELERY_BROKER_URL={url} is set but the broker does not answer: {exc}")
+    return url
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("services"):
+            item.fixturenames.extend(name for name in ("postgres", "redis_broker") if name not in item.fixturenames)
