@@ -36,7 +36,7 @@ def redis_broker():
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"CELERY_BROKER_URL={url} is set but the broker does not answer: {exc}")
     return url

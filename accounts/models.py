@@ -100,7 +100,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=Q(phone="") | Q(phone__regex=r"^\+?[0-9-]{5,20}$"), name="user_phone_format"),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=r"^\+?[0-9-]{5,20}$"), name="user_phone_format"
+            ),
         ]
         indexes = [models.Index(fields=["department", "last_name", "first_name"], name="user_department_idx")]
 

@@ -115,9 +115,7 @@ class Target(TimeStampedModel):
     unit = models.CharField(_("unit"), max_length=20)
     baseline = models.DecimalField(_("baseline"), default=Decimal(0), **QUANTITY)
     target_value = models.DecimalField(_("target value"), **QUANTITY)
-    direction = models.CharField(
-        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
-    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     deadline = models.DateField(_("deadline"))
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     history = HistoricalRecords(verbose_name=_("historical target"))

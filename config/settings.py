@@ -140,7 +140,7 @@ globals().update(env_email("EMAIL_URL", "console://", BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "创城督办平台 <noreply@localhost>"
 
 # Celery. Without a Redis URL the broker is a folder on disk, so that a fresh machine needs no server.
-CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://localhost//")
 CELERY_RESULT_BACKEND = env_result_backend("CELERY_RESULT_BACKEND", f"file://{VAR_DIR / 'celery' / 'results'}")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -33,9 +33,7 @@ class Criterion(TimeStampedModel):
         related_name="criteria",
     )
     lead = models.CharField(_("who leads"), max_length=12, choices=Lead.choices, default=Lead.TERRITORIAL)
-    time_limit_days = models.PositiveSmallIntegerField(
-        _("rectification time limit (working days)"), default=3
-    )
+    time_limit_days = models.PositiveSmallIntegerField(_("rectification time limit (working days)"), default=3)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -147,7 +145,10 @@ class Issue(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="reported_issues"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="reported_issues",
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)

@@ -1,0 +1,46 @@
+# The two commands of the quick start:
+#   make run    set up, migrate, load the Liaocheng demo, run web + worker + beat on 127.0.0.1:8000
+#   make test   set up and run the whole check: ruff, manage.py check, makemigrations --check, pytest
+# Both work on a fresh machine with Python 3.11 and no servers. Set DATABASE_URL and
+# CELERY_BROKER_URL to run on PostgreSQL and Redis instead (see README.md).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint format messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+setup: $(STAMP)
+
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	@echo "Open http://127.0.0.1:8000/ and sign in as admin, leader, inspector or staff (password liaocheng2018). Ctrl-C stops everything."
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check --settings=config.test_settings
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=var
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var staticfiles

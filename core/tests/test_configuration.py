@@ -1,0 +1,74 @@
+"""Start-up refuses a malformed environment with a message that names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(**overrides: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
+    environment.update({"SECRET_KEY": "x" * 50, "DEBUG": "0", "ALLOWED_HOSTS": "example.org"}, **overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "oracle-ish://nowhere"),
+        ("CELERY_BROKER_URL", "carrier-pigeon://loft"),
+        ("CELERY_RESULT_BACKEND", "mongodb+nope://x"),
+        ("EMAIL_URL", "fax://0635"),
+        ("SESSION_COOKIE_AGE", "eight hours"),
+        ("ALLOWED_HOSTS", "a.org,,b.org"),
+    ],
+)
+def test_it_stops_start_up_naming_the_bad_variable(name, value):
+    result = run_check(**{name: value})
+    assert result.returncode == 2
+    assert f"Configuration error: Environment variable {name}=" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_requires_a_secret_key_when_debug_is_off():
+    result = run_check(SECRET_KEY="")
+    assert result.returncode == 2
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_starts_with_a_good_environment():
+    result = run_check(EMAIL_URL="smtp+tls://mailer:p%40ss@mail.example.org:587")
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_reads_an_smtp_url_into_django_settings(tmp_path):
+    assert env.env_email.__name__  # the reader is importable without Django configured
+    os.environ["TEST_EMAIL_URL"] = "smtp+ssl://robot:s%3Acret@smtp.example.org"
+    try:
+        settings = env.env_email("TEST_EMAIL_URL", "console://", tmp_path)
+    finally:
+        del os.environ["TEST_EMAIL_URL"]
+    assert settings["EMAIL_HOST"] == "smtp.example.org"
+    assert settings["EMAIL_PORT"] == 465
+    assert settings["EMAIL_HOST_PASSWORD"] == "s:cret"
+    assert settings["EMAIL_USE_SSL"] is True
+
+
+def test_it_writes_file_mail_into_the_project_folder_by_default(tmp_path):
+    settings = env.env_email("UNSET_EMAIL_URL_FOR_TEST", "file://var/mail", tmp_path)
+    assert settings["EMAIL_FILE_PATH"] == str(tmp_path / "var" / "mail")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("Off", False), ("0", False)])
+def test_it_reads_booleans(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env.env_bool("SOME_FLAG", default=not expected) is expected
