@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format messages clean
+.PHONY: run test setup lint format messages clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=...)")'
@@ -27,12 +27,23 @@ run: $(STAMP)
 	@echo "Open http://127.0.0.1:8000/ and sign in as admin, leader, inspector or staff (password liaocheng2018). Ctrl-C stops everything."
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --settings=config.test_settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/pytest
+
+# The browser tests drive Debian's chromium. Installed here when missing and we may (root with apt);
+# otherwise those tests are skipped with a message, or fail under REQUIRE_SERVICES=1.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is not installed: install Debian's chromium (sudo apt-get install chromium) to run the browser tests."; \
+	  fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

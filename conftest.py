@@ -46,3 +46,26 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("services"):
             item.fixturenames.extend(name for name in ("postgres", "redis_broker") if name not in item.fixturenames)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_celery_queue(tmp_path_factory):
+    """Each test process gets a queue of its own on the broker, so that a worker started by one
+    test (or one xdist process) never takes another's messages. Redis stays the configured
+    server; only the queue name differs. The file-system broker gets folders of its own."""
+    from config.celery import app
+
+    app.conf.task_default_queue = f"test-{os.getpid()}"
+    if app.conf.broker_url.startswith("filesystem://"):
+        root = tmp_path_factory.mktemp("broker")
+        folders = {key: root / key for key in ("queue", "control", "processed")}
+        for folder in folders.values():
+            folder.mkdir()
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "control_folder": str(folders["control"]),
+            "processed_folder": str(folders["processed"]),
+        }
+    app._after_fork()  # drop pooled connections made with the old options

@@ -3,13 +3,14 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
 
 class Role(models.TextChoices):
-    """The groups a user may belong to; what each may do is a rule in ``accounts/rules.py``."""
+    """The groups a user may belong to (created by migration ``0002_roles``)."""
 
     STAFF = "staff", _("Department staff")
     LEADER = "leader", _("Leader")
@@ -52,6 +53,15 @@ class Department(TimeStampedModel):
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    webhook_url = models.URLField(
+        _("chat-robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Address of a WeCom or DingTalk group robot. Reminders to this department's people are "
+            "also posted there; a section without one uses its parent's."
+        ),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -89,7 +99,7 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
-    title = models.CharField(_("title"), max_length=60, blank=True, help_text=_("Official position (职务)."))
+    title = models.CharField(_("job title"), max_length=60, blank=True, help_text=_("Official position (职务)."))
     phone = models.CharField(
         _("phone"),
         max_length=20,
@@ -116,4 +126,46 @@ class User(AbstractUser):
         return full or self.username
 
     def has_role(self, role: Role) -> bool:
-        return self.is_superuser or any(group.name == role for group in self.groups.all())
+        return self.is_superuser or role in self.role_names
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The user's groups, read once per request."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def work_department_id(self) -> int | None:
+        """The department whose work this user answers for: a section's member works for its bureau."""
+        department = self.department
+        if department is None:
+            return None
+        if department.kind == Department.Kind.SECTION and department.parent_id:
+            return department.parent_id
+        return department.pk
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox (the bell): a dispatched issue, a decision, a reminder."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -317,6 +317,7 @@ class ProgressPhoto(models.Model):
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("image"), upload_to="progress/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="progress/%Y/%m/thumbs/", blank=True)
     created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -326,3 +327,109 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class ReminderDigest(models.Model):
+    """One message to one person from one reminder run: every task of theirs at every step of the
+    ladder reached that day. The inbox, the e-mail and the chat-robot post all carry this digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_digests",
+    )
+    run_date = models.DateField(_("run date"))
+    run_token = models.UUIDField(_("run token"), help_text=_("Identifies the run that sent the digest."))
+    items = models.PositiveIntegerField(_("items"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run_token", "recipient"], name="reminder_digest_once_per_run"),
+        ]
+        indexes = [models.Index(fields=["run_date"], name="reminder_digest_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} @ {self.run_date:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """A step of the reminder ladder reached by a task, owed to one person.
+
+    The unique constraint on (task, step, recipient) is what makes reminders idempotent: a run
+    claims its reminders by inserting these rows, and a row that already exists, from an earlier
+    run or from a run going on at the same time, is not this run's to send."""
+
+    class Step(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATED_HEAD = "escalated_head", _("Escalated to the department head")
+        ESCALATED_LEADER = "escalated_leader", _("Escalated to the grid or campaign leader")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_left = models.IntegerField(
+        _("working days left"), help_text=_("On the day it was sent; negative when the task was overdue.")
+    )
+    run_token = models.UUIDField(_("run token"), db_index=True)
+    digest = models.ForeignKey(
+        ReminderDigest,
+        verbose_name=_("digest"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "step", "recipient"], name="reminder_once_per_task_step_recipient"),
+        ]
+        indexes = [models.Index(fields=["recipient", "-created"], name="reminder_recipient_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.get_step_display()} → {self.recipient}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at delivering a digest through one channel, successful or not. A channel that has
+    succeeded once is never tried again, so a redelivered Celery message sends nothing twice."""
+
+    class Channel(models.TextChoices):
+        INBOX = "inbox", _("In-app inbox")
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Chat robot")
+
+    digest = models.ForeignKey(
+        ReminderDigest, verbose_name=_("digest"), on_delete=models.CASCADE, related_name="attempts"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    succeeded = models.BooleanField(_("succeeded"))
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("attempted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["digest", "channel", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "channel", "attempt"], name="delivery_attempt_numbered_once"),
+            models.UniqueConstraint(
+                fields=["digest", "channel"], condition=Q(succeeded=True), name="delivery_succeeds_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest} {self.get_channel_display()} #{self.attempt}"

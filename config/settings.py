@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campaign",
     "inspections",
     "reports",
+    "masterdata",
     "demo",
 ]
 
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.frame",
             ],
         },
     },
@@ -135,6 +137,9 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+MASTERDATA_MAX_UPLOAD_BYTES = env_int("MASTERDATA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_COUNT = 6
 
 globals().update(env_email("EMAIL_URL", "console://", BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "创城督办平台 <noreply@localhost>"
@@ -166,13 +171,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat's whole schedule, in one place. Run exactly one beat process per installation.
 CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "campaign.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "build-weekly-report": {
+        "task": "reports.tasks.build_weekly_report",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
     "heartbeat": {
         # Records that the scheduler and a worker are alive; shown by /health/.
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# The reminder ladder, in working days on China's official calendar.
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 2, minimum=0)
+REMINDER_ESCALATE_HEAD_DAYS = env_int("REMINDER_ESCALATE_HEAD_DAYS", 3, minimum=1)
+REMINDER_ESCALATE_LEADER_DAYS = env_int("REMINDER_ESCALATE_LEADER_DAYS", 7, minimum=1)
+# Optional map tiles for the dashboard (closed networks usually have none): e.g. http://tiles.local/{z}/{x}/{y}.png
+DASHBOARD_TILE_URL = env_str("DASHBOARD_TILE_URL") or ""
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -17,6 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
+    path("tasks/", include("campaign.urls")),
+    path("issues/", include("inspections.urls")),
+    path("masterdata/", include("masterdata.urls")),
     path("", include("reports.urls")),
 ]
 

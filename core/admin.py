@@ -1,8 +1,8 @@
-"""Admin for what the apps share: the heartbeats of the background processes."""
+"""Admin for what the apps share: the heartbeats of the background processes and the calendar corrections."""
 
 from django.contrib import admin
 
-from core.models import Heartbeat
+from core.models import Heartbeat, WorkdayOverride
 
 
 @admin.register(Heartbeat)
@@ -18,3 +18,11 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    search_fields = ("note",)
+    date_hierarchy = "date"

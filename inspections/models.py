@@ -215,6 +215,7 @@ class IssuePhoto(models.Model):
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
     image = models.ImageField(_("image"), upload_to="issues/%Y/%m/")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="issues/%Y/%m/thumbs/", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -227,3 +228,97 @@ class IssuePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class IssueEvent(models.Model):
+    """One step on an issue's way: who moved it, from which state to which, when and why."""
+
+    class Action(models.TextChoices):
+        FILED = "filed", _("Filed")
+        DISPATCHED = "dispatched", _("Dispatched")
+        STARTED = "started", _("Rectification started")
+        SUBMITTED = "submitted", _("Rectification submitted")
+        VERIFIED = "verified", _("Verified and closed")
+        SENT_BACK = "sent_back", _("Sent back for rework")
+        RETURNED = "returned", _("Returned as not our responsibility")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+        EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    from_status = models.CharField(_("from status"), max_length=16, choices=Issue.Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Issue.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="issue_events"
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("issue event")
+        verbose_name_plural = _("issue events")
+        ordering = ["created", "pk"]
+        indexes = [
+            models.Index(fields=["issue", "created"], name="issue_event_issue_idx"),
+            models.Index(fields=["action", "created"], name="issue_event_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue.code} {self.get_action_display()}"
+
+
+class ExtensionRequest(TimeStampedModel):
+    """A department's request for more time (延期) on an issue's rectification, decided by a leader."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    requested_deadline = models.DateTimeField(_("requested deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue"], condition=Q(status="pending"), name="extension_one_pending_per_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="extension_decided_at_iff_decided",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created"], name="extension_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.issue.code} → {self.requested_deadline:%Y-%m-%d}"

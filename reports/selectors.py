@@ -1,11 +1,232 @@
-"""Read-side queries for leaders: every figure is computed by the database."""
+"""Read-side queries for leaders: every figure is computed by the database.
+
+The dashboard and the weekly accountability workbook both read from here, so the two never
+disagree. Each selector is keyword-only and returns plain dicts, lists of dicts, or ``values()``
+querysets whose keys are part of the contract (the workbook addresses them by name).
+
+How the figures are defined (the same everywhere):
+
+* **Periods** are whole days in Asia/Shanghai; weeks run Monday to Sunday. "This week" and
+  "this month" include their days still to come; the whole campaign has no bounds.
+* **Tasks of a period** are the tasks *due* in it, cancelled ones left out, read in their current
+  state. *Overdue*: still open and due before today (a task due today is not overdue yet).
+  *On time*: done, and completed (local date) on or before its due date. *On-time completion rate*
+  = on time / (done + overdue): of the tasks that are finished or should have been, the share
+  finished by their due date.
+* **Issues of a period** are the issues *found* (``reported_at``) in it. An issue counts as
+  *dispatched* when it is in a routed state (dispatched, rectifying, awaiting verification,
+  closed) — a returned issue belongs to no department until re-routed. *Rectified* = closed.
+  *On-time closure rate* (按期结案率) = closed with ``closed_at <= deadline`` / closed.
+  *Closure rate* (结案率) = closed / dispatched. *Rework rate* (返工率) = issues sent back at least
+  once (``rework_count > 0``) / issues whose rectification has been submitted (closed or awaiting
+  verification): of the rectifications inspectors have looked at, the share they rejected at least
+  once. *Points lost* on the campaign KPIs counts every issue found; a department or grid is charged
+  with the points of the issues routed to it (department) or found in it (grid).
+* **Rates** are fractions between 0 and 1, or ``None`` when their denominator is zero.
+* **Trends** count events in the week they happened: found by ``reported_at``, rectified by
+  ``closed_at``, tasks completed by ``completed_at``.
+"""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate, TruncWeek
+from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Task
+from accounts.models import Department
+from campaign.models import Target, Task
+from core.working_time import WorkingCalendar
+from grids.models import Grid, Place
 from inspections.models import Issue
+
+ZONE = ZoneInfo(settings.TIME_ZONE)
+POINTS = DecimalField(max_digits=12, decimal_places=2)
+
+OPEN_ISSUE_STATUSES = (Issue.Status.DISPATCHED, Issue.Status.RECTIFYING, Issue.Status.SUBMITTED)
+SUBMITTED_ISSUE_STATUSES = (Issue.Status.SUBMITTED, Issue.Status.CLOSED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of whole local days, ``start`` to ``end`` inclusive; ``None`` leaves a side open.
+
+    ``key`` names what the user picked (one of ``Period.KEYS``), or ``"previous"`` / ``"week"``
+    for a period built in code."""
+
+    key: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+    THIS_WEEK = "this_week"
+    LAST_WEEK = "last_week"
+    THIS_MONTH = "this_month"
+    CAMPAIGN = "campaign"
+    KEYS = (THIS_WEEK, LAST_WEEK, THIS_MONTH, CAMPAIGN)
+    LABELS = {
+        THIS_WEEK: _("This week"),
+        LAST_WEEK: _("Last week"),
+        THIS_MONTH: _("This month"),
+        CAMPAIGN: _("Whole campaign"),
+    }
+
+    @classmethod
+    def of(cls, key: str, *, today: datetime.date) -> "Period":
+        """The period the user picked; an unknown key falls back to this week."""
+        monday = today - datetime.timedelta(days=today.weekday())
+        if key == cls.LAST_WEEK:
+            return cls(key, monday - datetime.timedelta(days=7), monday - datetime.timedelta(days=1))
+        if key == cls.THIS_MONTH:
+            first = today.replace(day=1)
+            return cls(key, first, _next_month(first) - datetime.timedelta(days=1))
+        if key == cls.CAMPAIGN:
+            return cls(key, None, None)
+        return cls(cls.THIS_WEEK, monday, monday + datetime.timedelta(days=6))
+
+    @classmethod
+    def week(cls, *, day: datetime.date) -> "Period":
+        """The Monday-to-Sunday week containing ``day`` (the weekly workbook's period)."""
+        monday = day - datetime.timedelta(days=day.weekday())
+        return cls("week", monday, monday + datetime.timedelta(days=6))
+
+    @property
+    def label(self) -> str:
+        if self.key in self.LABELS:
+            return str(self.LABELS[self.key])
+        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+    @property
+    def is_month(self) -> bool:
+        return (
+            self.start is not None
+            and self.end is not None
+            and self.start.day == 1
+            and self.end == _next_month(self.start) - datetime.timedelta(days=1)
+        )
+
+    def previous(self) -> "Period | None":
+        """The period of the same length just before: the previous week for a week, the previous
+        calendar month for a month. The whole campaign has none."""
+        if self.start is None or self.end is None:
+            return None
+        if self.is_month:
+            end = self.start - datetime.timedelta(days=1)
+            return Period("previous", end.replace(day=1), end)
+        length = self.end - self.start + datetime.timedelta(days=1)
+        return Period("previous", self.start - length, self.end - length)
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        """The first moment of the period (aware, local midnight)."""
+        return None if self.start is None else datetime.datetime.combine(self.start, datetime.time.min, tzinfo=ZONE)
+
+    @property
+    def ends_before(self) -> datetime.datetime | None:
+        """The first moment after the period (aware, the next local midnight)."""
+        if self.end is None:
+            return None
+        return datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=ZONE)
+
+    def days(self, field: str) -> Q:
+        """Rows whose date ``field`` falls in the period."""
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{field}__gte": self.start})
+        if self.end is not None:
+            q &= Q(**{f"{field}__lte": self.end})
+        return q
+
+    def moments(self, field: str) -> Q:
+        """Rows whose date-time ``field`` falls in the period."""
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{field}__gte": self.starts_at})
+        if self.end is not None:
+            q &= Q(**{f"{field}__lt": self.ends_before})
+        return q
+
+
+def _next_month(first: datetime.date) -> datetime.date:
+    return (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks
+
+
+def _ratio(numerator: int | None, denominator: int | None) -> float | None:
+    if not denominator:
+        return None
+    return (numerator or 0) / denominator
+
+
+def _rate(numerator: str, denominator: str) -> Any:
+    """A fraction computed by the database; NULL (``None``) when the denominator is zero."""
+    return Cast(F(numerator), FloatField()) / NullIf(Cast(F(denominator), FloatField()), Value(0.0))
+
+
+def _correlated(queryset: QuerySet, *, outer: str, aggregate: Any, output_field: Any, default: Any) -> Coalesce:
+    """One aggregate of ``queryset`` rows whose ``outer`` points at the outer row, as a scalar
+    subquery: several of them on one row never multiply each other as joins would."""
+    inner = (
+        queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(value=aggregate).values("value")
+    )
+    return Coalesce(Subquery(inner, output_field=output_field), Value(default), output_field=output_field)
+
+
+def _count(queryset: QuerySet, *, outer: str) -> Coalesce:
+    return _correlated(queryset, outer=outer, aggregate=Count("pk"), output_field=IntegerField(), default=0)
+
+
+def _points(queryset: QuerySet, *, outer: str) -> Coalesce:
+    return _correlated(queryset, outer=outer, aggregate=Sum("points"), output_field=POINTS, default=Decimal(0))
+
+
+def _tasks_due(period: Period) -> QuerySet[Task]:
+    return Task.objects.filter(period.days("due_date")).exclude(status=Task.Status.CANCELLED)
+
+
+def _overdue(today: datetime.date) -> Q:
+    return Q(due_date__lt=today) & ~Q(status__in=Task.CLOSED_STATUSES)
+
+
+def _issues_found(period: Period) -> QuerySet[Issue]:
+    return Issue.objects.filter(period.moments("reported_at"))
+
+
+def _delta(current: dict, previous: dict) -> dict:
+    return {
+        key: None if value is None or previous.get(key) is None else value - previous[key]
+        for key, value in current.items()
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaign KPIs
 
 
 def campaign_overview(*, today: datetime.date) -> dict:
@@ -24,3 +245,425 @@ def campaign_overview(*, today: datetime.date) -> dict:
         points=Sum("points"),
     )
     return {"tasks": tasks, "issues": issues}
+
+
+def _task_figures(*, period: Period, today: datetime.date) -> dict:
+    done = Q(status=Task.Status.DONE)
+    figures = (
+        _tasks_due(period)
+        .annotate(completed_on=TruncDate("completed_at", tzinfo=ZONE))
+        .aggregate(
+            total=Count("pk"),
+            done=Count("pk", filter=done),
+            overdue=Count("pk", filter=_overdue(today)),
+            on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
+        )
+    )
+    figures["on_time_rate"] = _ratio(figures["on_time"], figures["done"] + figures["overdue"])
+    return figures
+
+
+def _issue_figures(*, period: Period) -> dict:
+    routed = Q(status__in=Issue.ROUTED_STATUSES)
+    closed = Q(status=Issue.Status.CLOSED)
+    submitted = Q(status__in=SUBMITTED_ISSUE_STATUSES)
+    figures = _issues_found(period).aggregate(
+        found=Count("pk"),
+        open=Count("pk", filter=~closed),
+        dispatched=Count("pk", filter=routed),
+        rectified=Count("pk", filter=closed),
+        closed_on_time=Count("pk", filter=closed & Q(closed_at__lte=F("deadline"))),
+        rework_base=Count("pk", filter=submitted),
+        reworked=Count("pk", filter=submitted & Q(rework_count__gt=0)),
+        points_lost=Coalesce(Sum("points"), Value(Decimal(0)), output_field=POINTS),
+    )
+    figures["closure_rate"] = _ratio(figures["rectified"], figures["dispatched"])
+    figures["on_time_closure_rate"] = _ratio(figures["closed_on_time"], figures["rectified"])
+    figures["rework_rate"] = _ratio(figures["reworked"], figures["rework_base"])
+    return figures
+
+
+def campaign_kpis(*, period: Period, today: datetime.date) -> dict:
+    """The campaign's headline figures for ``period`` and their change against the previous period.
+
+    Returns ``{"period", "previous_period", "tasks", "issues", "previous", "delta"}``:
+
+    * ``tasks``: ``total``, ``done``, ``overdue``, ``on_time``, ``on_time_rate``;
+    * ``issues``: ``found``, ``open``, ``dispatched``, ``rectified``, ``closed_on_time``,
+      ``closure_rate``, ``on_time_closure_rate``, ``reworked``, ``rework_base``, ``rework_rate``,
+      ``points_lost`` (``Decimal``);
+    * ``previous``: the same two dicts for the previous period, ``None`` for the whole campaign;
+    * ``delta``: current minus previous, key by key (``None`` where either side is ``None``).
+
+    Two queries per period."""
+    current = {"tasks": _task_figures(period=period, today=today), "issues": _issue_figures(period=period)}
+    previous_period = period.previous()
+    previous = delta = None
+    if previous_period is not None:
+        previous = {
+            "tasks": _task_figures(period=previous_period, today=today),
+            "issues": _issue_figures(period=previous_period),
+        }
+        delta = {part: _delta(current[part], previous[part]) for part in current}
+    return {"period": period, "previous_period": previous_period, **current, "previous": previous, "delta": delta}
+
+
+# ---------------------------------------------------------------------------------------------
+# Department ranking
+
+SCOREBOARD_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "short_name",
+    "dispatched",
+    "closed",
+    "open",
+    "closure_rate",
+    "closed_on_time",
+    "on_time_closure_rate",
+    "reworked",
+    "rework_base",
+    "rework_rate",
+    "points_lost",
+    "overdue_tasks",
+)
+# What the ranking may be sorted by (``sort`` query parameter, ``-`` for descending).
+SCOREBOARD_SORTS = (
+    "name",
+    "dispatched",
+    "closed",
+    "open",
+    "closure_rate",
+    "on_time_closure_rate",
+    "rework_rate",
+    "points_lost",
+    "overdue_tasks",
+)
+SCOREBOARD_DEFAULT_SORT = "-points_lost"
+
+
+def scoreboard_ordering(sort: str | None) -> tuple[str, list]:
+    """The valid ``sort`` value (or the default) and the ``order_by()`` arguments it means.
+
+    Departments without a figure (``None`` rates) go last whichever the direction."""
+    sort = sort if sort and sort.lstrip("-") in SCOREBOARD_SORTS else SCOREBOARD_DEFAULT_SORT
+    field = sort.lstrip("-")
+    expression = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    return sort, [expression, "sort_order", "code"]
+
+
+def department_scoreboard(
+    *,
+    period: Period,
+    today: datetime.date,
+    department_ids: list[int] | None = None,
+    sort: str | None = None,
+) -> QuerySet:
+    """Per department (sections excluded; only departments that have ever had a task or a routed
+    issue), the issues found in ``period`` and routed to it, and its tasks due in ``period``.
+
+    Rows (``values()`` dicts) carry ``SCOREBOARD_FIELDS``: ``dispatched`` 派遣, ``closed`` 完成,
+    ``open`` 未完成, ``closure_rate`` 结案率, ``closed_on_time`` and ``on_time_closure_rate``
+    按期结案率, ``reworked`` / ``rework_base`` / ``rework_rate`` 返工率, ``points_lost`` 丢分 and
+    ``overdue_tasks`` 逾期任务. One query: every figure is a correlated subquery, so issues and tasks
+    never multiply each other. Sorted by ``sort`` (see ``SCOREBOARD_SORTS``), most points lost first
+    by default."""
+    routed = _issues_found(period).filter(status__in=Issue.ROUTED_STATUSES)
+    closed = routed.filter(status=Issue.Status.CLOSED)
+    submitted = routed.filter(status__in=SUBMITTED_ISSUE_STATUSES)
+    departments = Department.objects.exclude(kind=Department.Kind.SECTION).filter(
+        Exists(Task.objects.filter(department=OuterRef("pk")))
+        | Exists(Issue.objects.filter(department=OuterRef("pk"), status__in=Issue.ROUTED_STATUSES))
+    )
+    if department_ids is not None:
+        departments = departments.filter(pk__in=department_ids)
+    _, ordering = scoreboard_ordering(sort)
+    return (
+        departments.annotate(
+            dispatched=_count(routed, outer="department"),
+            closed=_count(closed, outer="department"),
+            open=_count(routed.filter(status__in=OPEN_ISSUE_STATUSES), outer="department"),
+            closed_on_time=_count(closed.filter(closed_at__lte=F("deadline")), outer="department"),
+            reworked=_count(submitted.filter(rework_count__gt=0), outer="department"),
+            rework_base=_count(submitted, outer="department"),
+            points_lost=_points(routed, outer="department"),
+            overdue_tasks=_count(_tasks_due(period).filter(_overdue(today)), outer="department"),
+        )
+        .annotate(
+            closure_rate=_rate("closed", "dispatched"),
+            on_time_closure_rate=_rate("closed_on_time", "closed"),
+            rework_rate=_rate("reworked", "rework_base"),
+        )
+        .order_by(*ordering)
+        .values(*SCOREBOARD_FIELDS)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Grids
+
+GRID_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "boundary",
+    "latitude",
+    "longitude",
+    "leader_name",
+    "open_issues",
+    "points_lost",
+    "open_tasks",
+    "overdue_tasks",
+)
+
+
+def _display_name(prefix: str) -> Coalesce:
+    """A user's display name (family name first, else the username), or ``None`` without a user."""
+    return Coalesce(NullIf(Concat(f"{prefix}__last_name", f"{prefix}__first_name"), Value("")), f"{prefix}__username")
+
+
+def grid_scoreboard(*, period: Period, today: datetime.date) -> QuerySet:
+    """Per grid, for the map and the workbook's 网格 sheet (``GRID_FIELDS``): issues found in it in
+    ``period`` and still open (``open_issues``) and their points (``points_lost``, every issue
+    found), and the tasks due in ``period`` that name the grid, still open (``open_tasks``) and
+    overdue (``overdue_tasks``). One query, a subquery per figure."""
+    found = _issues_found(period)
+    tasks = _tasks_due(period).filter(~Q(status__in=Task.CLOSED_STATUSES))
+    return (
+        Grid.objects.annotate(
+            leader_name=_display_name("leader"),
+            open_issues=_count(found.exclude(status=Issue.Status.CLOSED), outer="grid"),
+            points_lost=_points(found, outer="grid"),
+            open_tasks=_count(tasks, outer="grids"),
+            overdue_tasks=_count(tasks.filter(due_date__lt=today), outer="grids"),
+        )
+        .order_by("code")
+        .values(*GRID_FIELDS)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+
+
+def target_progress(*, today: datetime.date) -> list[dict]:
+    """Every target with its current value, progress and whether it will be met, in one query.
+
+    ``progress`` is the fraction of the way from baseline to target (for less-is-better targets
+    too); ``expected`` the fraction of the time from the pledge's date to the deadline that has
+    passed. By linear projection a target is ``on_track`` when ``progress >= expected`` — at this
+    pace it reaches the target by the deadline — and at risk otherwise; after the deadline only an
+    ``achieved`` target is on track. ``projected_value`` is where the current pace ends at the
+    deadline (``None`` before any time has passed)."""
+    targets = (
+        Target.objects.with_current_value()
+        .annotate(
+            progress=Cast(F("current_value") - F("baseline"), FloatField())
+            / Cast(F("target_value") - F("baseline"), FloatField()),
+            department_name=F("pledge__department__name"),
+            department_id=F("pledge__department_id"),
+            pledge_headline=F("pledge__headline"),
+            start=F("pledge__date"),
+        )
+        .order_by("deadline", "pledge__sort_order", "sort_order", "code")
+        .values(
+            "id",
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target_value",
+            "current_value",
+            "deadline",
+            "progress",
+            "department_id",
+            "department_name",
+            "pledge_headline",
+            "start",
+        )
+    )
+    return [_projected(row, today=today) for row in targets]
+
+
+def _projected(row: dict, *, today: datetime.date) -> dict:
+    """Add the linear projection to one target row (arithmetic on the row, no query)."""
+    progress = float(row["progress"] or 0)
+    span = (row["deadline"] - row["start"]).days
+    elapsed = (today - row["start"]).days
+    expected = 1.0 if span <= 0 else min(max(elapsed / span, 0.0), 1.0)
+    achieved = progress >= 1.0
+    projected = None
+    if expected > 0:
+        baseline, target = float(row["baseline"]), float(row["target_value"])
+        projected = round(baseline + (target - baseline) * progress / expected, 2)
+    return {
+        **row,
+        "progress": progress,
+        "percent": round(min(max(progress, 0.0), 1.0) * 100, 1),
+        "expected": expected,
+        "projected_value": projected,
+        "achieved": achieved,
+        "on_track": achieved or (today <= row["deadline"] and progress >= expected),
+        "days_left": (row["deadline"] - today).days,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Trends
+
+
+def _local_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(ZONE).date() if value.tzinfo else value.date()
+    return value
+
+
+def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
+    """The last ``weeks`` Monday-based weeks up to and including this one, oldest first; each row:
+    ``week`` (its Monday), ``found``, ``rectified`` (closed that week), ``points_lost`` (of the
+    issues found that week) and ``tasks_completed``. Three grouped queries, whatever the rows."""
+    first = Period.week(day=today - datetime.timedelta(weeks=weeks - 1))
+    span = Period("trend", first.start, Period.week(day=today).end)
+    found = (
+        _issues_found(span)
+        .annotate(week=TruncWeek("reported_at", tzinfo=ZONE))
+        .order_by()
+        .values("week")
+        .annotate(found=Count("pk"), points_lost=Sum("points"))
+    )
+    rectified = (
+        Issue.objects.filter(span.moments("closed_at"), status=Issue.Status.CLOSED)
+        .annotate(week=TruncWeek("closed_at", tzinfo=ZONE))
+        .order_by()
+        .values("week")
+        .annotate(rectified=Count("pk"))
+    )
+    completed = (
+        Task.objects.filter(span.moments("completed_at"), status=Task.Status.DONE)
+        .annotate(week=TruncWeek("completed_at", tzinfo=ZONE))
+        .order_by()
+        .values("week")
+        .annotate(tasks_completed=Count("pk"))
+    )
+    rows = {
+        first.start + datetime.timedelta(weeks=n): {
+            "week": first.start + datetime.timedelta(weeks=n),
+            "found": 0,
+            "rectified": 0,
+            "points_lost": Decimal(0),
+            "tasks_completed": 0,
+        }
+        for n in range(weeks)
+    }
+    for figures in (found, rectified, completed):
+        for bucket in figures:
+            week = _local_date(bucket.pop("week"))
+            if week in rows:
+                rows[week].update({key: value for key, value in bucket.items() if value is not None})
+    return list(rows.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists: overdue tasks, open tasks and issues, a grid
+
+
+OVERDUE_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "kind",
+    "priority",
+    "percent",
+    "status",
+    "due_date",
+    "department_id",
+    "department_name",
+    "section_name",
+    "accountable_name",
+    "accountable_phone",
+)
+
+
+def overdue_tasks(
+    *, today: datetime.date, department_ids: list[int] | None = None, limit: int | None = None
+) -> list[dict]:
+    """Open tasks past their due date, longest overdue first: ``OVERDUE_FIELDS`` plus
+    ``days_overdue`` (working days on China's official calendar in (due date, today]) and
+    ``calendar_days_overdue``. Two queries: the tasks, and the calendar overrides for their span."""
+    tasks = Task.objects.filter(_overdue(today))
+    if department_ids is not None:
+        tasks = tasks.filter(department_id__in=department_ids)
+    tasks = tasks.annotate(
+        department_name=F("department__name"),
+        section_name=F("section__name"),
+        accountable_name=_display_name("accountable"),
+        accountable_phone=F("accountable__phone"),
+    ).order_by("due_date", "department__sort_order", "code")
+    if limit is not None:
+        tasks = tasks[:limit]
+    rows = list(tasks.values(*OVERDUE_FIELDS))
+    if not rows:
+        return rows
+    working_days_before = _working_day_counter(rows[0]["due_date"], today)
+    for row in rows:
+        row["days_overdue"] = working_days_before[today] - working_days_before[row["due_date"]]
+        row["calendar_days_overdue"] = (today - row["due_date"]).days
+    return rows
+
+
+def _working_day_counter(start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
+    """For each day of [start, end], the working days in (start, day]: one calendar, one query."""
+    calendar = WorkingCalendar(start, end)
+    counts, total, day = {start: 0}, 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        total += calendar.is_working_day(day)
+        counts[day] = total
+    return counts
+
+
+def open_tasks(
+    *, today: datetime.date, department_ids: list[int] | None = None, grid_ids: list[int] | None = None
+) -> QuerySet[Task]:
+    """Tasks not done or cancelled, soonest due first, with ``is_overdue`` and what a row shows."""
+    tasks = Task.objects.open()
+    if department_ids is not None:
+        tasks = tasks.filter(department_id__in=department_ids)
+    if grid_ids is not None:
+        tasks = tasks.filter(Exists(Task.grids.through.objects.filter(task=OuterRef("pk"), grid_id__in=grid_ids)))
+    return tasks.with_overdue(today).select_related("department", "section", "accountable").order_by("due_date", "code")
+
+
+def open_issues(
+    *, now: datetime.datetime, department_ids: list[int] | None = None, grid_ids: list[int] | None = None
+) -> QuerySet[Issue]:
+    """Issues not yet closed, earliest deadline first, with what a row shows (place, grid,
+    criterion, department) and ``is_overdue``: still with the department (dispatched or
+    rectifying) after the rectification deadline. One awaiting verification waits on inspectors."""
+    issues = Issue.objects.exclude(status=Issue.Status.CLOSED)
+    if department_ids is not None:
+        issues = issues.filter(department_id__in=department_ids)
+    if grid_ids is not None:
+        issues = issues.filter(grid_id__in=grid_ids)
+    return (
+        issues.annotate(
+            is_overdue=ExpressionWrapper(
+                Q(deadline__lt=now, status__in=(Issue.Status.DISPATCHED, Issue.Status.RECTIFYING)),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("place", "grid", "criterion", "department")
+        .order_by(F("deadline").asc(nulls_last=True), "code")
+    )
+
+
+def grid_detail(*, grid_id: int) -> Grid:
+    """One grid with its leader, subdistrict, assigned departments and active places (three queries)."""
+    places = Place.objects.filter(is_active=True).select_related("assigned_department", "assigned_leader")
+    return (
+        Grid.objects.select_related("leader", "subdistrict")
+        .prefetch_related("departments", Prefetch("places", queryset=places))
+        .get(pk=grid_id)
+    )

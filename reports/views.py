@@ -1,11 +1,342 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.utils import timezone
+"""Leaders' pages: the overview, the dashboard, its drill-downs and the overdue export.
 
-from reports.selectors import campaign_overview
+Views stay thin: they pick the period and the user's scope, call the selectors and render. Who may
+read what is decided in ``reports/rules.py``."""
+
+import io
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from accounts.models import Department
+from campaign.models import Task
+from grids.models import Grid
+from reports.selectors import (
+    Period,
+    campaign_kpis,
+    campaign_overview,
+    department_scoreboard,
+    grid_detail,
+    grid_scoreboard,
+    open_issues,
+    open_tasks,
+    overdue_tasks,
+    scoreboard_ordering,
+    target_progress,
+    weekly_trends,
+)
+
+TREND_WEEKS = 12
+TOP_GRIDS = 5
+OVERDUE_ON_PAGE = 30
+LIST_LIMIT = 100
+# 按期结案率 bands: at least 90 % is green, at least 70 % amber, below that red.
+GREEN_FROM, AMBER_FROM = 0.9, 0.7
+
+SCOREBOARD_COLUMNS = (
+    ("dispatched", gettext_lazy("Dispatched")),
+    ("closed", gettext_lazy("Closed")),
+    ("open", gettext_lazy("Not closed")),
+    ("closure_rate", gettext_lazy("Closure rate")),
+    ("on_time_closure_rate", gettext_lazy("On-time closure rate")),
+    ("rework_rate", gettext_lazy("Rework rate")),
+    ("points_lost", gettext_lazy("Points lost")),
+    ("overdue_tasks", gettext_lazy("Overdue tasks")),
+)
 
 
 @login_required
 def home(request):
     """The landing page after sign-in: the campaign's headline figures."""
     return render(request, "reports/home.html", {"overview": campaign_overview(today=timezone.localdate())})
+
+
+def _require(request, permission: str, obj=None) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _scope(request) -> list[int] | None:
+    """Department ids the user's figures are limited to; ``None`` for the whole city."""
+    if request.user.has_perm("reports.view_city_figures"):
+        return None
+    return [request.user.work_department_id]
+
+
+def rate_band(rate: float | None) -> str:
+    """The red/amber/green band of an on-time closure rate ("" when there is nothing to rate)."""
+    if rate is None:
+        return ""
+    if rate >= GREEN_FROM:
+        return "green"
+    return "amber" if rate >= AMBER_FROM else "red"
+
+
+def _period_links(period: Period, **params: str) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "label": Period.LABELS[key],
+            "query": urlencode({**params, "period": key}),
+            "current": key == period.key,
+        }
+        for key in Period.KEYS
+    ]
+
+
+def _scoreboard_columns(period: Period, sort: str) -> list[dict]:
+    """Column headers of the ranking: a click sorts by the column, a second click reverses."""
+    columns = []
+    for key, label in (("name", gettext_lazy("Department")), *SCOREBOARD_COLUMNS):
+        active = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        if active:
+            next_sort = key if descending else f"-{key}"
+        else:
+            next_sort = key if key == "name" else f"-{key}"
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "query": urlencode({"period": period.key, "sort": next_sort}),
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    return columns
+
+
+def _number(value) -> float:
+    return float(value or 0)
+
+
+def _dashboard_data(*, period: Period, grids: list[dict], trends: list[dict]) -> dict:
+    """What the map and the charts draw, handed to ``static/reports/dashboard.js`` as JSON."""
+    return {
+        "tileUrl": settings.DASHBOARD_TILE_URL,
+        "grids": [
+            {
+                "id": grid["id"],
+                "code": grid["code"],
+                "name": grid["name"],
+                "boundary": grid["boundary"],
+                "lat": None if grid["latitude"] is None else float(grid["latitude"]),
+                "lng": None if grid["longitude"] is None else float(grid["longitude"]),
+                "leader": grid["leader_name"] or "",
+                "openIssues": grid["open_issues"],
+                "pointsLost": _number(grid["points_lost"]),
+                "openTasks": grid["open_tasks"],
+                "overdueTasks": grid["overdue_tasks"],
+                "url": f"{reverse('dashboard_grid', args=[grid['id']])}?period={period.key}",
+            }
+            for grid in grids
+        ],
+        "trends": {
+            "weeks": [f"{row['week']:%m-%d}" for row in trends],
+            "found": [row["found"] for row in trends],
+            "rectified": [row["rectified"] for row in trends],
+            "pointsLost": [_number(row["points_lost"]) for row in trends],
+            "tasksCompleted": [row["tasks_completed"] for row in trends],
+        },
+        "labels": {
+            "openIssues": _("Open issues"),
+            "pointsLost": _("Points lost"),
+            "openTasks": _("Open tasks"),
+            "overdueTasks": _("Overdue tasks"),
+            "leader": _("Leader"),
+            "found": _("Issues found"),
+            "rectified": _("Issues rectified"),
+            "tasksCompleted": _("Tasks completed"),
+            "noMap": _("No grid has a boundary yet."),
+        },
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The leaders' dashboard: KPIs, the department ranking, the grid map, targets, trends and the
+    overdue list. Department staff get their own department's row and overdue tasks only."""
+    _require(request, "reports.view_dashboard")
+    today = timezone.localdate()
+    period = Period.of(request.GET.get("period", ""), today=today)
+    sort, _ordering = scoreboard_ordering(request.GET.get("sort"))
+    department_ids = _scope(request)
+    scoreboard = [
+        {**row, "band": rate_band(row["on_time_closure_rate"])}
+        for row in department_scoreboard(period=period, today=today, department_ids=department_ids, sort=sort)
+    ]
+    overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE + 1)
+    context = {
+        "today": today,
+        "period": period,
+        "periods": _period_links(period, sort=sort),
+        "sort": sort,
+        "columns": _scoreboard_columns(period, sort),
+        "scoreboard": scoreboard,
+        "overdue": overdue[:OVERDUE_ON_PAGE],
+        "overdue_more": len(overdue) > OVERDUE_ON_PAGE,
+        "city": department_ids is None,
+    }
+    if department_ids is None:
+        grids = list(grid_scoreboard(period=period, today=today))
+        trends = weekly_trends(weeks=TREND_WEEKS, today=today)
+        targets = target_progress(today=today)
+        context.update(
+            kpis=campaign_kpis(period=period, today=today),
+            targets=targets,
+            targets_at_risk=sum(not target["on_track"] for target in targets),
+            grids_without_boundary=sum(not grid["boundary"] for grid in grids),
+            top_grids=sorted(
+                (grid for grid in grids if grid["open_issues"]), key=lambda grid: (-grid["open_issues"], grid["code"])
+            )[:TOP_GRIDS],
+            trend_weeks=TREND_WEEKS,
+            data=_dashboard_data(period=period, grids=grids, trends=trends),
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def department_page(request, pk: int):
+    """One department's drill-down: its row of the ranking, its overdue and open tasks, its open issues."""
+    department = get_object_or_404(Department.objects.select_related("parent", "head"), pk=pk)
+    _require(request, "reports.view_department_figures", department)
+    today = timezone.localdate()
+    period = Period.of(request.GET.get("period", ""), today=today)
+    row = department_scoreboard(period=period, today=today, department_ids=[department.pk]).first()
+    if row is not None:
+        row["band"] = rate_band(row["on_time_closure_rate"])
+    overdue = overdue_tasks(today=today, department_ids=[department.pk], limit=LIST_LIMIT + 1)
+    tasks = list(open_tasks(today=today, department_ids=[department.pk])[: LIST_LIMIT + 1])
+    issues = list(open_issues(now=timezone.now(), department_ids=[department.pk])[: LIST_LIMIT + 1])
+    return render(
+        request,
+        "reports/department_detail.html",
+        {
+            "department": department,
+            "period": period,
+            "periods": _period_links(period),
+            "row": row,
+            "overdue": overdue[:LIST_LIMIT],
+            "tasks": tasks[:LIST_LIMIT],
+            "issues": issues[:LIST_LIMIT],
+            "overdue_more": len(overdue) > LIST_LIMIT,
+            "tasks_more": len(tasks) > LIST_LIMIT,
+            "issues_more": len(issues) > LIST_LIMIT,
+            "list_limit": LIST_LIMIT,
+            "can_see_city": request.user.has_perm("reports.view_city_figures"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def grid_page(request, pk: int):
+    """One grid: its places, county-level leader and assigned departments, open issues and tasks."""
+    _require(request, "reports.view_grid_figures")
+    try:
+        grid = grid_detail(grid_id=pk)
+    except Grid.DoesNotExist:
+        raise Http404 from None
+    today = timezone.localdate()
+    period = Period.of(request.GET.get("period", ""), today=today)
+    figures = grid_scoreboard(period=period, today=today).filter(pk=grid.pk).first()
+    tasks = list(open_tasks(today=today, grid_ids=[grid.pk])[: LIST_LIMIT + 1])
+    issues = list(open_issues(now=timezone.now(), grid_ids=[grid.pk])[: LIST_LIMIT + 1])
+    return render(
+        request,
+        "reports/grid_detail.html",
+        {
+            "grid": grid,
+            "period": period,
+            "periods": _period_links(period),
+            "figures": figures,
+            "tasks": tasks[:LIST_LIMIT],
+            "issues": issues[:LIST_LIMIT],
+            "tasks_more": len(tasks) > LIST_LIMIT,
+            "issues_more": len(issues) > LIST_LIMIT,
+            "list_limit": LIST_LIMIT,
+        },
+    )
+
+
+OVERDUE_SHEET = "逾期任务"
+OVERDUE_HEADERS = (
+    ("任务编号", 16),
+    ("任务名称", 40),
+    ("类型", 10),
+    ("责任单位", 24),
+    ("科室", 18),
+    ("责任人", 12),
+    ("联系电话", 15),
+    ("截止日期", 12),
+    ("逾期工作日", 11),
+    ("逾期天数", 10),
+    ("完成进度", 10),
+)
+
+
+@login_required
+@require_GET
+def overdue_xlsx(request):
+    """The overdue list as an Excel workbook (write-only, so memory stays flat as rows grow):
+    Chinese headers, real dates and numbers, the header row frozen and filterable."""
+    _require(request, "reports.view_dashboard")
+    today = timezone.localdate()
+    rows = overdue_tasks(today=today, department_ids=_scope(request))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(OVERDUE_SHEET)
+    sheet.freeze_panes = "A2"
+    for index, (_header, width) in enumerate(OVERDUE_HEADERS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(OVERDUE_HEADERS) - 1)}{len(rows) + 1}"
+    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
+    header = []
+    for title, _width in OVERDUE_HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font, cell.fill = bold, header_fill
+        header.append(cell)
+    sheet.append(header)
+    with translation.override("zh-hans"):
+        kinds = {value: str(label) for value, label in Task.Kind.choices}
+    for row in rows:
+        due = WriteOnlyCell(sheet, value=row["due_date"])
+        due.number_format = "yyyy-mm-dd"
+        percent = WriteOnlyCell(sheet, value=row["percent"] / 100)
+        percent.number_format = "0%"
+        sheet.append(
+            [
+                row["code"],
+                row["title"],
+                kinds.get(row["kind"], row["kind"]),
+                row["department_name"],
+                row["section_name"] or "",
+                row["accountable_name"] or "",
+                row["accountable_phone"] or "",
+                due,
+                row["days_overdue"],
+                row["calendar_days_overdue"],
+                percent,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    filename = f"逾期任务-{today:%Y%m%d}.xlsx"
+    return HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )

@@ -1,0 +1,57 @@
+"""The signed-in user's own pages: the inbox behind the bell, and the password change."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Notification
+
+INBOX_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """The user's notifications, newest first, unread ones highlighted."""
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created", "-pk")
+    page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page": page, "notifications": page.object_list})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk: int):
+    """Opening a notification marks it read and follows its link (only to this site)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notification.read_at is None:
+        # A single conditional UPDATE: opening the same message twice changes nothing the second time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(target)
+    return redirect("accounts:inbox")
+
+
+@login_required
+@require_POST
+def notifications_mark_all_read(request):
+    marked = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect(reverse("accounts:inbox"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"

@@ -1,0 +1,150 @@
+"""The filters of the task list ("my work"): one FilterSet, whitelisted sorting included."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from accounts.rules import can_read_everything, is_inspector
+from campaign.models import Pledge, Task
+from grids.models import Grid
+
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+DUE_PRESETS = (
+    ("overdue", _("Overdue")),
+    ("soon", _("Due within 3 days")),
+    ("week", _("Due this week")),
+)
+
+# The sort parameter may name only these orderings; ``pk`` keeps pages stable.
+TASK_SORTS = {
+    "due": ("due_date", "pk"),
+    "-due": ("-due_date", "-pk"),
+    "-priority": ("-priority", "due_date", "pk"),
+    "percent": ("percent", "due_date", "pk"),
+    "-percent": ("-percent", "due_date", "pk"),
+    "-updated": ("-updated", "-pk"),
+}
+TASK_SORT_CHOICES = (
+    ("due", _("Due date, earliest first")),
+    ("-due", _("Due date, latest first")),
+    ("-priority", _("Priority, highest first")),
+    ("percent", _("Progress, least first")),
+    ("-percent", _("Progress, most first")),
+    ("-updated", _("Last update, newest first")),
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """A FilterSet that can also answer "what would match without these filters?", so that a list's
+    status chips count across statuses with the form validated once."""
+
+    def queryset_without(self, *names: str) -> QuerySet:
+        if not self.is_bound:
+            return self.queryset.all()
+        self.errors  # noqa: B018 - validates the form once; invalid values are left out, as in ``qs``
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+class TaskFilterSet(ListFilterSet):
+    """Narrows the visible tasks the way a department's staff and the leaders look for work."""
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Task.Status.choices, label=_("Status"), empty_label=_("All"))
+    overdue = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_overdue", label=_("Overdue"), empty_label=_("All")
+    )
+    due = django_filters.ChoiceFilter(
+        choices=DUE_PRESETS, method="filter_due", label=_("Due window"), empty_label=_("Any time")
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Due from"), widget=DATE_WIDGET
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due until"), widget=DATE_WIDGET
+    )
+    pledge = django_filters.ModelChoiceFilter(
+        field_name="target__pledge",
+        queryset=Pledge.objects.select_related("department"),
+        label=_("Pledge"),
+        empty_label=_("All"),
+    )
+    grid = django_filters.ModelChoiceFilter(
+        queryset=Grid.objects.only("pk", "code", "name"), method="filter_grid", label=_("Grid"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(choices=Task.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    section = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.none(), label=_("Section"), empty_label=_("All")
+    )
+    accountable = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Accountable person"), empty_label=_("Anyone")
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", label=_("Only tasks I am accountable for"), widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=TASK_SORT_CHOICES, method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.today = today
+        user = request.user
+        sections = Department.objects.filter(kind=Department.Kind.SECTION, is_active=True)
+        people = User.objects.filter(is_active=True).only("pk", "username", "first_name", "last_name")
+        if can_read_everything(user) or is_inspector(user):
+            people = people.filter(accountable_tasks__isnull=False).distinct()
+        else:
+            # Staff narrow their own department's work: its sections and its people.
+            sections = sections.filter(parent_id=user.work_department_id)
+            people = people.filter(
+                Q(department_id=user.work_department_id) | Q(department__parent_id=user.work_department_id)
+            )
+        self.filters["section"].queryset = sections.order_by("sort_order", "code")
+        self.filters["accountable"].queryset = people.order_by("last_name", "first_name", "username")
+
+    def filter_search(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value))
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        # ``is_overdue`` is annotated by campaign.selectors.task_list: overdue is derived, never stored.
+        return queryset.filter(is_overdue=(value == "yes"))
+
+    def filter_due(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        today = self.today
+        if value == "overdue":
+            return queryset.overdue(today)
+        if value == "soon":
+            return queryset.open().filter(due_date__range=(today, today + datetime.timedelta(days=3)))
+        if value == "week":
+            monday = today - datetime.timedelta(days=today.weekday())
+            return queryset.open().filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
+        return queryset
+
+    def filter_grid(self, queryset: QuerySet[Task], name: str, value: Grid) -> QuerySet[Task]:
+        # A task names a grid directly or through its places; the subquery keeps each task once.
+        in_grid = Task.objects.filter(Q(grids=value) | Q(places__grid=value)).values("pk")
+        return queryset.filter(pk__in=in_grid)
+
+    def filter_mine(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:
+        return queryset.filter(accountable=self.request.user) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        return queryset.order_by(*TASK_SORTS.get(value, TASK_SORTS["due"]))

@@ -1,0 +1,453 @@
+"""The reminder ladder ("层层传导压力"): who hears about which open task, and when.
+
+    due soon ──▶ overdue ──▶ escalated to the department head ──▶ escalated to the grid or campaign leader
+    (≤ N working      (past         (≥ REMINDER_ESCALATE_HEAD_DAYS         (≥ REMINDER_ESCALATE_LEADER_DAYS
+     days left)        due)          working days overdue)                   working days overdue)
+
+Days are working days on China's official calendar. A run:
+
+1. computes every (task, step, recipient) owed today with a few set-based queries;
+2. claims them by inserting ``Reminder`` rows tagged with the run's token. The database's unique
+   constraint on (task, step, recipient) silently drops the rows that exist already, whether an
+   earlier run or a run going on at the same time inserted them; the rows carrying this run's
+   token are this run's to send, and nobody else's;
+3. sends one ``ReminderDigest`` per person: into the inbox at once (same transaction), and through
+   e-mail and the department's chat robot by Celery tasks enqueued when the transaction commits.
+
+Rectification tasks opened by inspections are tasks like any other and climb the same ladder.
+The number of queries of a run does not depend on the number of tasks, except for insert batches.
+"""
+
+import datetime
+import json
+import urllib.request
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import Notification, User
+from campaign.models import DeliveryAttempt, Reminder, ReminderDigest, Task
+from core.working_time import WorkingCalendar
+
+Step = Reminder.Step
+Channel = DeliveryAttempt.Channel
+
+# Rows per INSERT: a run over thousands of tasks costs a handful of statements.
+BATCH_SIZE = 500
+WEBHOOK_TIMEOUT_SECONDS = 10
+# WeCom rejects markdown longer than 4096 bytes.
+WEBHOOK_MAX_BYTES = 4000
+# The most pressing first: a leader reads escalations before the rest.
+SECTION_ORDER = (Step.ESCALATED_LEADER, Step.ESCALATED_HEAD, Step.OVERDUE, Step.DUE_SOON)
+# What a digest shows of each reminder; read with values() both by the run and by the deliveries.
+ROW_FIELDS = (
+    "recipient_id",
+    "step",
+    "days_left",
+    "task__code",
+    "task__title",
+    "task__kind",
+    "task__due_date",
+    "task__department__name",
+    "task__accountable__last_name",
+    "task__accountable__first_name",
+    "task__accountable__username",
+)
+
+
+class DeliveryFailed(Exception):
+    """A channel could not deliver a digest; the attempt is recorded and Celery tries again later."""
+
+
+# Selectors ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """The dates that place a due date on the ladder on ``today``, from one working calendar."""
+
+    today: datetime.date
+    due_soon_until: datetime.date  # due in (today, due_soon_until]: due soon
+    head_from: datetime.date  # due on or before: escalated to the department head
+    leader_from: datetime.date  # due on or before: escalated to the grid or campaign leader
+    calendar: WorkingCalendar = field(repr=False)
+    working_day_index: dict[datetime.date, int] = field(repr=False)
+
+    @classmethod
+    def on(cls, today: datetime.date, *, earliest_due: datetime.date | None = None) -> "Ladder":
+        """Build the ladder with one calendar spanning the oldest open due date to the due-soon horizon."""
+        soon, head, leader = (
+            settings.REMINDER_DUE_SOON_DAYS,
+            settings.REMINDER_ESCALATE_HEAD_DAYS,
+            settings.REMINDER_ESCALATE_LEADER_DAYS,
+        )
+        # Even the longest Chinese holiday leaves well over half of the days working.
+        start = today - datetime.timedelta(days=max(head, leader) * 2 + 14)
+        if earliest_due is not None:
+            start = min(start, earliest_due)
+        end = today + datetime.timedelta(days=soon * 2 + 14)
+        calendar = WorkingCalendar(start, end)
+        # Working days counted from ``start``: the difference of two entries is the working days between.
+        index, count = {}, 0
+        for offset in range((end - start).days + 1):
+            day = start + datetime.timedelta(days=offset)
+            if offset and calendar.is_working_day(day):
+                count += 1
+            index[day] = count
+        return cls(
+            today=today,
+            due_soon_until=calendar.add_working_days(today, soon),
+            head_from=calendar.subtract_working_days(today, head),
+            leader_from=calendar.subtract_working_days(today, leader),
+            calendar=calendar,
+            working_day_index=index,
+        )
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.calendar.is_working_day(self.today)
+
+    def days_left(self, due_date: datetime.date) -> int:
+        """Working days from today to the due date: negative when the task is that many days overdue."""
+        if due_date not in self.working_day_index:  # a task added since the ladder was built
+            return self.calendar.working_days_between(self.today, due_date)
+        return self.working_day_index[due_date] - self.working_day_index[self.today]
+
+
+@dataclass(frozen=True, order=True)
+class Candidate:
+    """A reminder owed today; sorted, so that concurrent runs insert in the same order and cannot deadlock."""
+
+    task_id: int
+    step: str
+    recipient_id: int
+    days_left: int = field(compare=False)
+
+
+def reminder_ladder(*, today: datetime.date) -> Ladder:
+    """The ladder for ``today`` (two queries: the oldest open due date and the calendar's overrides)."""
+    earliest = Task.objects.open().aggregate(earliest=Min("due_date"))["earliest"]
+    return Ladder.on(today, earliest_due=earliest)
+
+
+def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
+    """Every (task, step, recipient) that the ladder owes on its day, whether sent before or not.
+
+    Two queries: the open tasks that are due soon or overdue, with their accountable person,
+    department head and campaign leader; and the grid leaders of those far enough overdue."""
+    today = ladder.today
+    tasks = (
+        Task.objects.open()
+        .filter(Q(due_date__lt=today) | Q(due_date__gt=today, due_date__lte=ladder.due_soon_until))
+        .values_list(
+            "pk",
+            "due_date",
+            "accountable_id",
+            "accountable__is_active",
+            "department__head_id",
+            "department__head__is_active",
+            "campaign__leader_id",
+            "campaign__leader__is_active",
+        )
+        .order_by()
+    )
+    grid_leaders = defaultdict(set)
+    for task_id, leader_id in (
+        Task.grids.through.objects.filter(
+            task__in=Task.objects.open().filter(due_date__lte=ladder.leader_from).values("pk"),
+            grid__leader__is_active=True,
+        )
+        .values_list("task_id", "grid__leader_id")
+        .order_by()
+    ):
+        grid_leaders[task_id].add(leader_id)
+
+    candidates = []
+    for task_id, due_date, accountable, accountable_active, head, head_active, leader, leader_active in tasks:
+        days_left = ladder.days_left(due_date)
+        head = head if head_active else None
+        # A task with nobody accountable (or whose accountable person has left) still reaches someone: the head.
+        responsible = accountable if accountable_active else head
+
+        owed = []
+        if due_date > today:
+            owed.append((Step.DUE_SOON, responsible))
+        else:
+            owed.append((Step.OVERDUE, responsible))
+            if due_date <= ladder.head_from:
+                owed.append((Step.ESCALATED_HEAD, head))
+            if due_date <= ladder.leader_from:
+                leaders = grid_leaders.get(task_id) or [leader if leader_active else None]
+                owed.extend((Step.ESCALATED_LEADER, recipient) for recipient in leaders)
+        candidates.extend(
+            Candidate(task_id, step, recipient, days_left) for step, recipient in owed if recipient is not None
+        )
+    return sorted(candidates)
+
+
+def reminder_digest_rows(*, digest: ReminderDigest) -> list[dict]:
+    """The reminders a digest carries, as the templates read them."""
+    return list(digest.reminders.values(*ROW_FIELDS).order_by())
+
+
+def _person(last_name: str | None, first_name: str | None, username: str | None) -> str:
+    # Same as User.display_name: family name first, no space.
+    return f"{last_name or ''}{first_name or ''}".strip() or (username or "")
+
+
+def reminder_digest_context(
+    *, recipient: User, run_date: datetime.date, rows: Iterable[dict], channel: str = Channel.INBOX
+) -> dict:
+    """What the digest templates show: the recipient's tasks grouped by step, the most pressing first."""
+    by_step = defaultdict(list)
+    for row in sorted(rows, key=lambda row: (row["task__due_date"], row["task__code"])):
+        overdue = row["step"] != Step.DUE_SOON
+        by_step[row["step"]].append(
+            {
+                "code": row["task__code"],
+                "title": row["task__title"],
+                "rectification": row["task__kind"] == Task.Kind.RECTIFICATION,
+                "department": row["task__department__name"],
+                "accountable": _person(
+                    row["task__accountable__last_name"],
+                    row["task__accountable__first_name"],
+                    row["task__accountable__username"],
+                ),
+                "due_date": row["task__due_date"],
+                "overdue": overdue,
+                "days": abs(row["days_left"]),
+            }
+        )
+    sections = [{"step": step, "tasks": by_step[step]} for step in SECTION_ORDER if by_step[step]]
+    return {
+        "recipient": recipient,
+        "run_date": run_date,
+        "channel": channel,
+        "sections": sections,
+        "items": sum(len(section["tasks"]) for section in sections),
+        "overdue": len(
+            {task["code"] for section in sections if section["step"] != Step.DUE_SOON for task in section["tasks"]}
+        ),
+        "due_soon_days": settings.REMINDER_DUE_SOON_DAYS,
+        "head_days": settings.REMINDER_ESCALATE_HEAD_DAYS,
+        "leader_days": settings.REMINDER_ESCALATE_LEADER_DAYS,
+    }
+
+
+def reminder_subject(context: dict) -> str:
+    return " ".join(render_to_string("email/reminder-subject.txt", context).split())
+
+
+def reminder_webhook_url(recipient: User) -> str:
+    """The chat robot of the recipient's department, or of its parent (a section shares its bureau's group)."""
+    department = recipient.department
+    if department is None:
+        return ""
+    if department.webhook_url:
+        return department.webhook_url
+    return department.parent.webhook_url if department.parent_id else ""
+
+
+# Services -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderRun:
+    """What a run sent: digests, and reminders per step of the ladder."""
+
+    date: datetime.date
+    token: uuid.UUID
+    digests: int = 0
+    by_step: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False
+
+    @property
+    def reminders(self) -> int:
+        return sum(self.by_step.values())
+
+    def as_dict(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "token": str(self.token),
+            "skipped": self.skipped,
+            "digests": self.digests,
+            "reminders": self.reminders,
+            "by_step": self.by_step,
+        }
+
+
+def reminders_send(*, today: datetime.date) -> ReminderRun:
+    """Send the reminders the ladder owes on ``today``, each (task, step, recipient) at most once ever,
+    as one digest per recipient. Safe to run twice, and on two workers at once.
+
+    Nothing is sent on a day off: on the official calendar nobody is at the desk, and the working
+    days counted would not have moved since the last working day."""
+    run = ReminderRun(date=today, token=uuid.uuid4())
+    ladder = reminder_ladder(today=today)
+    if not ladder.is_working_day:
+        run.skipped = True
+        return run
+    candidates = reminder_candidates(ladder=ladder)
+    if not candidates:
+        return run
+
+    # The digests are Chinese whatever language the caller (a worker, a test, a shell) has active.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    task_id=candidate.task_id,
+                    step=candidate.step,
+                    recipient_id=candidate.recipient_id,
+                    days_left=candidate.days_left,
+                    run_token=run.token,
+                )
+                for candidate in candidates
+            ],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
+        )
+        rows_by_recipient = defaultdict(list)
+        for row in Reminder.objects.filter(run_token=run.token).values(*ROW_FIELDS).order_by():
+            rows_by_recipient[row["recipient_id"]].append(row)
+            run.by_step[row["step"]] = run.by_step.get(row["step"], 0) + 1
+        if not rows_by_recipient:
+            return run
+
+        ReminderDigest.objects.bulk_create(
+            [
+                ReminderDigest(recipient_id=recipient_id, run_date=today, run_token=run.token, items=len(rows))
+                for recipient_id, rows in rows_by_recipient.items()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        digest_of = dict(ReminderDigest.objects.filter(run_token=run.token).values_list("recipient_id", "pk"))
+        Reminder.objects.filter(run_token=run.token).update(
+            digest=Subquery(
+                ReminderDigest.objects.filter(run_token=run.token, recipient=OuterRef("recipient")).values("pk")[:1]
+            )
+        )
+        recipients = User.objects.filter(
+            pk__in=ReminderDigest.objects.filter(run_token=run.token).values("recipient_id")
+        ).select_related("department__parent")
+        link = reverse("campaign:task_list")
+        notifications, outbox = [], []
+        for recipient in recipients:
+            context = reminder_digest_context(
+                recipient=recipient, run_date=today, rows=rows_by_recipient[recipient.pk], channel=Channel.INBOX
+            )
+            notifications.append(
+                Notification(
+                    recipient=recipient,
+                    title=reminder_subject(context)[:200],
+                    body=render_to_string("email/reminder-body.txt", context).strip(),
+                    url=link,
+                )
+            )
+            digest_id = digest_of[recipient.pk]
+            if recipient.email:
+                outbox.append((digest_id, Channel.EMAIL))
+            if reminder_webhook_url(recipient):
+                outbox.append((digest_id, Channel.WEBHOOK))
+        Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(digest_id=digest_id, channel=Channel.INBOX, attempt=1, succeeded=True)
+                for digest_id in digest_of.values()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        run.digests = len(digest_of)
+        transaction.on_commit(lambda: _enqueue_deliveries(outbox))
+    return run
+
+
+def _enqueue_deliveries(outbox: list[tuple[int, str]]) -> None:
+    from campaign.tasks import deliver_reminder_digest  # the tasks module imports this one
+
+    for digest_id, channel in outbox:
+        deliver_reminder_digest.delay(digest_id, channel)
+
+
+def reminder_digest_deliver(*, digest_id: int, channel: str) -> DeliveryAttempt | None:
+    """Send a digest by e-mail or to the chat robot, once: a channel that has succeeded is not tried
+    again (a redelivered Celery message sends nothing). Every try is recorded as a ``DeliveryAttempt``;
+    after recording a failure, raise ``DeliveryFailed`` so that the caller retries later.
+
+    Returns ``None`` when there is nothing to do: already delivered, or no address any more."""
+    if channel not in (Channel.EMAIL, Channel.WEBHOOK):
+        raise ValueError(f"reminder digests are not delivered through {channel!r} by a task")
+    error = ""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        # The row lock makes a second worker holding the same message wait, then see the success.
+        digest = (
+            ReminderDigest.objects.select_for_update(of=("self",))
+            .select_related("recipient__department__parent")
+            .get(pk=digest_id)
+        )
+        tried = list(digest.attempts.filter(channel=channel).values_list("succeeded", flat=True))
+        if any(tried):
+            return None
+        recipient = digest.recipient
+        address = recipient.email if channel == Channel.EMAIL else reminder_webhook_url(recipient)
+        if not address:
+            return None
+        context = reminder_digest_context(
+            recipient=recipient, run_date=digest.run_date, rows=reminder_digest_rows(digest=digest), channel=channel
+        )
+        try:
+            if channel == Channel.EMAIL:
+                _send_email(address, context)
+            else:
+                _post_webhook(address, context)
+        except (OSError, ValueError, DeliveryFailed) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        attempt = DeliveryAttempt.objects.create(
+            digest=digest, channel=channel, attempt=len(tried) + 1, succeeded=not error, error=error
+        )
+    if error:
+        raise DeliveryFailed(error)
+    return attempt
+
+
+def _send_email(address: str, context: dict) -> None:
+    message = EmailMultiAlternatives(
+        subject=reminder_subject(context),
+        body=render_to_string("email/reminder-body.txt", context),
+        to=[address],
+    )
+    message.attach_alternative(render_to_string("email/reminder-body.html", context), "text/html")
+    message.send()
+
+
+def _post_webhook(url: str, context: dict) -> None:
+    """POST a markdown message in the style of WeCom and DingTalk group robots."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) webhook address: {url}")
+    content = render_to_string("email/reminder-webhook.md", context).strip()
+    content = content.encode()[:WEBHOOK_MAX_BYTES].decode(errors="ignore")
+    payload = {"msgtype": "markdown", "markdown": {"content": content}}
+    request = urllib.request.Request(  # noqa: S310 -- the scheme is checked above
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        body = response.read()
+    # Robots answer 200 with {"errcode": 0}; anything else in errcode is a refusal (bad key, rate limit).
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return
+    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
+        raise DeliveryFailed(f"robot refused: {answer.get('errcode')} {answer.get('errmsg', '')}")

@@ -1,0 +1,75 @@
+"""Writes of the campaign app: progress on tasks."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from campaign.models import ProgressPhoto, ProgressReport, Task
+from core.errors import ApplicationError
+from core.images import Photo
+
+
+def progress_report_create(
+    *,
+    task: Task,
+    author: User,
+    percent: int | None = None,
+    quantity: Decimal | None = None,
+    note: str = "",
+    photos: list[Photo] = (),
+    is_final: bool = False,
+) -> ProgressReport:
+    """Log progress on a task. A final report completes the task; the target's current value,
+    being the sum of reported quantities, moves with the same commit."""
+    note = note.strip()
+    if percent is None and quantity is None and not note:
+        raise ApplicationError(_("Report a percentage, a quantity or a note."), code="empty_report")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ApplicationError(_("The percentage must be between 0 and 100."), code="invalid_percent")
+    if quantity is not None and quantity < 0:
+        raise ApplicationError(_("The quantity cannot be negative."), code="invalid_quantity")
+    if quantity is not None and task.target_id is None:
+        raise ApplicationError(_("This task counts toward no target, so it takes no quantity."), code="no_target")
+    if is_final and not note:
+        raise ApplicationError(_("A final report needs a note on what was done."), code="final_needs_note")
+    if is_final and task.kind == Task.Kind.RECTIFICATION:
+        raise ApplicationError(
+            _("A rectification task is completed by submitting the rectification of its issue."),
+            code="rectification_completes_via_issue",
+        )
+
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status in Task.CLOSED_STATUSES:
+            raise ApplicationError(
+                _("This task is %(status)s; no more progress can be reported.") % {"status": task.get_status_display()},
+                code="task_closed",
+            )
+        report = ProgressReport.objects.create(
+            task=task,
+            author=author,
+            percent=100 if is_final and percent is None else percent,
+            quantity=quantity,
+            note=note,
+            is_final=is_final,
+        )
+        for photo in photos:
+            ProgressPhoto.objects.create(report=report, image=photo.image, thumbnail=photo.thumbnail)
+
+        fields = ["updated"]
+        if report.percent is not None:
+            task.percent = report.percent
+            fields.append("percent")
+        if is_final:
+            task.status = Task.Status.DONE
+            task.completed_at = timezone.now()
+            fields += ["status", "completed_at"]
+        elif task.status == Task.Status.TODO:
+            task.status = Task.Status.IN_PROGRESS
+            fields.append("status")
+        task._change_reason = _("Progress reported")
+        task.save(update_fields=fields)
+    return report

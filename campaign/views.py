@@ -1,0 +1,263 @@
+"""The pages of department work: "my work" (the task list), a task, and logging progress on it.
+
+Views stay thin: reads come from ``campaign.selectors``, writes from ``campaign.services``, and who
+may do what from the rules in ``campaign/rules.py``."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from campaign.filters import TaskFilterSet
+from campaign.forms import ProgressForm
+from campaign.models import Target, Task
+from campaign.selectors import task_list as select_task_list
+from campaign.selectors import task_visible_to
+from campaign.services import progress_report_create
+from core.errors import ApplicationError
+from core.images import photos_prepare
+from core.working_time import WorkingCalendar
+
+TASKS_PER_PAGE = 25
+HISTORY_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class DueIn:
+    """How a deadline stands today, in working days on China's official calendar."""
+
+    days: int  # working days left; negative once passed
+    overdue: bool
+    due_today: bool = False
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days
+
+
+def working_days_until(today: datetime.date, dates) -> dict[datetime.date, int]:
+    """Working days from ``today`` to each date (negative for past dates), as
+    ``core.working_time.working_days_between`` counts them, with one calendar for the whole span."""
+    wanted = {day for day in dates if day is not None}
+    if not wanted:
+        return {}
+    start, end = min(wanted | {today}), max(wanted | {today})
+    calendar = WorkingCalendar(start, end)
+    # Working days counted from ``start`` up to each day: the difference of two entries is the answer.
+    counted, running, day = {}, 0, start
+    while day <= end:
+        running += calendar.is_working_day(day)
+        counted[day] = running
+        day += datetime.timedelta(days=1)
+    return {day: counted[day] - counted[today] for day in wanted}
+
+
+def attach_due_in(tasks, today: datetime.date) -> None:
+    """Set ``task.due_in`` on each open task of a page (closed tasks have no deadline to show)."""
+    left = working_days_until(today, [task.due_date for task in tasks if task.status not in Task.CLOSED_STATUSES])
+    for task in tasks:
+        if task.due_date in left and task.status not in Task.CLOSED_STATUSES:
+            task.due_in = DueIn(
+                days=left[task.due_date], overdue=task.due_date < today, due_today=task.due_date == today
+            )
+        else:
+            task.due_in = None
+
+
+def status_tabs(counts: dict, choices, current: str) -> list[dict]:
+    """The status chips above a list: each with its count, all other filters kept."""
+    tabs = [{"value": "", "label": _("All"), "count": counts["total"], "active": not current}]
+    tabs += [
+        {"value": value, "label": label, "count": counts[value], "active": current == value} for value, label in choices
+    ]
+    return tabs
+
+
+@login_required
+@require_GET
+def task_list(request):
+    """My work: the tasks the user may see, filtered, sorted, counted and paginated."""
+    today = timezone.localdate()
+    tasks = select_task_list(user=request.user, today=today)
+    filterset = TaskFilterSet(request.GET or None, queryset=tasks, request=request, today=today)
+
+    # The status chips count what the other filters leave, in a single aggregate query.
+    open_task = ~Q(status__in=Task.CLOSED_STATUSES)
+    counts = (
+        filterset.queryset_without("status", "sort")
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=open_task & Q(due_date__lt=today)),
+            **{value: Count("pk", filter=Q(status=value)) for value in Task.Status.values},
+        )
+    )
+
+    page = Paginator(filterset.qs, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    attach_due_in(rows, today)
+    filtered = any(value for key, value in request.GET.items() if key not in ("page", "sort", "status"))
+    return render(
+        request,
+        "campaign/task_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "tasks": rows,
+            "counts": counts,
+            "tabs": status_tabs(counts, Task.Status.choices, request.GET.get("status", "")),
+            "filtered": filtered,
+            "today": today,
+        },
+    )
+
+
+def _format_value(field, value) -> str:
+    if field.many_to_many:
+        related = field.m2m_reverse_field_name()
+        return "、".join(str(row.get(related, "")) for row in value) or "—"
+    if value is None or value == "":
+        return "—"
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The object's django-simple-history records, newest first, each with the fields it changed."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, foreign_keys_are_objs=True)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _format_value(field, change.old),
+                        "new": _format_value(field, change.new),
+                    }
+                )
+        entries.append(
+            {
+                "at": newer.history_date,
+                "user": newer.history_user,
+                "reason": newer.history_change_reason,
+                "type": newer.get_history_type_display(),
+                "created": older is None and newer.history_type == "+",
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def target_progress(target: Target) -> int:
+    """How far a target (annotated with ``current_value``) has come from its baseline, in percent."""
+    span = target.target_value - target.baseline
+    if not span:
+        return 100
+    done = (target.current_value - target.baseline) / span * 100
+    return int(max(Decimal(0), min(Decimal(100), done)))
+
+
+def _task_context(request, task: Task, *, form: ProgressForm | None = None) -> dict:
+    today = timezone.localdate()
+    attach_due_in([task], today)
+    target = None
+    if task.target_id:
+        target = (
+            Target.objects.with_current_value().select_related("pledge", "pledge__department").get(pk=task.target_id)
+        )
+        target.progress = target_progress(target)
+    can_report = request.user.has_perm("campaign.report_progress", task)
+    is_open = task.status not in Task.CLOSED_STATUSES
+    if can_report and is_open and form is None:
+        form = ProgressForm(task=task)
+    try:
+        issue = task.issue
+    except ObjectDoesNotExist:
+        issue = None
+    return {
+        "task": task,
+        "target": target,
+        "places": task.places.select_related("grid"),
+        "grids": task.grids.all(),
+        "reports": task.progress_reports.select_related("author").prefetch_related("photos"),
+        "form": form if can_report and is_open else None,
+        "can_report": can_report,
+        "issue": issue,
+        "today": today,
+    }
+
+
+def _visible_task(request, pk: int) -> Task:
+    tasks = task_visible_to(user=request.user).select_related(
+        "department", "section", "accountable", "target", "campaign", "created_by"
+    )
+    return get_object_or_404(tasks, pk=pk)
+
+
+@login_required
+@require_GET
+def task_detail(request, pk: int):
+    task = _visible_task(request, pk)
+    context = _task_context(request, task)
+    context["history"] = change_history(task)
+    return render(request, "campaign/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def progress_create(request, pk: int):
+    """Log progress (percent, quantity, note, photos, final or not); errors change nothing."""
+    task = _visible_task(request, pk)
+    if not request.user.has_perm("campaign.report_progress", task):
+        raise PermissionDenied
+    form = ProgressForm(request.POST, request.FILES, task=task)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            photos = photos_prepare(data["photos"])
+            progress_report_create(
+                task=task,
+                author=request.user,
+                percent=data["percent"],
+                quantity=data.get("quantity"),
+                note=data["note"],
+                photos=photos,
+                is_final=data.get("is_final", False),
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if data.get("is_final"):
+                messages.success(request, _("Final report saved: the task is complete."))
+            else:
+                messages.success(request, _("Progress saved."))
+            if request.htmx:
+                task = _visible_task(request, pk)
+                return render(request, "campaign/_task_live.html", {**_task_context(request, task), "partial": True})
+            return redirect(reverse("campaign:task_detail", args=[task.pk]) + "#timeline")
+    context = _task_context(request, task, form=form)
+    if request.htmx:
+        return render(request, "campaign/_task_live.html", {**context, "partial": True})
+    context["history"] = change_history(task)
+    return render(request, "campaign/task_detail.html", context)

@@ -1,0 +1,64 @@
+"""``manage.py load_demo [--reset] [--today YYYY-MM-DD]``: load the Liaocheng 2018 campaign demo."""
+
+import datetime
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.errors import ApplicationError
+from demo.data import PASSWORD
+from demo.services import demo_is_loaded, demo_load
+
+LABELS = {
+    "departments": "部门 departments",
+    "users": "用户 users",
+    "campaigns": "创建活动 campaigns",
+    "pledges": "表态发言 pledges",
+    "targets": "目标 targets",
+    "grids": "网格 grids",
+    "places": "点位 places",
+    "tasks": "任务 tasks",
+    "progress_reports": "进度填报 progress reports",
+    "criteria": "测评标准 criteria",
+    "inspections": "督查检查 inspections",
+    "issues": "问题 issues",
+    "issue_events": "问题流转记录 issue events",
+    "extension_requests": "延期申请 extension requests",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the Liaocheng 2018 campaign demo (聊城市2018年创城、创卫复审演示数据); a second run changes nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--reset", action="store_true", help="Remove the demo data first, then load it again.")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Date the activity as if today were YYYY-MM-DD (e.g. 2018-04-16, when the 2018 targets were still "
+            "ahead); default: today.",
+        )
+
+    def handle(self, *args, reset: bool = False, today: datetime.date | None = None, **options) -> None:
+        already = not reset and demo_is_loaded()
+        started = time.monotonic()
+        try:
+            counts = demo_load(reset=reset, today=today)
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        if already:
+            self.stdout.write("演示数据已存在，未做更改。The demo is already loaded; use --reset to reload it.")
+        else:
+            elapsed = time.monotonic() - started
+            self.stdout.write(self.style.SUCCESS(f"已加载演示数据。Demo loaded in {elapsed:.1f} s."))
+        width = max(map(_width, LABELS.values()))
+        for key, count in counts.items():
+            label = LABELS.get(key, key)
+            self.stdout.write(f"  {label}{' ' * (width - _width(label))}  {count:>5}")
+        self.stdout.write(f"登录 Sign in as admin, leader, inspector or staff; 密码 password: {PASSWORD}")
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

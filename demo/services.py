@@ -1,0 +1,1249 @@
+"""Load and remove the Liaocheng 2018 campaign demo.
+
+``demo_load`` builds the whole city of the mobilization meeting of 2018-02-28 — departments and
+people, 61 grids with their streets, compounds and villages, the five pledges and their targets, the
+tasks they break into, and a few weeks of progress, inspections and issues dated relative to
+``today`` so that the product looks alive. ``demo_reset`` removes exactly that again.
+
+Demo rows are recognised by ``data.CODE_PREFIX`` on every coded row and by ``data.usernames()``.
+Rows are written with ``bulk_create``, so they have no simple-history records of their creation.
+"""
+
+import dataclasses
+import datetime
+import itertools
+import math
+import random
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.utils import timezone
+
+from accounts.models import Department, User
+from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from core.errors import ApplicationError
+from core.working_time import deadline_after
+from demo import data, names
+from grids.models import Grid, Place
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+SEED = 2018
+
+# How the pledged (non-rectification) tasks stand, as shares of all of them; the rest are running.
+SCHEDULE_MIX = (
+    ("done", 0.18),
+    ("done_late", 0.05),
+    ("overdue", 0.13),
+    ("due_soon", 0.10),
+    ("todo", 0.08),
+    ("cancelled", 0.03),
+)
+# Year-long target tasks are never finished within the weeks the demo shows.
+TARGET_SCHEDULES = ("running", "running", "due_soon", "overdue", "running")
+
+# How likely each issue status is, by how many days ago the issue was reported: old issues are
+# mostly closed, fresh ones still waiting to be dispatched.
+ISSUE_STATUS_WEIGHTS = (
+    (20, {"closed": 76, "submitted": 5, "rectifying": 5, "returned": 8, "dispatched": 2, "reported": 4}),
+    (10, {"closed": 50, "submitted": 18, "rectifying": 14, "returned": 8, "dispatched": 5, "reported": 5}),
+    (4, {"closed": 14, "submitted": 22, "rectifying": 30, "dispatched": 18, "returned": 4, "reported": 12}),
+    (0, {"rectifying": 12, "dispatched": 40, "reported": 48}),
+)
+EXTENSION_OUTCOMES = ("pending", "approved", "refused", None)
+# Where a dispatched issue's rectification task stands, as the inspections service keeps it in step.
+RECTIFICATION_STATUS = {
+    "dispatched": Task.Status.TODO,
+    "rectifying": Task.Status.IN_PROGRESS,
+    "submitted": Task.Status.IN_PROGRESS,
+    "closed": Task.Status.DONE,
+    "returned": Task.Status.CANCELLED,
+}
+
+
+# Reading ---------------------------------------------------------------------------------------------
+
+
+def demo_is_loaded() -> bool:
+    """Whether the demo is in the database (its district is the first thing it creates)."""
+    return Department.objects.filter(code=data.DISTRICT).exists()
+
+
+def demo_counts() -> dict[str, int]:
+    """How many rows of each model belong to the demo."""
+    coded = Q(code__startswith=data.CODE_PREFIX)
+    return {
+        "departments": Department.objects.filter(coded).count(),
+        "users": User.objects.filter(username__in=data.usernames()).count(),
+        "campaigns": Campaign.objects.filter(coded).count(),
+        "pledges": Pledge.objects.filter(campaign__code__startswith=data.CODE_PREFIX).count(),
+        "targets": Target.objects.filter(coded).count(),
+        "grids": Grid.objects.filter(coded).count(),
+        "places": Place.objects.filter(coded).count(),
+        "tasks": Task.objects.filter(coded).count(),
+        "progress_reports": ProgressReport.objects.filter(task__code__startswith=data.CODE_PREFIX).count(),
+        "criteria": Criterion.objects.filter(coded).count(),
+        "inspections": Inspection.objects.filter(coded).count(),
+        "issues": Issue.objects.filter(coded).count(),
+        "issue_events": IssueEvent.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
+        "extension_requests": ExtensionRequest.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
+    }
+
+
+# Writing ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demo_load(*, reset: bool = False, today: datetime.date | None = None) -> dict[str, int]:
+    """Load the Liaocheng 2018 demo and return how many rows of each model it has.
+
+    Loading is idempotent: when the demo is already there nothing changes. ``reset`` first removes
+    the demo (and whatever was added onto it) and then loads it afresh. Activity — tasks, progress,
+    inspections, issues — is dated relative to ``today`` (default: today in the local time zone);
+    codes and counts do not depend on it."""
+    if reset:
+        demo_reset()
+    elif demo_is_loaded():
+        return demo_counts()
+    _refuse_leftovers()
+    _DemoBuilder(today=today or timezone.localdate()).build()
+    return demo_counts()
+
+
+@transaction.atomic
+def demo_reset() -> dict[str, int]:
+    """Delete the demo's rows, the rows that hang on them (e.g. a progress report someone added to a
+    demo task), and the simple-history records of everything deleted. Returns deleted rows per model.
+
+    Raises ``ApplicationError`` (and deletes nothing) when rows outside the demo protect a demo row,
+    e.g. an import uploaded by the demo's ``admin``."""
+    try:
+        return _delete_demo()
+    except (ProtectedError, RestrictedError) as error:
+        blocking = sorted({str(obj._meta.verbose_name_plural) for obj in error.args[1]})
+        raise ApplicationError(
+            f"The demo cannot be removed: {', '.join(blocking)} outside the demo refer to it. Delete those first.",
+            code="demo_protected",
+        ) from error
+
+
+def _delete_demo() -> dict[str, int]:
+    coded = Q(code__startswith=data.CODE_PREFIX)
+    campaign_ids = _ids(Campaign.objects.filter(coded))
+    grid_ids = _ids(Grid.objects.filter(coded))
+    place_ids = _ids(Place.objects.filter(coded | Q(grid__in=grid_ids)))
+    department_ids = _ids(Department.objects.filter(coded))
+    user_ids = _ids(User.objects.filter(username__in=data.usernames()))
+    issue_ids = _ids(
+        Issue.objects.filter(coded | Q(campaign__in=campaign_ids) | Q(place__in=place_ids) | Q(grid__in=grid_ids))
+    )
+    rectification_ids = Issue.objects.filter(pk__in=issue_ids, rectification_task__isnull=False).values_list(
+        "rectification_task", flat=True
+    )
+    task_ids = _ids(
+        Task.objects.filter(
+            coded | Q(campaign__in=campaign_ids) | Q(department__in=department_ids) | Q(pk__in=list(rectification_ids))
+        )
+    )
+    pledge_ids = _ids(Pledge.objects.filter(Q(campaign__in=campaign_ids) | Q(department__in=department_ids)))
+    target_ids = _ids(Target.objects.filter(coded | Q(pledge__in=pledge_ids)))
+
+    deleted: dict[str, int] = {}
+    for key, queryset in (
+        ("issues", Issue.objects.filter(pk__in=issue_ids)),
+        ("tasks", Task.objects.filter(pk__in=task_ids)),
+        ("inspections", Inspection.objects.filter(coded | Q(campaign__in=campaign_ids))),
+        ("targets", Target.objects.filter(pk__in=target_ids)),
+        ("pledges", Pledge.objects.filter(pk__in=pledge_ids)),
+        ("criteria", Criterion.objects.filter(coded)),
+        ("campaigns", Campaign.objects.filter(pk__in=campaign_ids)),
+        ("places", Place.objects.filter(pk__in=place_ids)),
+        ("grids", Grid.objects.filter(pk__in=grid_ids)),
+    ):
+        deleted[key] = queryset.delete()[0]
+    # A user who is not the demo's but was put into a demo department keeps their account.
+    User.objects.filter(department__in=department_ids).exclude(pk__in=user_ids).update(department=None)
+    deleted["users"] = User.objects.filter(pk__in=user_ids).delete()[0]
+    Department.objects.filter(pk__in=department_ids).update(parent=None, head=None)
+    deleted["departments"] = Department.objects.filter(pk__in=department_ids).delete()[0]
+    history = ((Issue, issue_ids), (Task, task_ids), (Target, target_ids), (Place, place_ids), (Grid, grid_ids))
+    for model, ids in history:
+        _delete_history(model, ids)
+    return deleted
+
+
+def _ids(queryset: models.QuerySet) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
+def _delete_history(model: type[models.Model], ids: Sequence[int]) -> None:
+    """Remove the simple-history records (and their many-to-many records) of deleted objects."""
+    historical = model.history.model
+    history_ids = _ids(historical.objects.filter(id__in=ids))
+    for relation in historical._meta.related_objects:
+        relation.related_model.objects.filter(**{f"{relation.field.name}__in": history_ids}).delete()
+    historical.objects.filter(pk__in=history_ids).delete()
+
+
+def _refuse_leftovers() -> None:
+    """Stop before loading on top of a half-removed demo or a user who has a demo username."""
+    coded = Q(code__startswith=data.CODE_PREFIX)
+    taken = sorted(User.objects.filter(username__in=data.usernames()).values_list("username", flat=True))
+    leftovers = [
+        model._meta.verbose_name_plural
+        for model in (Department, Campaign, Grid, Place, Task, Criterion, Inspection, Issue, Target)
+        if model.objects.filter(coded).exists()
+    ]
+    if taken or leftovers:
+        what = ", ".join([*map(str, leftovers), *(f"user {name}" for name in taken[:5])])
+        raise ApplicationError(
+            f"Part of the demo is already in the database ({what}); run load_demo --reset to replace it.",
+            code="demo_leftovers",
+        )
+
+
+# The builder -----------------------------------------------------------------------------------------
+
+
+def _aware(day: datetime.date, minutes: int) -> datetime.datetime:
+    """``minutes`` after midnight of ``day`` in Liaocheng."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(minutes=minutes), SHANGHAI
+    )
+
+
+def _local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment, SHANGHAI).date()
+
+
+def _coordinate(value: float) -> Decimal:
+    return Decimal(f"{value:.6f}")
+
+
+def _apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
+    """Split ``total`` into whole shares proportional to ``weights`` (largest remainder), each at least
+    ``minimum``."""
+    rest = total - minimum * len(weights)
+    weight_sum = sum(weights)
+    exact = [rest * weight / weight_sum for weight in weights]
+    counts = [math.floor(share) for share in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
+    for index in by_remainder[: rest - sum(counts)]:
+        counts[index] += 1
+    return [count + minimum for count in counts]
+
+
+class _Cell:
+    """One grid's quadrilateral of the jittered lattice, as its four corners (lng, lat)."""
+
+    def __init__(
+        self, nw: tuple[float, float], ne: tuple[float, float], se: tuple[float, float], sw: tuple[float, float]
+    ) -> None:
+        self.nw, self.ne, self.se, self.sw = nw, ne, se, sw
+
+    def point(self, u: float, v: float) -> tuple[float, float]:
+        """The point at ``u`` (west → east) and ``v`` (north → south), both in [0, 1], inside the cell."""
+        north = (self.nw[0] + (self.ne[0] - self.nw[0]) * u, self.nw[1] + (self.ne[1] - self.nw[1]) * u)
+        south = (self.sw[0] + (self.se[0] - self.sw[0]) * u, self.sw[1] + (self.se[1] - self.sw[1]) * u)
+        return north[0] + (south[0] - north[0]) * v, north[1] + (south[1] - north[1]) * v
+
+    def geometry(self) -> dict:
+        # GeoJSON wants the exterior ring counter-clockwise and closed.
+        ring = [self.sw, self.se, self.ne, self.nw, self.sw]
+        return {"type": "Polygon", "coordinates": [[[round(lng, 6), round(lat, 6)] for lng, lat in ring]]}
+
+
+class _DemoBuilder:
+    """Builds the demo in memory, model by model, and writes each model with one ``bulk_create``."""
+
+    def __init__(self, *, today: datetime.date) -> None:
+        self.today = today
+        self.rng = random.Random(SEED)  # noqa: S311 - a demo, not secrets
+        # Minutes chosen to fit office hours depend on the weekday of ``today``; drawing them from
+        # their own generator keeps every other choice, and so every count, the same on any day.
+        self.clock = random.Random(SEED + 1)  # noqa: S311
+        # Nothing the demo records happens later than the evening before ``today``.
+        self.latest = _aware(today - datetime.timedelta(days=1), 19 * 60 + 30)
+        self.tasks: list[Task] = []
+        self.task_places: list[tuple[Task, Place]] = []
+        self.task_grids: list[tuple[Task, Grid]] = []
+        self.reports: list[ProgressReport] = []
+        self.task_created: dict[str, datetime.datetime] = {}  # task code → when it was set up
+        self._extension_asked: dict[str, datetime.datetime] = {}  # issue code → when more time was asked for
+        self._rectifying = 0  # issues under rectification so far, to spread extension requests
+
+    def build(self) -> None:
+        self._departments()
+        self._users()
+        self._campaigns()
+        self._grids()
+        self._places()
+        self._criteria()
+        self._pledged_tasks()
+        self._inspections()
+        self._issues()
+        self._save_tasks()
+
+    # Organisation ------------------------------------------------------------------------------------
+
+    def _departments(self) -> None:
+        seeds = data.departments()
+        self.departments: dict[str, Department] = {}
+        siblings: dict[str | None, int] = defaultdict(int)
+        depth: dict[str, int] = {}
+        for seed in seeds:
+            depth[seed.code] = 0 if seed.parent is None else depth[seed.parent] + 1
+        for level in sorted(set(depth.values())):
+            batch = []
+            for seed in seeds:
+                if depth[seed.code] != level:
+                    continue
+                siblings[seed.parent] += 1
+                batch.append(
+                    Department(
+                        code=seed.code,
+                        name=seed.name,
+                        short_name=seed.short_name,
+                        kind=seed.kind,
+                        parent=self.departments[seed.parent] if seed.parent else None,
+                        sort_order=siblings[seed.parent],
+                    )
+                )
+            for department in Department.objects.bulk_create(batch):
+                self.departments[department.code] = department
+        self.subdistricts = [self.departments[seed.code] for seed in data.SUBDISTRICTS]
+        self.communities = {
+            seed.code: [self.departments[f"{seed.code}-{n:02d}"] for n in range(1, len(seed.communities) + 1)]
+            for seed in data.SUBDISTRICTS
+        }
+        self.bureaus = [self.departments[seed.code] for seed in data.DISTRICT_BUREAUS]
+
+    def _users(self) -> None:
+        named = {person.username: person for person in (*data.LOGINS, *data.SPEAKERS)}
+        plans: list[tuple[str, str, str, str, bool]] = []  # username, department, title, role, is_head
+        for seed in data.departments():
+            head_role = (
+                "inspector"
+                if seed.code in data.INSPECTION_UNITS
+                else "leader"
+                if seed.kind in ("bureau", "district", "subdistrict")
+                else "staff"
+            )
+            plans.append((data.head_username(seed.code), seed.code, seed.head_title, head_role, True))
+            plans.append((data.liaison_username(seed.code), seed.code, f"{seed.short_name}创城联络员", "staff", False))
+        plans += [
+            (username, department, title, "inspector", False) for username, department, title in data.EXTRA_INSPECTORS
+        ]
+        plans += [
+            (username, data.DISTRICT, title, "leader", False)
+            for username, title in zip(data.county_leader_usernames(), data.COUNTY_LEADER_TITLES, strict=True)
+        ]
+        planned = {plan[0] for plan in plans}
+        plans += [(p.username, p.department, p.title, p.role, False) for p in data.LOGINS if p.username not in planned]
+
+        generated = [plan for plan in plans if plan[0] not in named]
+        reserved = {person.family_name + person.given_name for person in named.values()}
+        people = iter(names.person_names(len(generated), exclude=reserved))
+        offices = iter(names.phone_numbers(len(plans), office=True))
+        mobiles = iter(names.phone_numbers(len(plans), office=False))
+        password = make_password(data.PASSWORD)  # hashing is slow by design: once for everyone
+        groups = {group.name: group for group in Group.objects.all()}
+        missing = {plan[3] for plan in plans} - set(groups)
+        if missing:
+            raise ApplicationError(f"The role groups {sorted(missing)} are missing; run migrate first.")
+
+        users, roles = [], []
+        for username, department, title, role, is_head in plans:
+            person = named.get(username)
+            if person is not None:
+                family, given, title, role = person.family_name, person.given_name, person.title, person.role
+            else:
+                family, given = next(people)
+            users.append(
+                User(
+                    username=username,
+                    password=password,
+                    last_name=family,
+                    first_name=given,
+                    email=f"{username}@liaocheng.example",
+                    title=title,
+                    phone=next(offices) if is_head or role == "leader" else next(mobiles),
+                    department=self.departments[department],
+                    is_staff=bool(person and person.is_superuser),
+                    is_superuser=bool(person and person.is_superuser),
+                )
+            )
+            roles.append(role)
+        User.objects.bulk_create(users)
+        self.users = {user.username: user for user in users}
+        through = User.groups.through
+        through.objects.bulk_create(
+            [through(user_id=user.pk, group_id=groups[role].pk) for user, role in zip(users, roles, strict=True)]
+        )
+        for code, department in self.departments.items():
+            department.head = self.users[data.head_username(code)]
+        Department.objects.bulk_update(self.departments.values(), ["head"])
+
+    def _head(self, code: str) -> User:
+        return self.users[data.head_username(code)]
+
+    def _liaison(self, code: str) -> User:
+        return self.users[data.liaison_username(code)]
+
+    # Campaigns and pledges ---------------------------------------------------------------------------
+
+    def _campaigns(self) -> None:
+        leader = self.users["leader"]
+        self.campaigns = {
+            campaign.code: campaign
+            for campaign in Campaign.objects.bulk_create(
+                [
+                    Campaign(
+                        code=seed.code,
+                        name=seed.name,
+                        kind=seed.kind,
+                        description=seed.description,
+                        start_date=data.MEETING_DATE,
+                        leader=leader,
+                    )
+                    for seed in data.CAMPAIGNS
+                ]
+            )
+        }
+        pledges = Pledge.objects.bulk_create(
+            [
+                Pledge(
+                    campaign=self.campaigns[seed.campaign],
+                    department=self.departments[seed.department],
+                    speaker=seed.speaker,
+                    speaker_title=seed.speaker_title,
+                    headline=seed.headline,
+                    statement=data.statement(seed.department),
+                    date=data.MEETING_DATE,
+                    sort_order=order,
+                )
+                for order, seed in enumerate(data.PLEDGES, start=1)
+            ]
+        )
+        self.pledges = {pledge.department.code: pledge for pledge in pledges}
+        targets = Target.objects.bulk_create(
+            [
+                Target(
+                    pledge=self.pledges[seed.pledge],
+                    code=seed.code,
+                    name=seed.name,
+                    unit=seed.unit,
+                    baseline=seed.baseline,
+                    target_value=seed.target_value,
+                    direction=seed.direction,
+                    deadline=seed.deadline,
+                    sort_order=order,
+                )
+                for order, seed in enumerate(data.TARGETS, start=1)
+            ]
+        )
+        self.targets = {target.code: target for target in targets}
+
+    # The city ----------------------------------------------------------------------------------------
+
+    def _grids(self) -> None:
+        rng = self.rng
+        rows, cols = len(data.GRID_MAP), len(data.GRID_MAP[0])
+        lat_step = data.CELL_KM / 111.0
+        lng_step = data.CELL_KM / (111.32 * math.cos(math.radians(data.CENTRE_LATITUDE)))
+        north = data.CENTRE_LATITUDE + rows / 2 * lat_step
+        west = data.CENTRE_LONGITUDE - cols / 2 * lng_step
+        # Neighbouring cells share their corners, so the grids tile the area without gaps.
+        corners = {
+            (r, c): (
+                west + (c + rng.uniform(-0.18, 0.18)) * lng_step,
+                north - (r + rng.uniform(-0.18, 0.18)) * lat_step,
+            )
+            for r in range(rows + 1)
+            for c in range(cols + 1)
+        }
+        cells_by_subdistrict: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for r, row in enumerate(data.GRID_MAP):
+            for c, key in enumerate(row):
+                if key != ".":
+                    cells_by_subdistrict[data.GRID_MAP_KEYS[key]].append((r, c))
+
+        self.grids: list[Grid] = []
+        self.cells: dict[str, _Cell] = {}
+        self.outer_grids: list[Grid] = []
+        leaders = iter(
+            itertools.chain.from_iterable(
+                [self.users[username]] * count
+                for username, count in zip(data.county_leader_usernames(), data.GRIDS_PER_LEADER, strict=True)
+            )
+        )
+        for subdistrict in self.subdistricts:
+            for number, (r, c) in enumerate(cells_by_subdistrict[subdistrict.code], start=1):
+                cell = _Cell(corners[r, c], corners[r, c + 1], corners[r + 1, c + 1], corners[r + 1, c])
+                centre = cell.point(0.5, 0.5)
+                grid = Grid(
+                    code=f"LC-G{len(self.grids) + 1:02d}",
+                    name=f"{subdistrict.name}第{number}网格",
+                    subdistrict=subdistrict,
+                    leader=next(leaders),
+                    boundary=cell.geometry(),
+                    latitude=_coordinate(centre[1]),
+                    longitude=_coordinate(centre[0]),
+                )
+                self.grids.append(grid)
+                self.cells[grid.code] = cell
+                if r in (0, rows - 1) or c in (0, cols - 1):
+                    self.outer_grids.append(grid)
+        if len(self.grids) != data.GRID_COUNT:
+            raise ApplicationError(f"The grid map has {len(self.grids)} cells, not {data.GRID_COUNT}.")
+        Grid.objects.bulk_create(self.grids)
+
+        # 帮包: one to three district departments per grid, every department somewhere.
+        self.grid_departments: dict[str, list[Department]] = {
+            grid.code: rng.sample(self.bureaus, rng.choice((1, 2, 2, 2, 3))) for grid in self.grids
+        }
+        for bureau in self.bureaus:
+            if not any(bureau in assigned for assigned in self.grid_departments.values()):
+                fewest = min(self.grids, key=lambda grid: len(self.grid_departments[grid.code]))
+                self.grid_departments[fewest.code].append(bureau)
+        through = Grid.departments.through
+        through.objects.bulk_create(
+            [
+                through(grid_id=grid.pk, department_id=department.pk)
+                for grid in self.grids
+                for department in self.grid_departments[grid.code]
+            ]
+        )
+
+    def _places(self) -> None:
+        rng = self.rng
+        profile = {seed.code: seed for seed in data.SUBDISTRICTS}
+        jitter = [rng.uniform(0.7, 1.3) for _grid in self.grids]
+
+        def weights(kind: str) -> list[float]:
+            result = []
+            for grid, factor in zip(self.grids, jitter, strict=True):
+                weight = getattr(profile[grid.subdistrict.code], kind) * factor
+                if kind == "villages":
+                    weight *= 1.6 if grid in self.outer_grids else 0.5
+                result.append(weight)
+            return result
+
+        street_counts = _apportion(data.STREET_COUNT, weights("streets"), minimum=1)
+        compound_counts = _apportion(data.COMPOUND_COUNT, weights("compounds"), minimum=3)
+        village_counts = _apportion(data.VILLAGE_COUNT, weights("villages"))
+        streets = iter(names.street_names(data.STREET_COUNT))
+        compounds = iter(names.compound_names(data.COMPOUND_COUNT))
+        villages = iter(names.village_names(data.VILLAGE_COUNT))
+        companies = names.property_company_names(12)
+
+        self.places: list[Place] = []
+        self.grid_streets: dict[str, list[str]] = {}
+        serial: dict[str, int] = defaultdict(int)
+        for index, grid in enumerate(self.grids):
+            own_streets = [next(streets) for _ in range(street_counts[index])]
+            self.grid_streets[grid.code] = own_streets
+            for name in own_streets:
+                if names.is_road(name):
+                    length = rng.randrange(900, 4200, 10)
+                elif names.is_lane(name):
+                    length = rng.randrange(120, 600, 10)
+                else:
+                    length = rng.randrange(300, 1500, 10)
+                self._place(grid, "street", name, serial, length_m=length, address=self._address(grid, name))
+            for _ in range(compound_counts[index]):
+                name = next(compounds)
+                old = names.is_old_compound(name)
+                self._place(
+                    grid,
+                    "compound",
+                    name,
+                    serial,
+                    households=rng.randrange(48, 360) if old else rng.randrange(180, 2600),
+                    property_company="" if old or rng.random() < 0.15 else rng.choice(companies),
+                    address=self._street_address(grid),
+                )
+            for _ in range(village_counts[index]):
+                name = next(villages)
+                self._place(
+                    grid, "village", name, serial, households=rng.randrange(120, 950), address=self._address(grid, name)
+                )
+
+        grids_of = defaultdict(list)
+        for grid in self.grids:
+            grids_of[grid.subdistrict.code].append(grid)
+        for subdistrict in self.subdistricts:
+            for number, community in enumerate(self.communities[subdistrict.code]):
+                grid = grids_of[subdistrict.code][number % len(grids_of[subdistrict.code])]
+                self._place(
+                    grid,
+                    "community",
+                    community.name,
+                    serial,
+                    territorial_unit=community,
+                    address=self._street_address(grid),
+                )
+        inner = [grid for grid in self.grids if grid not in self.outer_grids]
+        for kind, generated, pool in (
+            ("market", names.market_names(data.MARKET_COUNT), self.grids),
+            ("school", names.school_names(data.SCHOOL_COUNT), self.grids),
+            ("small_trade", names.shop_names(data.SMALL_TRADE_COUNT), inner),
+        ):
+            for name in generated:
+                grid = rng.choice(pool)
+                self._place(grid, kind, name, serial, address=self._street_address(grid))
+        for name, subdistrict_code in data.PUBLIC_PLACES:
+            grid = rng.choice(grids_of[subdistrict_code])
+            self._place(grid, "public_place", name, serial, address=self._street_address(grid))
+
+        Place.objects.bulk_create(self.places)
+        self.places_by_kind: dict[str, list[Place]] = defaultdict(list)
+        for place in self.places:
+            self.places_by_kind[place.kind].append(place)
+
+    def _address(self, grid: Grid, name: str) -> str:
+        return f"{data.ADDRESS_PREFIX}{grid.subdistrict.name}{name}"
+
+    def _street_address(self, grid: Grid) -> str:
+        street = self.rng.choice(self.grid_streets[grid.code])
+        return self._address(grid, f"{street}{self.rng.randrange(1, 300)}号")
+
+    def _place(self, grid: Grid, kind: str, name: str, serial: dict[str, int], **facts) -> None:
+        """Add a place of ``kind`` in ``grid``, answered for by its subdistrict or one of its communities
+        (属地) and by one of the grid's departments and its leader or that department's head (帮包)."""
+        rng = self.rng
+        serial[kind] += 1
+        number = serial[kind]
+        prefix = {
+            "street": "ST",
+            "compound": "CP",
+            "village": "VL",
+            "community": "CM",
+            "market": "MK",
+            "school": "SC",
+            "small_trade": "SH",
+            "public_place": "PP",
+        }[kind]
+        department = self.grid_departments[grid.code][number % len(self.grid_departments[grid.code])]
+        if kind in ("street", "village") or (kind == "compound" and number % 2 == 0):
+            leader = grid.leader
+        else:
+            leader = self._head(department.code)
+        communities = self.communities[grid.subdistrict.code]
+        facts.setdefault(
+            "territorial_unit",
+            grid.subdistrict if kind in ("street", "village") else communities[number % len(communities)],
+        )
+        lng, lat = self.cells[grid.code].point(rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9))
+        self.places.append(
+            Place(
+                code=f"LC-{prefix}-{number:03d}",
+                name=name,
+                kind=kind,
+                grid=grid,
+                latitude=_coordinate(lat),
+                longitude=_coordinate(lng),
+                assigned_department=department,
+                assigned_leader=leader,
+                **facts,
+            )
+        )
+
+    def _criteria(self) -> None:
+        self.criterion_seeds = {seed.code: seed for seed in data.CRITERIA}
+        self.criteria = Criterion.objects.bulk_create(
+            [
+                Criterion(
+                    code=seed.code,
+                    category=seed.category,
+                    title=seed.title,
+                    requirement=seed.requirement,
+                    points=seed.points,
+                    default_department=self.departments[seed.owner] if seed.owner else None,
+                    lead=seed.lead,
+                    time_limit_days=seed.time_limit_days,
+                )
+                for seed in data.CRITERIA
+            ]
+        )
+
+    # Pledged work ------------------------------------------------------------------------------------
+
+    def _task_seeds(self) -> list[tuple[data.TaskSeed, list[Place], list[Grid]]]:
+        """Every pledged task with the places or grids it covers, in the order of the pledges."""
+        planned = [self._with_scope(seed) for seed in data.URBAN_MANAGEMENT_TASKS]
+        for area_number, (area, kind) in enumerate(data.SIX_AREAS):
+            for offset in range(data.SUBDISTRICTS_PER_AREA):
+                index = (area_number * data.SUBDISTRICTS_PER_AREA + offset) % len(self.subdistricts)
+                subdistrict = self.subdistricts[index]
+                seed = data.TaskSeed(
+                    f"LC-DCF-A{area_number + 1}-{subdistrict.code.rsplit('-', 1)[1]}",
+                    data.CIVILIZED,
+                    f"{area}规范提升（{subdistrict.name}）",
+                    data.DISTRICT,
+                    subdistrict.code,
+                    description=f"坚持区域属地管理、帮包责任管理双管齐下，发挥党员力量，"
+                    f"对{subdistrict.name}辖区{area}进行规范提升。",
+                )
+                # The area's places in the subdistrict; where it has none (no market), its grids.
+                places = [p for p in self.places_by_kind[kind] if p.grid.subdistrict_id == subdistrict.pk]
+                grids = [] if places else [g for g in self.grids if g.subdistrict_id == subdistrict.pk]
+                planned.append((seed, places, grids))
+        for seed in (*data.DISTRICT_TASKS, *data.HEALTH_TASKS, *data.HOUSING_TASKS, *data.TRAFFIC_TASKS):
+            planned.append(self._with_scope(seed))
+        return planned
+
+    def _with_scope(self, seed: data.TaskSeed) -> tuple[data.TaskSeed, list[Place], list[Grid]]:
+        if seed.scope is None:
+            return seed, [], []
+        what, count = seed.scope
+        if what in ("grid", "outer_grid"):
+            pool = self.grids if what == "grid" else self.outer_grids
+            return seed, [], sorted(self.rng.sample(pool, min(count or len(pool), len(pool))), key=lambda g: g.code)
+        pool = self._place_pool(what)
+        return seed, sorted(self.rng.sample(pool, min(count or len(pool), len(pool))), key=lambda p: p.code), []
+
+    def _place_pool(self, what: str) -> list[Place]:
+        if what == "road":
+            return [p for p in self.places_by_kind["street"] if names.is_road(p.name)]
+        if what == "lane":
+            return [p for p in self.places_by_kind["street"] if names.is_lane(p.name)]
+        if what == "old_compound":
+            return [p for p in self.places_by_kind["compound"] if names.is_old_compound(p.name)]
+        return self.places_by_kind[what]
+
+    def _schedules(self, seeds: list[data.TaskSeed]) -> list[str]:
+        """The schedule each pledged task follows: a shuffled SCHEDULE_MIX, the rest running."""
+        ordinary = sum(1 for seed in seeds if seed.target is None)
+        counts = [(name, round(ordinary * share)) for name, share in SCHEDULE_MIX]
+        counts.append(("running", ordinary - sum(number for _name, number in counts)))
+        mix = [name for name, number in counts for _ in range(number)]
+        self.rng.shuffle(mix)
+        mix_iter, target_iter = iter(mix), itertools.cycle(TARGET_SCHEDULES)
+        return [next(target_iter) if seed.target else next(mix_iter) for seed in seeds]
+
+    def _pledged_tasks(self) -> None:
+        planned = self._task_seeds()
+        schedules = self._schedules([seed for seed, _places, _grids in planned])
+        special = list(data.SPECIAL_CAMPAIGNS)
+        for index, ((seed, places, grids), schedule) in enumerate(zip(planned, schedules, strict=True)):
+            description = seed.description
+            if seed.department == data.URBAN_MANAGEMENT:
+                # LC-CGJ-<n>-<m> is the m-th piece of the n-th special campaign.
+                name, text = special[int(seed.code.split("-")[2]) - 1]
+                description = f"{name}：{text}"
+            start, due, status, percent, completed = self._schedule(schedule, started=seed.target is not None)
+            task = Task(
+                campaign=self.campaigns[seed.campaign],
+                code=seed.code,
+                title=seed.title,
+                description=description,
+                kind=seed.kind,
+                priority=seed.priority,
+                department=self.departments[seed.department],
+                section=self.departments[seed.section],
+                accountable=self._liaison(seed.section) if index % 3 == 2 else self._head(seed.section),
+                target=self.targets[seed.target] if seed.target else None,
+                start_date=start,
+                due_date=due,
+                status=status,
+                percent=percent,
+                completed_at=completed,
+                created_by=self._head(seed.department),
+            )
+            self._add_task(task, places, grids, created=_aware(start, 9 * 60))
+            self._pledged_progress(task, seed)
+
+    def _schedule(
+        self, schedule: str, *, started: bool
+    ) -> tuple[datetime.date, datetime.date, str, int, datetime.datetime | None]:
+        """Start, due date, status, percent and completion of a pledged task following ``schedule``;
+        a ``started`` task (one counting toward a target) has always reported some progress."""
+        rng, today = self.rng, self.today
+
+        def ago(low: int, high: int) -> datetime.date:
+            return today - datetime.timedelta(days=rng.randint(low, high))
+
+        def ahead(low: int, high: int) -> datetime.date:
+            return today + datetime.timedelta(days=rng.randint(low, high))
+
+        completed = None
+        if schedule in ("done", "done_late"):
+            start = ago(24, 42)
+            due = max(ago(3, 21) if schedule == "done" else ago(8, 21), start + datetime.timedelta(days=7))
+            if schedule == "done":
+                finished = max(due - datetime.timedelta(days=rng.randint(0, 5)), start + datetime.timedelta(days=3))
+            else:
+                finished = min(due + datetime.timedelta(days=rng.randint(1, 6)), today - datetime.timedelta(days=1))
+            completed = _aware(finished, rng.randint(15 * 60, 18 * 60))
+            return start, due, Task.Status.DONE, 100, completed
+        if schedule == "overdue":
+            start = ago(20, 42)
+            due = max(ago(1, 18), start + datetime.timedelta(days=5))
+            if rng.random() < 0.25 and not started:
+                return start, due, Task.Status.TODO, 0, None
+            return start, due, Task.Status.IN_PROGRESS, rng.randint(30, 85), None
+        if schedule == "due_soon":
+            return ago(10, 35), ahead(0, 4), Task.Status.IN_PROGRESS, rng.randint(55, 95), None
+        if schedule == "todo":
+            return ago(1, 10), ahead(14, 56), Task.Status.TODO, 0, None
+        if schedule == "cancelled":
+            start = ago(14, 40)
+            due = max(ahead(-10, 30), start)
+            return start, due, Task.Status.CANCELLED, rng.choice((0, 10, 20, 30)), None
+        return ago(3, 42), ahead(7, 56), Task.Status.IN_PROGRESS, rng.randint(10, 70), None
+
+    def _pledged_progress(self, task: Task, seed: data.TaskSeed) -> None:
+        """A few progress reports climbing to the task's percent, with quantities toward its target."""
+        if task.percent == 0:
+            return
+        rng = self.rng
+        steps = 1 + min(task.percent // 25, 3)
+        percents = sorted(rng.sample(range(5, task.percent), steps - 1)) if task.percent > steps + 5 else []
+        percents.append(task.percent)
+        first = max(task.start_date, self.today - datetime.timedelta(days=35))
+        last = _local_date(task.completed_at) if task.completed_at else self.today - datetime.timedelta(days=1)
+        moments = self._moments(first, last, len(percents), end=task.completed_at)
+        authors = [task.accountable, self._liaison(seed.section)]
+        target = self.targets[seed.target] if seed.target else None
+        reached, total = 0, Decimal(0)
+        for number, (percent, moment) in enumerate(zip(percents, moments, strict=True)):
+            notes = next(notes for limit, notes in data.PROGRESS_NOTES if percent <= limit)
+            note = notes[number % len(notes)]
+            quantity = None
+            if target is not None and seed.planned is not None:
+                step = Decimal(1) if target.unit != "%" else Decimal("0.1")
+                quantity = (seed.planned * (percent - reached) / 100).quantize(step)
+                total += quantity
+                note += data.QUANTITY_NOTE.format(quantity=_plain(quantity), unit=target.unit, total=_plain(total))
+            reached = percent
+            self.reports.append(
+                ProgressReport(
+                    task=task,
+                    author=authors[number % 2],
+                    created=moment,
+                    percent=percent,
+                    quantity=quantity,
+                    note=note,
+                    is_final=task.status == Task.Status.DONE and percent == 100,
+                )
+            )
+        if task.status == Task.Status.CANCELLED:
+            self.reports.append(
+                ProgressReport(
+                    task=task,
+                    author=task.accountable,
+                    created=moments[-1] + datetime.timedelta(minutes=30),
+                    note="根据工作部署调整，本任务并入其他任务，予以取消。",
+                )
+            )
+
+    def _moments(
+        self, first: datetime.date, last: datetime.date, count: int, *, end: datetime.datetime | None = None
+    ) -> list[datetime.datetime]:
+        """``count`` increasing office-hour moments spread from ``first`` to ``last``; the last one is
+        ``end`` when given (a task's completion is its final report)."""
+        last = max(first, last)
+        span = (last - first).days
+        days = [first + datetime.timedelta(days=round(span * (n + 1) / count)) for n in range(count)]
+        moments = [min(_aware(day, self.rng.randint(8 * 60 + 30, 18 * 60)), self.latest) for day in days]
+        if end is not None:
+            moments[-1] = end
+        # Walk back from the last so that every report is at least 20 minutes before the next.
+        for index in range(len(moments) - 2, -1, -1):
+            moments[index] = min(moments[index], moments[index + 1] - datetime.timedelta(minutes=20))
+        return moments
+
+    def _add_task(
+        self, task: Task, places: Sequence[Place], grids: Sequence[Grid], *, created: datetime.datetime
+    ) -> None:
+        self.tasks.append(task)
+        self.task_created[task.code] = created
+        self.task_places += [(task, place) for place in places]
+        self.task_grids += [(task, grid) for grid in grids]
+
+    # Inspections and issues --------------------------------------------------------------------------
+
+    def _inspections(self) -> None:
+        rng = self.rng
+        self.inspections = []
+        members, scopes = [], []
+        for seed in data.INSPECTIONS:
+            date = self.today - datetime.timedelta(days=seed.days_ago)
+            inspection = Inspection(
+                campaign=self.campaigns[seed.campaign],
+                code=seed.code,
+                title=seed.title,
+                kind=seed.kind,
+                team=seed.team,
+                leader=self.users[seed.leader],
+                date=date,
+                end_date=date + datetime.timedelta(days=seed.days - 1),
+                scope="东昌府区城区全部61个网格"
+                if seed.grids >= data.GRID_COUNT
+                else f"东昌府区城区{seed.grids}个网格（随机抽查）",
+            )
+            self.inspections.append(inspection)
+            members.append([self.users[username] for username in seed.members])
+            scopes.append(sorted(rng.sample(self.grids, min(seed.grids, len(self.grids))), key=lambda g: g.code))
+        Inspection.objects.bulk_create(self.inspections)
+        Inspection.members.through.objects.bulk_create(
+            [
+                Inspection.members.through(inspection_id=inspection.pk, user_id=user.pk)
+                for inspection, team in zip(self.inspections, members, strict=True)
+                for user in team
+            ]
+        )
+        Inspection.grids.through.objects.bulk_create(
+            [
+                Inspection.grids.through(inspection_id=inspection.pk, grid_id=grid.pk)
+                for inspection, grids in zip(self.inspections, scopes, strict=True)
+                for grid in grids
+            ]
+        )
+        self.inspection_teams = members
+        self.inspection_grids = scopes
+
+    def _issues(self) -> None:
+        rng = self.rng
+        stories: list[_Story] = []
+        for inspection, seed, team, scope in zip(
+            self.inspections, data.INSPECTIONS, self.inspection_teams, self.inspection_grids, strict=True
+        ):
+            criteria = [c for c in self.criteria if data.CATEGORIES[c.category][1] == seed.campaign]
+            in_scope = {grid.pk for grid in scope}
+            reporters = [inspection.leader, *team]
+            for _ in range(seed.issues):
+                criterion = rng.choice(criteria)
+                kinds = data.CATEGORIES[criterion.category][0]
+                candidates = [p for kind in kinds for p in self.places_by_kind[kind] if p.grid_id in in_scope]
+                place = rng.choice(candidates or [p for kind in kinds for p in self.places_by_kind[kind]])
+                days_ago = seed.days_ago - rng.randrange(seed.days)
+                code = f"LC-Q{len(stories) + 1:03d}"
+                stories.append(self._story(code, inspection, criterion, place, rng.choice(reporters), days_ago))
+        for story in stories:
+            if story.issue.dispatched_at is not None:
+                self._rectification_task(story)
+        # bulk_create copies the primary keys of the objects it has just saved into those that refer to them.
+        Task.objects.bulk_create(self.tasks)
+        for task in self.tasks:
+            task.created = self.task_created[task.code]
+        Task.objects.bulk_update(self.tasks, ["created"])
+        issues = Issue.objects.bulk_create([story.issue for story in stories])
+        for issue in issues:
+            issue.created = issue.reported_at
+        Issue.objects.bulk_update(issues, ["created"])
+        IssueEvent.objects.bulk_create([event for story in stories for event in self._events(story)])
+        requests = ExtensionRequest.objects.bulk_create([story.extension for story in stories if story.extension])
+        for request in requests:
+            request.created = request.updated = self._extension_asked[request.issue.code]
+        ExtensionRequest.objects.bulk_update(requests, ["created", "updated"])
+
+    def _story(
+        self, code: str, inspection: Inspection, criterion: Criterion, place: Place, reporter: User, days_ago: int
+    ) -> "_Story":
+        """An issue found ``days_ago``, taken as far along its workflow as its age makes likely."""
+        rng = self.rng
+        seed = self.criterion_seeds[criterion.code]
+        weights = next(table for limit, table in ISSUE_STATUS_WEIGHTS if days_ago >= limit)
+        status = rng.choices(list(weights), list(weights.values()))[0]
+        reported_at = min(_aware(self.today - datetime.timedelta(days=days_ago), rng.randint(510, 1050)), self.latest)
+        issue = Issue(
+            code=code,
+            campaign=inspection.campaign,
+            inspection=inspection,
+            place=place,
+            grid=place.grid,
+            criterion=criterion,
+            description=rng.choice(seed.findings).format(place=place.name),
+            points=criterion.points,
+            status=status,
+            reported_by=reporter,
+            reported_at=reported_at,
+            latitude=place.latitude,
+            longitude=place.longitude,
+        )
+        story = _Story(issue=issue, dispatcher=inspection.leader)
+        if status == Issue.Status.REPORTED:
+            return story
+        # Routing as the inspections service does it: the criterion says who leads (see issue_route).
+        issue.department = criterion.default_department if seed.owner else place.assigned_department
+        issue.dispatched_at = self._clamp(reported_at + datetime.timedelta(hours=rng.uniform(0.5, 20)), reported_at)
+        issue.deadline = deadline_after(issue.dispatched_at, criterion.time_limit_days)
+        # Until the deadline, or until yesterday evening if that comes first.
+        horizon = min(issue.deadline, self.latest)
+        if status == Issue.Status.RETURNED:
+            story.returned_at = self._clamp(
+                issue.dispatched_at + datetime.timedelta(hours=rng.uniform(1, 30)), issue.dispatched_at
+            )
+            issue.return_reason = rng.choice(data.RETURN_REASONS)
+            return story
+        if status == Issue.Status.DISPATCHED:
+            return story
+        if status == Issue.Status.RECTIFYING:
+            story.started_at = self._office(self._between(issue.dispatched_at, horizon, 0.1, 0.3), before=horizon)
+            if days_ago >= 4 and rng.random() < 0.4:
+                issue.rework_count = rng.choice((1, 1, 2))
+                last = self._clamp(self.latest - datetime.timedelta(hours=rng.uniform(2, 72)), story.started_at)
+                story.cycles = self._cycles(story.started_at, last, issue.rework_count)
+                # Sending back clears the submission, not the note of the last one.
+                issue.rectification_note = self._submission_note(issue, issue.rework_count - 1)
+            else:
+                # Three in four issues under rectification asked for more time, with every outcome.
+                self._rectifying += 1
+                outcome = EXTENSION_OUTCOMES[self._rectifying % len(EXTENSION_OUTCOMES)]
+                if outcome:
+                    self._extension(story, outcome)
+            return story
+        late = status == Issue.Status.CLOSED and rng.random() < 0.2  # rectified, but after the deadline
+        if late:
+            submitted = issue.deadline + datetime.timedelta(hours=rng.uniform(2, 60))
+        else:
+            submitted = self._between(issue.dispatched_at, issue.deadline, 0.2, 0.7)
+        issue.submitted_at = self._clamp(submitted, issue.dispatched_at)
+        issue.rectification_note = seed.rectification
+        started = self._between(issue.dispatched_at, issue.submitted_at, 0.1, 0.3)
+        story.started_at = self._office(started, before=issue.submitted_at)
+        if status == Issue.Status.CLOSED:
+            closed = issue.submitted_at + datetime.timedelta(hours=rng.uniform(1, 16))
+            if not late:  # verified in time: by half past six on the last day
+                closed = min(closed, issue.deadline - datetime.timedelta(hours=5, minutes=30))
+            issue.closed_at = self._clamp(closed, issue.submitted_at)
+            if rng.random() < 0.15:
+                issue.rework_count = 1
+                issue.rectification_note = self._submission_note(issue, 1)
+                story.cycles = self._cycles(
+                    story.started_at, self._between(story.started_at, issue.submitted_at, 0.7, 0.8), 1
+                )
+        return story
+
+    def _submission_note(self, issue: Issue, number: int) -> str:
+        """What the department wrote when submitting its ``number``-th (from 0) rectification."""
+        note = self.criterion_seeds[issue.criterion.code].rectification
+        return note if number == 0 else data.RESUBMITTED_NOTE + note
+
+    def _between(self, start: datetime.datetime, end: datetime.datetime, low: float, high: float) -> datetime.datetime:
+        """A moment a random ``low``–``high`` share of the way from ``start`` to ``end``."""
+        return start + (max(end, start) - start) * self.rng.uniform(low, high)
+
+    def _cycles(
+        self, started: datetime.datetime, last_sent_back: datetime.datetime, count: int
+    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """``count`` (submitted, sent back) pairs between ``started`` and the last send-back."""
+        span = (last_sent_back - started) / count
+        return [
+            (started + span * (n + 0.6), started + span * (n + 1) if n < count - 1 else last_sent_back)
+            for n in range(count)
+        ]
+
+    def _extension(self, story: "_Story", outcome: str) -> None:
+        """The department asked for more time (延期); a leader approved or refused it, or has yet to."""
+        issue, rng = story.issue, self.rng
+        if outcome == "pending":  # a request waits a day or two for a leader, not weeks
+            recently = max(self.latest - datetime.timedelta(days=2), issue.dispatched_at)
+            asked = self._between(recently, self.latest, 0.4, 0.9)
+        else:
+            asked = self._between(issue.dispatched_at, min(issue.deadline, self.latest), 0.4, 0.8)
+        requested = deadline_after(max(issue.deadline, asked), 3)
+        request = ExtensionRequest(
+            issue=issue,
+            requested_by=self._liaison(issue.department.code),
+            reason=rng.choice(data.EXTENSION_REASONS),
+            requested_deadline=requested,
+            status=outcome,
+        )
+        self._extension_asked[issue.code] = asked
+        if outcome != "pending":
+            request.decided_by = self.users["leader"]
+            request.decided_at = self._clamp(asked + datetime.timedelta(hours=rng.uniform(2, 20)), asked)
+            request.decision_note = (
+                "同意延期，请按期完成整改。" if outcome == "approved" else "不予延期，请加快整改进度。"
+            )
+        if outcome == "approved":
+            issue.deadline = requested
+        story.extension = request
+
+    def _clamp(self, moment: datetime.datetime, after: datetime.datetime) -> datetime.datetime:
+        """``moment`` moved into office hours, but not later than the evening before today and at least
+        ten minutes after ``after``."""
+        local = timezone.localtime(moment, SHANGHAI)
+        if local.hour < 8:
+            local = local.replace(hour=8, minute=self.clock.randrange(60))
+        elif local.hour >= 19:
+            local = (local + datetime.timedelta(days=1)).replace(hour=8, minute=self.clock.randrange(60))
+        return max(min(local, self.latest), after + datetime.timedelta(minutes=10))
+
+    def _office(self, moment: datetime.datetime, *, before: datetime.datetime) -> datetime.datetime:
+        """``moment`` moved into office hours, unless that would take it to ``before`` or later."""
+        moved = self._clamp(moment, moment - datetime.timedelta(minutes=10))
+        return moved if moved < before else moment
+
+    def _rectification_task(self, story: "_Story") -> None:
+        """The task that dispatching opens, so that reminders follow the issue's deadline."""
+        issue = story.issue
+        seed = self.criterion_seeds[issue.criterion.code]
+        section = self.departments[seed.owner_section] if seed.owner and seed.owner_section else None
+        owner = section or issue.department
+        accountable = self._head(owner.code) if issue.code[-1] in "02468" else self._liaison(owner.code)
+        story.accountable = accountable
+        closed = issue.status == Issue.Status.CLOSED
+        task = Task(
+            campaign=issue.campaign,
+            code=f"LC-R-{issue.code.removeprefix(data.CODE_PREFIX)}",
+            title=f"整改：{issue.criterion.title}（{issue.place.name}）"[:200],
+            description=issue.description,
+            kind=Task.Kind.RECTIFICATION,
+            priority=Task.Priority.HIGH if issue.points >= 2 else Task.Priority.NORMAL,
+            department=issue.department,
+            section=section,
+            accountable=accountable,
+            start_date=_local_date(issue.dispatched_at),
+            due_date=_local_date(issue.deadline),
+            status=RECTIFICATION_STATUS[issue.status],
+            percent=100 if closed else 0,
+            completed_at=issue.closed_at if closed else None,
+            created_by=story.dispatcher,
+        )
+        self._add_task(task, [issue.place], [issue.grid], created=issue.dispatched_at)
+        issue.rectification_task = task
+        if story.started_at is None:
+            return
+        # The department's own log; submitting and verifying are the issue's events, not progress.
+        entries = [(story.started_at, self.rng.choice((30, 40, 50, 60)), self.rng.choice(data.RECTIFYING_NOTES))]
+        if story.cycles:
+            entries.append((story.cycles[-1][1] + datetime.timedelta(minutes=30), 50, data.SENT_BACK_NOTE))
+        for moment, percent, note in entries:
+            self.reports.append(
+                ProgressReport(task=task, author=accountable, created=moment, percent=percent, note=note)
+            )
+        if not closed:
+            task.percent = entries[-1][1]
+
+    def _events(self, story: "_Story") -> list[IssueEvent]:
+        """The issue's way as the inspections service records it, one event per transition."""
+        issue = story.issue
+        Action, Status = IssueEvent.Action, Issue.Status  # noqa: N806 - as the inspections service names them
+        inspector = issue.inspection.leader if issue.inspection else issue.reported_by
+        steps = [(issue.reported_at, Action.FILED, "", Status.REPORTED, issue.reported_by, issue.description)]
+        if issue.dispatched_at:
+            steps.append(
+                (issue.dispatched_at, Action.DISPATCHED, Status.REPORTED, Status.DISPATCHED, story.dispatcher, "")
+            )
+        if story.returned_at:
+            steps.append(
+                (
+                    story.returned_at,
+                    Action.RETURNED,
+                    Status.DISPATCHED,
+                    Status.RETURNED,
+                    self._head(issue.department.code),
+                    issue.return_reason,
+                )
+            )
+        if story.started_at:
+            steps.append(
+                (story.started_at, Action.STARTED, Status.DISPATCHED, Status.RECTIFYING, story.accountable, "")
+            )
+        if story.extension:
+            request = story.extension
+            steps.append(
+                (
+                    self._extension_asked[issue.code],
+                    Action.EXTENSION_REQUESTED,
+                    issue.status,
+                    issue.status,
+                    request.requested_by,
+                    request.reason,
+                )
+            )
+            if request.decided_at:
+                action = Action.EXTENSION_APPROVED if request.status == "approved" else Action.EXTENSION_REFUSED
+                steps.append(
+                    (request.decided_at, action, issue.status, issue.status, request.decided_by, request.decision_note)
+                )
+        for number, (submitted, sent_back) in enumerate(story.cycles):
+            steps.append(
+                (
+                    submitted,
+                    Action.SUBMITTED,
+                    Status.RECTIFYING,
+                    Status.SUBMITTED,
+                    story.accountable,
+                    self._submission_note(issue, number),
+                )
+            )
+            steps.append(
+                (
+                    sent_back,
+                    Action.SENT_BACK,
+                    Status.SUBMITTED,
+                    Status.RECTIFYING,
+                    inspector,
+                    self.rng.choice(data.SEND_BACK_REASONS),
+                )
+            )
+        if issue.submitted_at:
+            steps.append(
+                (
+                    issue.submitted_at,
+                    Action.SUBMITTED,
+                    Status.RECTIFYING,
+                    Status.SUBMITTED,
+                    story.accountable,
+                    issue.rectification_note,
+                )
+            )
+        if issue.closed_at:
+            steps.append(
+                (issue.closed_at, Action.VERIFIED, Status.SUBMITTED, Status.CLOSED, inspector, "现场复查，整改到位。")
+            )
+        return [
+            IssueEvent(
+                issue=issue,
+                action=action,
+                from_status=before,
+                to_status=after,
+                actor=actor,
+                department=issue.department if action != Action.FILED else None,
+                note=note,
+                created=moment,
+            )
+            for moment, action, before, after, actor, note in steps
+        ]
+
+    # Saving ------------------------------------------------------------------------------------------
+
+    def _save_tasks(self) -> None:
+        """Write what needs the tasks' primary keys: their places, grids and progress reports."""
+        ProgressReport.objects.bulk_create(self.reports)
+        Task.places.through.objects.bulk_create(
+            [Task.places.through(task_id=task.pk, place_id=place.pk) for task, place in self.task_places]
+        )
+        Task.grids.through.objects.bulk_create(
+            [Task.grids.through(task_id=task.pk, grid_id=grid.pk) for task, grid in self.task_grids]
+        )
+
+
+@dataclasses.dataclass
+class _Story:
+    """What happened to one issue, from which its events, task and progress reports are written."""
+
+    issue: Issue
+    dispatcher: User
+    accountable: User | None = None
+    started_at: datetime.datetime | None = None
+    returned_at: datetime.datetime | None = None
+    cycles: list[tuple[datetime.datetime, datetime.datetime]] = dataclasses.field(default_factory=list)
+    extension: ExtensionRequest | None = None
+
+
+def _plain(quantity: Decimal) -> str:
+    """A quantity as people write it: 1200, 3.5 — no trailing zeros or exponent."""
+    text = f"{quantity:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

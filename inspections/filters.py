@@ -1,0 +1,90 @@
+"""The filters of the issue list: one FilterSet, whitelisted sorting included."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from accounts.rules import can_read_everything, is_administrator, is_inspector
+from campaign.filters import ListFilterSet
+from grids.models import Grid
+from inspections.models import Criterion, Issue
+
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
+
+ISSUE_SORTS = {
+    "-reported": ("-reported_at", "-pk"),
+    "reported": ("reported_at", "pk"),
+    "deadline": (F("deadline").asc(nulls_last=True), "pk"),
+    "-points": ("-points", "-reported_at", "-pk"),
+    "-updated": ("-updated", "-pk"),
+}
+ISSUE_SORT_CHOICES = (
+    ("-reported", _("Newest first")),
+    ("reported", _("Oldest first")),
+    ("deadline", _("Deadline, earliest first")),
+    ("-points", _("Points, most first")),
+    ("-updated", _("Last update, newest first")),
+)
+
+
+class IssueFilterSet(ListFilterSet):
+    """Narrows the visible issues the way inspectors, departments and leaders look for them."""
+
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.ChoiceFilter(choices=Issue.Status.choices, label=_("Status"), empty_label=_("All"))
+    grid = django_filters.ModelChoiceFilter(
+        queryset=Grid.objects.only("pk", "code", "name"), label=_("Grid"), empty_label=_("All")
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.filter(is_active=True).exclude(kind=Department.Kind.SECTION),
+        label=_("Department"),
+        empty_label=_("All"),
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="criterion__category", choices=(), label=_("Checklist category"), empty_label=_("All")
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_overdue", label=_("Overdue"), empty_label=_("All")
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", label=_("Only issues I filed"), widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=ISSUE_SORT_CHOICES, method="filter_sort", label=_("Sort by"), empty_label=None
+    )
+
+    class Meta:
+        model = Issue
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = request.user
+        categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
+        self.filters["category"].extra["choices"] = [(name, name) for name in categories]
+        if not (can_read_everything(user) or is_inspector(user)):
+            # Staff see only their own department's issues: the choice would be a single entry.
+            del self.filters["department"]
+        if not (is_inspector(user) or is_administrator(user)):
+            del self.filters["mine"]
+
+    def filter_search(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(place__name__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        overdue = Q(deadline__lt=timezone.now()) & ~Q(status=Issue.Status.CLOSED)
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def filter_mine(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet[Issue]:
+        return queryset.filter(reported_by=self.request.user) if value else queryset
+
+    def filter_sort(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        return queryset.order_by(*ISSUE_SORTS.get(value, ISSUE_SORTS["-reported"]))

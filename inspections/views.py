@@ -1,0 +1,454 @@
+"""The pages of inspections: the issue list, filing an issue on site, an issue and every step of its
+rectification, and the leaders' list of extension requests.
+
+Views stay thin: reads come from ``inspections.selectors``, writes from ``inspections.services``
+(which own every workflow rule), and who may do what from ``inspections/rules.py``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from campaign.views import DueIn, change_history, status_tabs, working_days_until
+from core.errors import ApplicationError
+from core.images import photos_prepare
+from grids.models import Place
+from inspections import services
+from inspections.filters import IssueFilterSet
+from inspections.forms import (
+    DecideForm,
+    DispatchForm,
+    ExtensionForm,
+    IssueActionForm,
+    IssueFileForm,
+    NoteForm,
+    ReasonForm,
+    StartForm,
+    SubmitForm,
+)
+from inspections.models import Criterion, ExtensionRequest, Issue
+from inspections.selectors import issue_list as select_issue_list
+from inspections.selectors import issue_visible_to
+
+ISSUES_PER_PAGE = 25
+OPTIONS_LIMIT = 30
+Status = Issue.Status
+
+
+def attach_due_in(issues, now=None) -> None:
+    """Set ``issue.due_in`` (working days to the rectification deadline) on each open issue of a page."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    open_issues = [issue for issue in issues if issue.deadline and issue.status != Status.CLOSED]
+    left = working_days_until(today, [timezone.localdate(issue.deadline) for issue in open_issues])
+    for issue in issues:
+        issue.due_in = None
+    for issue in open_issues:
+        day = timezone.localdate(issue.deadline)
+        issue.due_in = DueIn(days=left[day], overdue=issue.deadline < now, due_today=day == today)
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_GET
+def issue_list(request):
+    issues = select_issue_list(user=request.user)
+    filterset = IssueFilterSet(request.GET or None, queryset=issues, request=request)
+
+    # The status chips count what the other filters leave, in a single aggregate query.
+    counts = (
+        filterset.queryset_without("status", "sort")
+        .order_by()
+        .aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=timezone.now()) & ~Q(status=Status.CLOSED)),
+            **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
+        )
+    )
+
+    page = Paginator(filterset.qs, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    attach_due_in(rows)
+    filtered = any(value for key, value in request.GET.items() if key not in ("page", "sort", "status"))
+    return render(
+        request,
+        "inspections/issue_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "issues": rows,
+            "counts": counts,
+            "tabs": status_tabs(counts, Status.choices, request.GET.get("status", "")),
+            "filtered": filtered,
+            "can_file": rules.has_perm("inspections.file_issue", request.user),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Filing an issue on site
+
+
+def _place_label(place: Place) -> str:
+    return f"{place.name}（{place.get_kind_display()}）"
+
+
+def place_options(*, grid_id, query: str = "", chosen=None) -> list[tuple[int, str]]:
+    """The places of a grid matching a search, by name, at most ``OPTIONS_LIMIT``; the chosen place
+    stays in the list even when the search would not show it."""
+    if not str(grid_id or "").isdigit():
+        return []
+    places = Place.objects.filter(is_active=True, grid_id=int(grid_id))
+    picked = places.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    query = query.strip()
+    if query:
+        places = places.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(address__icontains=query))
+    places = places.order_by("name", "pk").only("pk", "name", "kind")[:OPTIONS_LIMIT]
+    return _with_chosen([(place.pk, _place_label(place)) for place in places], picked, _place_label)
+
+
+def criterion_options(*, query: str = "", chosen=None) -> list[tuple[int, str]]:
+    """The active checklist items matching a search, at most ``OPTIONS_LIMIT``; the chosen one stays."""
+    criteria = Criterion.objects.filter(is_active=True)
+    picked = criteria.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    query = query.strip()
+    if query:
+        criteria = criteria.filter(
+            Q(code__icontains=query)
+            | Q(title__icontains=query)
+            | Q(category__icontains=query)
+            | Q(requirement__icontains=query)
+        )
+    criteria = criteria.order_by("category", "code").only("pk", "code", "title", "category", "points")
+    return _with_chosen(
+        [(item.pk, _criterion_label(item)) for item in criteria[:OPTIONS_LIMIT]], picked, _criterion_label
+    )
+
+
+def _criterion_label(criterion: Criterion) -> str:
+    return _("%(category)s · %(code)s %(title)s (−%(points)s points)") % {
+        "category": criterion.category,
+        "code": criterion.code,
+        "title": criterion.title,
+        "points": f"{criterion.points.normalize():f}",
+    }
+
+
+def _with_chosen(options: list, chosen, label: Callable) -> list:
+    if chosen is not None and all(pk != chosen.pk for pk, _label in options):
+        return [(chosen.pk, label(chosen)), *options]
+    return options
+
+
+def _require_filing(request) -> None:
+    if not rules.has_perm("inspections.file_issue", request.user):
+        raise PermissionDenied
+
+
+@login_required
+def issue_create(request):
+    """File a problem found on site. It is routed and dispatched at once by the service."""
+    _require_filing(request)
+    source = request.POST if request.method == "POST" else request.GET
+    place_query = source.get("place_q", "")
+    criterion_query = source.get("criterion_q", "")
+    places = place_options(grid_id=source.get("grid"), query=place_query, chosen=source.get("place"))
+    criteria = criterion_options(query=criterion_query, chosen=source.get("criterion"))
+
+    if request.method == "POST":
+        form = IssueFileForm(request.POST, request.FILES, place_options=places, criterion_options=criteria)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                issue = services.issue_file(
+                    reporter=request.user,
+                    place=data["place"],
+                    criterion=data["criterion"],
+                    description=data["description"],
+                    inspection=data["inspection"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    photos=photos_prepare(data["photos"]),
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Issue %(code)s filed and dispatched to %(department)s.")
+                    % {"code": issue.code, "department": issue.department},
+                )
+                return redirect("inspections:issue_detail", pk=issue.pk)
+    else:
+        # Without JavaScript, the search buttons send the form here by GET: keep what was typed.
+        initial = {key: source.get(key) for key in ("grid", "place", "criterion", "description", "inspection")}
+        form = IssueFileForm(
+            initial={key: value for key, value in initial.items() if value},
+            place_options=places,
+            criterion_options=criteria,
+        )
+    return render(
+        request,
+        "inspections/issue_form.html",
+        {"form": form, "place_q": place_query, "criterion_q": criterion_query},
+    )
+
+
+@login_required
+@require_GET
+def place_option_list(request):
+    """htmx: the ``<option>``s of a grid's places matching ``q`` (at most 30, by name)."""
+    _require_filing(request)
+    query = request.GET.get("q") or request.GET.get("place_q") or ""
+    grid = request.GET.get("grid")
+    options = place_options(grid_id=grid, query=query)
+    empty = _("Choose a place") if grid else _("Choose a grid first")
+    return render(request, "inspections/_options.html", {"options": options, "empty_label": empty})
+
+
+@login_required
+@require_GET
+def criterion_option_list(request):
+    """htmx: the ``<option>``s of the checklist items matching ``q``."""
+    _require_filing(request)
+    query = request.GET.get("q") or request.GET.get("criterion_q") or ""
+    options = criterion_options(query=query)
+    return render(
+        request, "inspections/_options.html", {"options": options, "empty_label": _("Choose a checklist item")}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# An issue and the steps of its workflow
+
+
+@dataclass(frozen=True)
+class IssueAction:
+    """One step a user can take on an issue from its page: the permission it needs, its form, and
+    the service call it makes."""
+
+    name: str
+    perm: str
+    form: type[IssueActionForm]
+    label: str
+    done: str
+    run: Callable[[Issue, User, IssueActionForm], object]
+    statuses: tuple[str, ...] = ()
+
+
+def _decide(issue: Issue, actor: User, form: DecideForm):
+    request = issue.extension_requests.filter(pk=form.cleaned_data["request_id"]).first()
+    if request is None:
+        raise ApplicationError(_("This extension request does not belong to this issue."), code="unknown_request")
+    return services.extension_decide(
+        request=request, actor=actor, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+    )
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        IssueAction(
+            name="dispatch",
+            perm="inspections.dispatch_issue",
+            form=DispatchForm,
+            label=gettext_lazy("Dispatch"),
+            done=gettext_lazy("Issue dispatched."),
+            run=lambda issue, actor, form: services.issue_dispatch(
+                issue=issue, actor=actor, department=form.cleaned_data["department"], note=form.cleaned_data["note"]
+            ),
+            statuses=(Status.REPORTED, Status.RETURNED),
+        ),
+        IssueAction(
+            name="start",
+            perm="inspections.start_issue",
+            form=StartForm,
+            label=gettext_lazy("Start rectification"),
+            done=gettext_lazy("Rectification started."),
+            run=lambda issue, actor, form: services.issue_start(issue=issue, actor=actor),
+            statuses=(Status.DISPATCHED,),
+        ),
+        IssueAction(
+            name="submit",
+            perm="inspections.submit_issue",
+            form=SubmitForm,
+            label=gettext_lazy("Submit rectification"),
+            done=gettext_lazy("Rectification submitted for verification."),
+            run=lambda issue, actor, form: services.issue_submit(
+                issue=issue,
+                actor=actor,
+                note=form.cleaned_data["note"],
+                photos=photos_prepare(form.cleaned_data["photos"]),
+            ),
+            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+        ),
+        IssueAction(
+            name="extend",
+            perm="inspections.request_extension",
+            form=ExtensionForm,
+            label=gettext_lazy("Request an extension"),
+            done=gettext_lazy("Extension requested; a leader will decide."),
+            run=lambda issue, actor, form: services.extension_request(
+                issue=issue, actor=actor, reason=form.cleaned_data["reason"], requested_deadline=form.cleaned_deadline()
+            ),
+            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+        ),
+        IssueAction(
+            name="return",
+            perm="inspections.return_issue",
+            form=ReasonForm,
+            label=gettext_lazy("Return: not our responsibility"),
+            done=gettext_lazy("Issue returned for re-routing."),
+            run=lambda issue, actor, form: services.issue_return(
+                issue=issue, actor=actor, reason=form.cleaned_data["reason"]
+            ),
+            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+        ),
+        IssueAction(
+            name="verify",
+            perm="inspections.verify_issue",
+            form=NoteForm,
+            label=gettext_lazy("Verify and close"),
+            done=gettext_lazy("Rectification verified; the issue is closed."),
+            run=lambda issue, actor, form: services.issue_verify(
+                issue=issue, actor=actor, note=form.cleaned_data["note"]
+            ),
+            statuses=(Status.SUBMITTED,),
+        ),
+        IssueAction(
+            name="send_back",
+            perm="inspections.send_back_issue",
+            form=ReasonForm,
+            label=gettext_lazy("Send back for rework"),
+            done=gettext_lazy("Rectification sent back to the department."),
+            run=lambda issue, actor, form: services.issue_send_back(
+                issue=issue, actor=actor, reason=form.cleaned_data["reason"]
+            ),
+            statuses=(Status.SUBMITTED,),
+        ),
+        IssueAction(
+            name="decide",
+            perm="inspections.decide_extension",
+            form=DecideForm,
+            label=gettext_lazy("Decide the extension"),
+            done=gettext_lazy("Extension decided."),
+            run=_decide,
+        ),
+    )
+}
+
+
+def _visible_issue(request, pk: int) -> Issue:
+    issues = issue_visible_to(user=request.user).select_related(
+        "place",
+        "place__territorial_unit",
+        "grid",
+        "criterion",
+        "department",
+        "reported_by",
+        "inspection",
+        "rectification_task",
+        "campaign",
+    )
+    return get_object_or_404(issues, pk=pk)
+
+
+def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm] | None = None) -> dict:
+    photos = list(issue.photos.select_related("uploaded_by"))
+    extensions = list(issue.extension_requests.select_related("requested_by", "decided_by"))
+    pending = next((item for item in extensions if item.status == ExtensionRequest.Status.PENDING), None)
+    attach_due_in([issue])
+
+    forms = {}
+    for action in ACTIONS.values():
+        if action.name == "decide":
+            shown = pending is not None
+        else:
+            shown = issue.status in action.statuses and not (action.name == "extend" and pending is not None)
+        if not shown or not request.user.has_perm(action.perm, issue):
+            continue
+        initial = {"request_id": pending.pk} if action.name == "decide" else None
+        forms[action.name] = {"action": action, "form": action.form(issue=issue, initial=initial), "failed": False}
+    if failed is not None:
+        name, form = failed
+        forms[name] = {"action": ACTIONS[name], "form": form, "failed": True}
+
+    return {
+        "issue": issue,
+        "found_photos": [photo for photo in photos if photo.stage == photo.Stage.FOUND],
+        "rectified_photos": [photo for photo in photos if photo.stage == photo.Stage.RECTIFIED],
+        "events": issue.events.select_related("actor", "department"),
+        "extensions": extensions,
+        "pending_extension": pending,
+        "actions": forms,
+        "history": change_history(issue),
+    }
+
+
+@login_required
+@require_GET
+def issue_detail(request, pk: int):
+    issue = _visible_issue(request, pk)
+    return render(request, "inspections/issue_detail.html", _issue_context(request, issue))
+
+
+@login_required
+@require_POST
+def issue_action(request, pk: int, action: str):
+    """One workflow step. Outside the user's sight: 404; without the permission: 403; refused by the
+    workflow: the page again with the message, and nothing changed."""
+    step = ACTIONS[action]
+    issue = _visible_issue(request, pk)
+    if not request.user.has_perm(step.perm, issue):
+        raise PermissionDenied
+    form = step.form(request.POST, request.FILES, issue=issue)
+    if form.is_valid():
+        try:
+            step.run(issue, request.user, form)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+            messages.error(request, error.message)
+        else:
+            messages.success(request, step.done)
+            return redirect("inspections:issue_detail", pk=issue.pk)
+    else:
+        messages.error(request, _("%(action)s: please correct the form below.") % {"action": step.label})
+    issue = _visible_issue(request, pk)
+    return render(request, "inspections/issue_detail.html", _issue_context(request, issue, failed=(action, form)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Extension requests
+
+
+@login_required
+@require_GET
+def extension_list(request):
+    """Pending extension requests for leaders to decide, oldest first; the latest decisions below."""
+    if not rules.has_perm("inspections.decide_extension", request.user):
+        raise PermissionDenied
+    requests = ExtensionRequest.objects.select_related(
+        "issue", "issue__place", "issue__department", "issue__criterion", "requested_by", "decided_by"
+    )
+    pending = requests.filter(status=ExtensionRequest.Status.PENDING).order_by("created", "pk")
+    page = Paginator(pending, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    decided = requests.exclude(status=ExtensionRequest.Status.PENDING).order_by("-decided_at", "-pk")[:10]
+    return render(
+        request,
+        "inspections/extension_list.html",
+        {"page": page, "pending": page.object_list, "decided": decided},
+    )

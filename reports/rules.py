@@ -1,0 +1,24 @@
+"""Who may read the leaders' figures (object-level rules, shared by views, templates and the API).
+
+Leaders and administrators read everything. Department staff read their own department's row of
+the ranking, its drill-down and its overdue list, not the city-wide figures. Nobody else reads."""
+
+import rules
+
+from accounts.rules import can_read_everything, is_department_staff
+
+
+@rules.predicate
+def is_own_department(user, department) -> bool:
+    """The department (a ``Department`` or its id) is the one the user works for."""
+    department_id = getattr(department, "pk", department)
+    return department_id is not None and department_id == user.work_department_id
+
+
+rules.add_perm("reports.view_dashboard", rules.is_authenticated & (can_read_everything | is_department_staff))
+rules.add_perm("reports.view_city_figures", rules.is_authenticated & can_read_everything)
+rules.add_perm(
+    "reports.view_department_figures",
+    rules.is_authenticated & (can_read_everything | (is_department_staff & is_own_department)),
+)
+rules.add_perm("reports.view_grid_figures", rules.is_authenticated & can_read_everything)

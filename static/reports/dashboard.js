@@ -1,0 +1,193 @@
+/* The leaders' dashboard: the grid map (Leaflet) and the weekly trends (ECharts).
+   The figures come from the page as JSON (<script id="dashboard-data" type="application/json">),
+   so this file has no inline counterpart and runs under a strict Content-Security-Policy. */
+(function () {
+  "use strict";
+
+  var source = document.getElementById("dashboard-data");
+  if (!source) {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var labels = data.labels || {};
+  var COLOURS = ["#f1f5f9", "#fde0c5", "#f8a66b", "#e4572e", "#9b1c1c"];
+
+  function formatNumber(value) {
+    return Math.round(value * 100) / 100 + "";
+  }
+
+  // 0 is grey; anything else falls in one of four equal bands up to the largest value.
+  function band(value, max) {
+    if (!value || !max) {
+      return 0;
+    }
+    return Math.min(4, Math.max(1, Math.ceil((value / max) * 4)));
+  }
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  function tooltip(grid) {
+    var box = element("div");
+    box.appendChild(element("strong", grid.code + " " + grid.name));
+    [
+      [labels.openIssues, grid.openIssues],
+      [labels.pointsLost, formatNumber(grid.pointsLost)],
+      [labels.openTasks, grid.openTasks],
+      [labels.overdueTasks, grid.overdueTasks],
+      [labels.leader, grid.leader || "—"],
+    ].forEach(function (pair) {
+      box.appendChild(element("div", pair[0] + ": " + pair[1]));
+    });
+    return box;
+  }
+
+  function drawLegend(metric, max) {
+    var legend = document.getElementById("map-legend");
+    if (!legend) {
+      return;
+    }
+    legend.textContent = "";
+    legend.appendChild(element("span", metric === "pointsLost" ? labels.pointsLost : labels.openIssues));
+    var steps = [["0", 0]];
+    if (max > 0) {
+      for (var i = 1; i <= 4; i += 1) {
+        steps.push(["≤ " + formatNumber((max * i) / 4), i]);
+      }
+    }
+    steps.forEach(function (step) {
+      var item = element("span");
+      item.appendChild(element("i", undefined, "swatch-" + step[1]));
+      item.appendChild(document.createTextNode(step[0]));
+      legend.appendChild(item);
+    });
+  }
+
+  function drawMap() {
+    var container = document.getElementById("grid-map");
+    if (!container || !window.L) {
+      return;
+    }
+    var map = L.map(container, { zoomSnap: 0.25, attributionControl: Boolean(data.tileUrl) });
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { maxZoom: 19 }).addTo(map);
+    }
+    var layer = L.featureGroup().addTo(map);
+    var shapes = [];
+    data.grids.forEach(function (grid) {
+      var shape = null;
+      if (grid.boundary) {
+        shape = L.geoJSON(grid.boundary);
+      } else if (grid.lat !== null && grid.lng !== null) {
+        shape = L.circleMarker([grid.lat, grid.lng], { radius: 9 });
+      }
+      if (!shape) {
+        return;
+      }
+      shape.bindTooltip(tooltip(grid), { sticky: true });
+      shape.on("click", function () {
+        window.location.assign(grid.url);
+      });
+      shape.addTo(layer);
+      shapes.push({ grid: grid, shape: shape });
+    });
+    if (!shapes.length) {
+      container.classList.add("is-empty");
+      map.remove();
+      container.textContent = labels.noMap;
+      return;
+    }
+    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+
+    function paint(metric) {
+      var max = 0;
+      shapes.forEach(function (item) {
+        max = Math.max(max, item.grid[metric] || 0);
+      });
+      shapes.forEach(function (item) {
+        item.shape.setStyle({
+          color: "#5b6770",
+          weight: 1,
+          fillColor: COLOURS[band(item.grid[metric], max)],
+          fillOpacity: 0.85,
+        });
+      });
+      drawLegend(metric, max);
+    }
+
+    var radios = document.querySelectorAll('input[name="map-metric"]');
+    radios.forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        paint(radio.value);
+      });
+    });
+    var checked = document.querySelector('input[name="map-metric"]:checked');
+    paint(checked ? checked.value : "openIssues");
+    window.addEventListener("resize", function () {
+      map.invalidateSize();
+    });
+  }
+
+  function drawCharts() {
+    if (!window.echarts) {
+      return;
+    }
+    var trends = data.trends;
+    var charts = [];
+
+    function chart(id, series, wholeNumbers) {
+      var container = document.getElementById(id);
+      if (!container) {
+        return;
+      }
+      var instance = echarts.init(container, null, { renderer: "canvas" });
+      instance.setOption({
+        aria: { enabled: true },
+        animation: false,
+        grid: { left: 40, right: 12, top: series.length > 1 ? 30 : 12, bottom: 24 },
+        tooltip: { trigger: "axis" },
+        legend: series.length > 1 ? { top: 0, data: series.map(function (s) { return s.name; }) } : undefined,
+        xAxis: { type: "category", data: trends.weeks, axisTick: { alignWithLabel: true } },
+        yAxis: { type: "value", minInterval: wholeNumbers ? 1 : 0 },
+        series: series,
+      });
+      charts.push(instance);
+    }
+
+    chart(
+      "chart-issues",
+      [
+        { name: labels.found, type: "bar", data: trends.found, itemStyle: { color: "#e4572e" } },
+        { name: labels.rectified, type: "line", data: trends.rectified, itemStyle: { color: "#1e7d4f" }, symbolSize: 6 },
+      ],
+      true
+    );
+    chart("chart-points", [{ name: labels.pointsLost, type: "bar", data: trends.pointsLost, itemStyle: { color: "#9b1c1c" } }], false);
+    chart("chart-tasks", [{ name: labels.tasksCompleted, type: "bar", data: trends.tasksCompleted, itemStyle: { color: "#1d5fa8" } }], true);
+
+    window.addEventListener("resize", function () {
+      charts.forEach(function (instance) {
+        instance.resize();
+      });
+    });
+  }
+
+  function start() {
+    drawMap();
+    drawCharts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
