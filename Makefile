@@ -32,7 +32,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --settings=config.test_settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The browser tests drive Debian's chromium. Installed here when missing and we may (root with apt);
 # otherwise those tests are skipped with a message, or fail under REQUIRE_SERVICES=1.

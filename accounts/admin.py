@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Department, User
 
@@ -42,7 +43,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "short_name", "kind", "parent", "head", "sort_order", "is_active")
     list_display_links = ("code", "name")
     list_filter = ("kind", "is_active")
@@ -74,7 +75,7 @@ class DepartmentKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Organisation"), {"fields": ("department", "title", "phone")}),

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from core.models import TimeStampedModel
 
 
@@ -53,6 +55,7 @@ class Department(TimeStampedModel):
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(verbose_name=_("historical department"))
     webhook_url = models.URLField(
         _("chat-robot webhook"),
         max_length=500,
@@ -100,10 +103,10 @@ class User(AbstractUser):
         related_name="members",
     )
     title = models.CharField(_("job title"), max_length=60, blank=True, help_text=_("Official position (职务)."))
-    phone = models.CharField(
-        _("phone"),
-        max_length=20,
-        blank=True,
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Who held which post when: the history behind accountability. Secrets are not kept.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], verbose_name=_("historical user"), user_related_name="+"
     )
 
     class Meta(AbstractUser.Meta):
@@ -162,9 +165,7 @@ class Notification(models.Model):
         ordering = ["-created", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "-created"], name="notification_inbox_idx"),
-            models.Index(
-                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
-            ),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from accounts.models import Department, Notification, Role, User
 
 
@@ -24,3 +26,13 @@ def department_contacts(*, department: Department) -> list[User]:
     if department.head_id and all(person.pk != department.head_id for person in people):
         people.append(department.head)
     return people
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) read; return how many changed.
+
+    A conditional UPDATE: marking the same message twice changes nothing the second time."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())

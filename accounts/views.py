@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Notification
+from accounts.services import notification_mark_read
 
 INBOX_PAGE_SIZE = 25
 
@@ -30,9 +30,7 @@ def inbox(request):
 def notification_open(request, pk: int):
     """Opening a notification marks it read and follows its link (only to this site)."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    if notification.read_at is None:
-        # A single conditional UPDATE: opening the same message twice changes nothing the second time.
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification_mark_read(user=request.user, notification_id=notification.pk)
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return redirect(target)
@@ -42,7 +40,7 @@ def notification_open(request, pk: int):
 @login_required
 @require_POST
 def notifications_mark_all_read(request):
-    marked = Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = notification_mark_read(user=request.user)
     if marked:
         messages.success(request, _("All notifications are marked as read."))
     return redirect(reverse("accounts:inbox"))

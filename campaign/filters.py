@@ -5,12 +5,13 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.rules import can_read_everything, is_inspector
-from campaign.models import Pledge, Task
-from grids.models import Grid
+from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from grids.models import Grid, Place
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
@@ -148,3 +149,99 @@ class TaskFilterSet(ListFilterSet):
 
     def filter_sort(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return queryset.order_by(*TASK_SORTS.get(value, TASK_SORTS["due"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The API's lists (``campaign/api``): the same filters, plus what another system needs to sync.
+
+UPDATED_SINCE_LABEL = _("Changed at or after (ISO 8601)")
+
+
+class TaskApiFilterSet(TaskFilterSet):
+    """The task list's filters for the API: ``overdue`` is a boolean, ``department``, ``place``,
+    ``target`` and ``campaign`` narrow further, ``updated_since`` serves incremental sync, and the
+    order is the API's ``ordering`` parameter rather than ``sort``."""
+
+    sort = None
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.exclude(kind=Department.Kind.SECTION), label=_("Department")
+    )
+    place = django_filters.ModelChoiceFilter(field_name="places", queryset=Place.objects.all(), label=_("Place"))
+    target = django_filters.ModelChoiceFilter(queryset=Target.objects.all(), label=_("Target"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date | None = None):
+        super().__init__(data, queryset, request=request, prefix=prefix, today=today or timezone.localdate())
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        if value is None:
+            return queryset
+        overdue = Q(due_date__lt=self.today) & ~Q(status__in=Task.CLOSED_STATUSES)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class CampaignFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=Campaign.Kind.choices, label=_("Kind"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+
+class PledgeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = Pledge
+        fields = []
+
+    def filter_search(self, queryset: QuerySet[Pledge], name: str, value: str) -> QuerySet[Pledge]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(headline__icontains=value) | Q(speaker__icontains=value))
+
+
+class TargetFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    pledge = django_filters.ModelChoiceFilter(queryset=Pledge.objects.all(), label=_("Pledge"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="pledge__department", queryset=Department.objects.all(), label=_("Department")
+    )
+    due_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Due from"))
+    due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Due until"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = Target
+        fields = []
+
+    def filter_search(self, queryset: QuerySet[Target], name: str, value: str) -> QuerySet[Target]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    """Progress reports are append-only: ``updated_since`` reads their ``created``."""
+
+    q = django_filters.CharFilter(field_name="note", lookup_expr="icontains", label=_("Search"))
+    task = django_filters.ModelChoiceFilter(queryset=Task.objects.all(), label=_("Task"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="task__department", queryset=Department.objects.all(), label=_("Department")
+    )
+    author = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Author"))
+    is_final = django_filters.BooleanFilter(label=_("Final report"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = ProgressReport
+        fields = []

@@ -33,6 +33,8 @@ def progress_report_create(
         raise ApplicationError(_("The quantity cannot be negative."), code="invalid_quantity")
     if quantity is not None and task.target_id is None:
         raise ApplicationError(_("This task counts toward no target, so it takes no quantity."), code="no_target")
+    if is_final and percent is not None and percent < 100:
+        raise ApplicationError(_("A final report means the task is complete: 100%."), code="final_below_100")
     if is_final and not note:
         raise ApplicationError(_("A final report needs a note on what was done."), code="final_needs_note")
     if is_final and task.kind == Task.Kind.RECTIFICATION:

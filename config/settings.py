@@ -48,8 +48,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "grids",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "masterdata",
     "demo",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +140,7 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FORMS_URLFIELD_ASSUME_HTTPS = True
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 MASTERDATA_MAX_UPLOAD_BYTES = env_int("MASTERDATA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_COUNT = 6
@@ -196,16 +200,48 @@ REMINDER_ESCALATE_LEADER_DAYS = env_int("REMINDER_ESCALATE_LEADER_DAYS", 7, mini
 DASHBOARD_TILE_URL = env_str("DASHBOARD_TILE_URL") or ""
 
 REST_FRAMEWORK = {
+    # A token per API client (created and revoked in the admin), then the browser's session with CSRF.
+    # The token class comes first so that a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Filtering, ordering and pagination of the lists are set on core.api.RestrictedReadOnlyViewSet.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_RATE") or "10000/hour"},
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.ApiAutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civic campaign desk API",
+    "DESCRIPTION": (
+        "Read the campaign's departments, grids, places, pledges, targets, tasks, progress, checklist, "
+        "inspections and issues; log progress, file issues and move them through their rectification.\n\n"
+        "**Authentication**: `Authorization: Token <key>` (a token per API client, issued and revoked in "
+        "the admin), or the browser's session with its CSRF token. Anonymous requests get 401.\n\n"
+        "**Errors** always look like `{\"status\": 400, \"code\": \"invalid\", \"message\": \"...\", "
+        "\"errors\": {\"field\": [\"...\"]}}`; `message` follows `Accept-Language` (zh-hans, en).\n\n"
+        "**Incremental sync**: list `/tasks/` or `/issues/` with `updated_since=<ISO 8601>` and "
+        "`ordering=updated`, then follow `next` until it is null (cursor pagination, `page_size` up to 200)."
+    ),
     "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

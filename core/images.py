@@ -66,7 +66,9 @@ def photo_prepare(upload: UploadedFile) -> Photo:
             _("%(name)s is not a photo (JPEG, PNG, WebP or HEIF expected).") % {"name": name}, code="photo_invalid"
         ) from None
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:60] or "photo"
-    return Photo(name=stem, image=ContentFile(full, name=f"{stem}.jpg"), thumbnail=ContentFile(small, name=f"{stem}.jpg"))
+    return Photo(
+        name=stem, image=ContentFile(full, name=f"{stem}.jpg"), thumbnail=ContentFile(small, name=f"{stem}.jpg")
+    )
 
 
 def photos_prepare(uploads: list[UploadedFile]) -> list[Photo]:

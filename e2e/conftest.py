@@ -50,3 +50,33 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures of the journeys: the data the migrations provide, and photos from the phone.
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups made by ``accounts/migrations/0002_roles``. A transactional test flushes
+    the database when it ends, taking them along, so each browser test puts them back."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+@pytest.fixture
+def jpeg(tmp_path):
+    """Write a small real JPEG (made with Pillow) into ``tmp_path`` and return its path."""
+    from PIL import Image, ImageDraw
+
+    def make(name: str = "photo.jpg", colour: str = "#c0392b", size: tuple[int, int] = (64, 48)):
+        image = Image.new("RGB", size, colour)
+        ImageDraw.Draw(image).rectangle((8, 8, size[0] - 8, size[1] - 8), outline="white", width=3)
+        path = tmp_path / name
+        image.save(path, format="JPEG", quality=90)
+        return path
+
+    return make

@@ -10,7 +10,7 @@ from inspections.models import Criterion, Inspection, Issue, IssuePhoto
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ("code", "category", "title", "points", "lead", "default_department", "time_limit_days", "is_active")
     list_display_links = ("code", "title")
     list_filter = ("category", "lead", "is_active")

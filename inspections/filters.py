@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.rules import can_read_everything, is_administrator, is_inspector
 from campaign.filters import ListFilterSet
-from grids.models import Grid
-from inspections.models import Criterion, Issue
+from campaign.models import Campaign
+from grids.models import Grid, Place
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
@@ -88,3 +89,84 @@ class IssueFilterSet(ListFilterSet):
 
     def filter_sort(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         return queryset.order_by(*ISSUE_SORTS.get(value, ISSUE_SORTS["-reported"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The API's lists (``inspections/api``): the same filters, plus what another system needs to sync.
+
+UPDATED_SINCE_LABEL = _("Changed at or after (ISO 8601)")
+
+
+class IssueApiFilterSet(IssueFilterSet):
+    """The issue list's filters for the API: ``overdue`` is a boolean, ``place``, ``criterion``,
+    ``inspection`` and the rectification deadline (``due_before``/``due_after``, local dates) narrow
+    further, ``updated_since`` serves incremental sync, and the order is the API's ``ordering``."""
+
+    sort = None
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    place = django_filters.ModelChoiceFilter(queryset=Place.objects.all(), label=_("Place"))
+    criterion = django_filters.ModelChoiceFilter(queryset=Criterion.objects.all(), label=_("Checklist item"))
+    inspection = django_filters.ModelChoiceFilter(queryset=Inspection.objects.all(), label=_("Inspection round"))
+    due_after = django_filters.DateFilter(field_name="deadline", lookup_expr="date__gte", label=_("Due from"))
+    due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="date__lte", label=_("Due until"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
+        if value is None:
+            return queryset
+        return super().filter_overdue(queryset, name, "yes" if value else "no")
+
+
+class CriterionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    category = django_filters.CharFilter(label=_("Checklist category"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="default_department", queryset=Department.objects.all(), label=_("Default department")
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = Criterion
+        fields = []
+
+    def filter_search(self, queryset: QuerySet[Criterion], name: str, value: str) -> QuerySet[Criterion]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(category__icontains=value)
+        )
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
+    kind = django_filters.ChoiceFilter(choices=Inspection.Kind.choices, label=_("Kind"))
+    grid = django_filters.ModelChoiceFilter(field_name="grids", queryset=Grid.objects.all(), label=_("Grid"))
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = Inspection
+        fields = []
+
+    def filter_search(self, queryset: QuerySet[Inspection], name: str, value: str) -> QuerySet[Inspection]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(team__icontains=value))
+
+
+class ExtensionRequestFilterSet(django_filters.FilterSet):
+    issue = django_filters.ModelChoiceFilter(queryset=Issue.objects.all(), label=_("Issue"))
+    status = django_filters.ChoiceFilter(choices=ExtensionRequest.Status.choices, label=_("Status"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="issue__department", queryset=Department.objects.all(), label=_("Department")
+    )
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = []

@@ -35,6 +35,7 @@ class Criterion(TimeStampedModel):
     lead = models.CharField(_("who leads"), max_length=12, choices=Lead.choices, default=Lead.TERRITORIAL)
     time_limit_days = models.PositiveSmallIntegerField(_("rectification time limit (working days)"), default=3)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(verbose_name=_("historical criterion"))
 
     class Meta:
         verbose_name = _("criterion")

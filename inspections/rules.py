@@ -2,7 +2,14 @@
 
 import rules
 
-from accounts.rules import can_read_everything, is_administrator, is_department_staff, is_inspector, is_leader, works_for
+from accounts.rules import (
+    can_read_everything,
+    is_administrator,
+    is_department_staff,
+    is_inspector,
+    is_leader,
+    works_for,
+)
 
 rectifier = rules.is_authenticated & (is_administrator | (is_department_staff & works_for))
 verifier = rules.is_authenticated & (is_administrator | is_inspector)

@@ -225,6 +225,13 @@ def _set_task(issue: Issue, *, status: str, reason: str) -> None:
     task.save(update_fields=["status", "completed_at", "percent", "updated"])
 
 
+def _close_pending_extensions(issue: Issue, *, note: str) -> None:
+    """An issue that leaves the department's hands takes its open extension request with it."""
+    ExtensionRequest.objects.filter(issue=issue, status=ExtensionRequest.Status.PENDING).update(
+        status=ExtensionRequest.Status.REFUSED, decided_at=timezone.now(), decision_note=note
+    )
+
+
 def issue_start(*, issue: Issue, actor: User) -> Issue:
     """The department takes the issue on (dispatched → rectifying)."""
     with transaction.atomic():
@@ -273,6 +280,7 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
         issue.closed_at = timezone.now()
         issue.save(update_fields=["status", "closed_at", "updated"])
         _set_task(issue, status=Task.Status.DONE, reason=_("Verified and closed"))
+        _close_pending_extensions(issue, note=_("Issue closed"))
         _record(issue, action=Action.VERIFIED, from_status=Status.SUBMITTED, actor=actor, note=note)
         notification_send(
             recipients=department_contacts(department=issue.department),
@@ -319,9 +327,7 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.return_reason = reason
         issue.save(update_fields=["status", "return_reason", "updated"])
         _set_task(issue, status=Task.Status.CANCELLED, reason=_("Returned for re-routing"))
-        ExtensionRequest.objects.filter(issue=issue, status=ExtensionRequest.Status.PENDING).update(
-            status=ExtensionRequest.Status.REFUSED, decided_at=timezone.now(), decision_note=_("Issue returned")
-        )
+        _close_pending_extensions(issue, note=_("Issue returned"))
         _record(issue, action=Action.RETURNED, from_status=previous, actor=actor, note=reason)
         notification_send(
             recipients=[*_inspectors_of(issue), *User.objects.filter(groups__name=Role.ADMINISTRATOR, is_active=True)],
@@ -366,6 +372,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
         if request.status != ExtensionRequest.Status.PENDING:
             raise ApplicationError(_("This extension request has already been decided."), code="already_decided")
         issue = _locked(request.issue)
+        _require(issue, (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED), _("extended"))
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
         request.decided_by = actor
         request.decided_at = timezone.now()

@@ -22,3 +22,7 @@ rules.add_perm(
     rules.is_authenticated & (can_read_everything | (is_department_staff & is_own_department)),
 )
 rules.add_perm("reports.view_grid_figures", rules.is_authenticated & can_read_everything)
+
+# The weekly accountability workbook lists every department's overdue work: leaders and administrators.
+rules.add_perm("reports.view_weekly_reports", rules.is_authenticated & can_read_everything)
+rules.add_perm("reports.build_weekly_report", rules.is_authenticated & can_read_everything)

@@ -7,23 +7,27 @@ import io
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from accounts.models import Department
 from campaign.models import Task
+from core.errors import ApplicationError
 from grids.models import Grid
+from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
     Period,
     campaign_kpis,
@@ -38,6 +42,8 @@ from reports.selectors import (
     target_progress,
     weekly_trends,
 )
+from reports.services import iso_week_start, weekly_report_default_week, weekly_report_request
+from reports.workbook import week_label
 
 TREND_WEEKS = 12
 TOP_GRIDS = 5
@@ -339,4 +345,90 @@ def overdue_xlsx(request):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The weekly accountability workbook
+
+WEEKLY_REPORTS_PER_PAGE = 52
+
+
+@login_required
+@require_GET
+def weekly_report_list(request):
+    """Past weeks' workbooks to download, and a form to build one now."""
+    _require(request, "reports.view_weekly_reports")
+    today = timezone.localdate()
+    page = Paginator(WeeklyReport.objects.select_related("requested_by"), WEEKLY_REPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/weekly_list.html",
+        {
+            "page": page,
+            "reports": page.object_list,
+            "default_week": week_label(weekly_report_default_week(today=today)),
+            "latest_week": week_label(today),
+            "can_build": request.user.has_perm("reports.build_weekly_report"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def weekly_report_start(request):
+    """Queue a build of the chosen week (on a Celery worker) and show its progress."""
+    _require(request, "reports.build_weekly_report")
+    try:
+        report = weekly_report_request(week_start=iso_week_start(request.POST.get("week", "")), requested_by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("weekly_report_list")
+    return redirect("weekly_report_detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def weekly_report_detail(request, pk: int):
+    """One week's workbook: its progress while it builds (the page polls the status), then the download."""
+    _require(request, "reports.view_weekly_reports")
+    report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
+    return render(
+        request,
+        "reports/weekly_detail.html",
+        {"report": report, "can_build": request.user.has_perm("reports.build_weekly_report")},
+    )
+
+
+@login_required
+@require_GET
+def weekly_report_status(request, pk: int):
+    """What the report's page polls every second while the workbook builds."""
+    _require(request, "reports.view_weekly_reports")
+    report = get_object_or_404(WeeklyReport, pk=pk)
+    return JsonResponse(
+        {
+            "status": report.status,
+            "status_display": report.get_status_display(),
+            "done": report.progress_done,
+            "total": report.progress_total,
+            "percent": report.percent,
+            "finished": report.is_finished,
+            "download_url": reverse("weekly_report_download", args=[report.pk]) if report.file else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def weekly_report_download(request, pk: int):
+    """The stored workbook (the last one built, while a new build of the week runs)."""
+    _require(request, "reports.view_weekly_reports")
+    report = get_object_or_404(WeeklyReport, pk=pk)
+    if not report.file:
+        raise Http404(_("This week's workbook has not been built yet."))
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=XLSX_CONTENT_TYPE
     )

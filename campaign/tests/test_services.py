@@ -73,3 +73,12 @@ def test_it_refuses_progress_on_a_finished_task():
         progress_report_create(task=task, author=task.accountable, percent=10)
     assert refused.value.code == "task_closed"
     assert ProgressReport.objects.count() == 1
+
+
+def test_it_refuses_a_final_report_below_100_percent():
+    task = TaskFactory()
+    with pytest.raises(ApplicationError) as refused:
+        progress_report_create(task=task, author=task.accountable, percent=80, note="基本完成", is_final=True)
+    assert refused.value.code == "final_below_100"
+    task.refresh_from_db()
+    assert task.status == Task.Status.TODO

@@ -105,7 +105,9 @@ def test_it_reloads_with_reset_and_removes_rows_added_to_demo_data(demo):
     )
     out = StringIO()
 
-    call_command("load_demo", "--reset", stdout=out)
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", "--reset", stdout=out)  # DEBUG is off in tests, as in production
+    call_command("load_demo", "--reset", "--force", stdout=out)
 
     assert demo_counts() == EXPECTED
     assert not ProgressReport.objects.filter(pk=added_report.pk).exists()

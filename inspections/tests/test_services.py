@@ -190,3 +190,19 @@ def test_it_refuses_an_extension_that_is_not_later(city):
         extension_request(issue=issue, actor=city["housing"].head, reason="x", requested_deadline=issue.deadline)
     assert refused.value.code == "deadline_not_later"
     assert not ExtensionRequest.objects.exists()
+
+
+def test_it_refuses_to_decide_an_extension_on_a_closed_issue_and_closes_it_with_the_issue(city):
+    issue = file(city)
+    staff = city["housing"].head
+    request = extension_request(
+        issue=issue, actor=staff, reason="需协调", requested_deadline=issue.deadline + datetime.timedelta(days=5)
+    )
+    issue_submit(issue=issue, actor=staff, note="已整改", photos=photos_prepare([photo_upload()]))
+    issue_verify(issue=issue, actor=city["inspector"])
+
+    request.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.REFUSED
+    with pytest.raises(ApplicationError) as refused:
+        extension_decide(request=request, actor=UserFactory(role=Role.LEADER), approve=True)
+    assert refused.value.code == "already_decided"

@@ -154,7 +154,13 @@ def test_it_changes_exactly_the_leader_whose_name_was_fixed(city):
     assert Place.history.filter(code="P002").count() == place_history + 1
     assert (latest.name, latest.history_type, latest.history_user) == ("柳园小区", "~", city["head"])
     assert latest.history_change_reason == "Excel导入"
-    assert row_counts() == {**before, "Place.history": before["Place.history"] + 1}
+    fixed = leader.history.latest("history_date")
+    assert (fixed.first_name, fixed.history_type, fixed.history_change_reason) == ("红志", "~", "Excel导入")
+    assert row_counts() == {
+        **before,
+        "Place.history": before["Place.history"] + 1,
+        "User.history": before["User.history"] + 1,
+    }
 
 
 def test_it_records_a_grid_s_new_departments_in_its_history(city):
@@ -262,4 +268,5 @@ def test_it_changes_one_leader_of_the_liaocheng_demo(db):
     assert sum(counts["created"] + counts["updated"] for counts in result.counts.values()) == 1
     assert [change.key for change in result.changes] == [leader.username]
     assert User.objects.get(pk=leader.pk).first_name == "新名"
-    assert row_counts() == before
+    assert leader.history.latest("history_date").first_name == "新名"
+    assert row_counts() == {**before, "User.history": before["User.history"] + 1}

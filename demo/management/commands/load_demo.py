@@ -4,6 +4,7 @@ import datetime
 import time
 import unicodedata
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
@@ -33,6 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--reset", action="store_true", help="Remove the demo data first, then load it again.")
+        parser.add_argument("--force", action="store_true", help="Allow --reset when DEBUG is off.")
         parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
@@ -41,6 +43,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset: bool = False, today: datetime.date | None = None, **options) -> None:
+        if reset and not settings.DEBUG and not options.get("force"):
+            # Demo rows are found by their codes; on a production database that is too blunt a tool.
+            raise CommandError("--reset deletes rows by their demo codes; with DEBUG off it also needs --force.")
         already = not reset and demo_is_loaded()
         started = time.monotonic()
         try:

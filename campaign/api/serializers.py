@@ -1,0 +1,129 @@
+"""How campaigns, pledges, targets, tasks and progress look in the API, and what logging progress takes."""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from campaign.models import QUANTITY, Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ("id", "code", "name", "kind", "description", "start_date", "end_date", "leader", "updated")
+
+
+class PledgeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pledge
+        fields = (
+            "id",
+            "campaign",
+            "department",
+            "speaker",
+            "speaker_title",
+            "headline",
+            "statement",
+            "date",
+            "sort_order",
+            "updated",
+        )
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    """A target with its current value: the baseline moved by the quantities reported on its tasks."""
+
+    department = serializers.IntegerField(source="pledge.department_id", read_only=True)
+    reported = serializers.DecimalField(read_only=True, help_text=_("Sum of the quantities reported."), **QUANTITY)
+    current_value = serializers.DecimalField(read_only=True, **QUANTITY)
+
+    class Meta:
+        model = Target
+        fields = (
+            "id",
+            "code",
+            "name",
+            "pledge",
+            "department",
+            "unit",
+            "direction",
+            "baseline",
+            "target_value",
+            "reported",
+            "current_value",
+            "deadline",
+            "sort_order",
+            "updated",
+        )
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    accountable_name = serializers.CharField(source="accountable.display_name", read_only=True, default=None)
+    is_overdue = serializers.SerializerMethodField(help_text=_("Open and due before today (derived, never stored)."))
+
+    class Meta:
+        model = Task
+        fields = (
+            "id",
+            "code",
+            "title",
+            "description",
+            "kind",
+            "priority",
+            "campaign",
+            "department",
+            "department_name",
+            "section",
+            "accountable",
+            "accountable_name",
+            "target",
+            "places",
+            "grids",
+            "start_date",
+            "due_date",
+            "status",
+            "percent",
+            "is_overdue",
+            "completed_at",
+            "created",
+            "updated",
+        )
+
+    def get_is_overdue(self, task: Task) -> bool:
+        # One "today" for the whole page, so that rows never disagree around midnight.
+        return task.is_overdue(self.context.setdefault("today", timezone.localdate()))
+
+
+class ProgressPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressPhoto
+        fields = ("id", "image", "thumbnail")
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.display_name", read_only=True)
+    photos = ProgressPhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ("id", "task", "author", "author_name", "created", "percent", "quantity", "note", "is_final", "photos")
+
+
+class ProgressReportCreateSerializer(serializers.Serializer):
+    """One entry in a task's log; send it as multipart/form-data to attach photos (repeat ``photos``).
+    The rules (something to report, a final report's note, a closed task...) are the service's."""
+
+    percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    quantity = serializers.DecimalField(required=False, allow_null=True, min_value=0, **QUANTITY)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    is_final = serializers.BooleanField(required=False, default=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=settings.PHOTO_MAX_COUNT,
+        help_text=_("Photos (JPEG, PNG, WebP or HEIF)."),
+    )
+

@@ -1,0 +1,192 @@
+"""How the checklist, inspection rounds, issues and extension requests look in the API, and what
+each step of an issue's workflow takes. The workflow's rules are the services'; these only parse."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Department
+from campaign.models import Campaign
+from grids.models import Place
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
+
+
+def photo_list_field(help_text: str, **kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=settings.PHOTO_MAX_COUNT,
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = (
+            "id",
+            "code",
+            "category",
+            "title",
+            "requirement",
+            "points",
+            "default_department",
+            "lead",
+            "time_limit_days",
+            "is_active",
+            "updated",
+        )
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Inspection
+        fields = (
+            "id",
+            "campaign",
+            "code",
+            "title",
+            "kind",
+            "team",
+            "leader",
+            "members",
+            "date",
+            "end_date",
+            "scope",
+            "grids",
+            "updated",
+        )
+
+
+class IssuePhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IssuePhoto
+        fields = ("id", "stage", "image", "thumbnail")
+
+
+class IssueSerializer(serializers.ModelSerializer):
+    place_name = serializers.CharField(source="place.name", read_only=True)
+    criterion_title = serializers.CharField(source="criterion.title", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    photos = IssuePhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Issue
+        fields = (
+            "id",
+            "code",
+            "campaign",
+            "inspection",
+            "place",
+            "place_name",
+            "grid",
+            "criterion",
+            "criterion_title",
+            "description",
+            "points",
+            "department",
+            "department_name",
+            "status",
+            "reported_by",
+            "reported_at",
+            "dispatched_at",
+            "submitted_at",
+            "closed_at",
+            "deadline",
+            "rework_count",
+            "rectification_note",
+            "return_reason",
+            "latitude",
+            "longitude",
+            "rectification_task",
+            "photos",
+            "updated",
+        )
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = (
+            "id",
+            "issue",
+            "requested_by",
+            "reason",
+            "requested_deadline",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "created",
+            "updated",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes
+
+
+class IssueFileSerializer(serializers.Serializer):
+    """A problem found on site; it is routed and dispatched at once, as from the page."""
+
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.filter(is_active=True))
+    criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
+    description = serializers.CharField(max_length=10000)
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    inspection = serializers.PrimaryKeyRelatedField(
+        queryset=Inspection.objects.all(), required=False, allow_null=True
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    )
+    photos = photo_list_field(_("Photos as found (JPEG, PNG, WebP or HEIF)."))
+
+
+class DispatchSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True).exclude(kind=Department.Kind.SECTION),
+        required=False,
+        allow_null=True,
+        help_text=_("Leave out to let the routing rule decide."),
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class SubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, max_length=10000, help_text=_("What was done."))
+    photos = photo_list_field(_("Photos after rectification."))
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=10000)
+
+
+class ExtensionRequestCreateSerializer(serializers.Serializer):
+    new_deadline = serializers.DateField(help_text=_("The rectification is then due at 23:59 that day (Beijing time)."))
+    reason = serializers.CharField(allow_blank=True, max_length=10000)
+
+    def deadline(self) -> datetime.datetime:
+        """The end of the chosen day, Beijing time, as the page's form reads it."""
+        day = self.validated_data["new_deadline"]
+        return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class ExtensionDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text=_("true approves (the deadline moves), false refuses."))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)

@@ -1,0 +1,69 @@
+"""The department and grid scoreboards (``reports.selectors``), with the dashboard's rules: leaders
+and administrators read the whole city, department staff their own department's row only, and the
+grid board is for those who read the city's figures."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports.api.serializers import (
+    DepartmentScoreboardQuerySerializer,
+    DepartmentScoreboardSerializer,
+    GridScoreboardSerializer,
+    PeriodQuerySerializer,
+)
+from reports.selectors import Period, department_scoreboard, grid_scoreboard
+
+
+def _period(serializer) -> tuple[Period, object]:
+    today = timezone.localdate()
+    return Period.of(serializer.validated_data["period"], today=today), today
+
+
+def _period_body(period: Period) -> dict:
+    return {"key": period.key, "label": period.label, "start": period.start, "end": period.end}
+
+
+class ScoreboardView(APIView):
+    def require_perm(self, perm: str, obj=None) -> None:
+        if not self.request.user.has_perm(perm, obj):
+            self.permission_denied(self.request)
+
+    def query(self, serializer_class):
+        serializer = serializer_class(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+
+class DepartmentScoreboardView(ScoreboardView):
+    @extend_schema(
+        summary="Department scoreboard",
+        parameters=[DepartmentScoreboardQuerySerializer],
+        responses={200: DepartmentScoreboardSerializer},
+    )
+    def get(self, request):
+        """Per department: issues dispatched, closed, on time, reworked, points lost, overdue tasks."""
+        self.require_perm("reports.view_dashboard")
+        query = self.query(DepartmentScoreboardQuerySerializer)
+        period, today = _period(query)
+        department_ids = None if request.user.has_perm("reports.view_city_figures") else [request.user.work_department_id]
+        rows = department_scoreboard(
+            period=period, today=today, department_ids=department_ids, sort=query.validated_data["sort"]
+        )
+        body = {"period": _period_body(period), "results": list(rows)}
+        return Response(DepartmentScoreboardSerializer(body).data)
+
+
+class GridScoreboardView(ScoreboardView):
+    @extend_schema(
+        summary="Grid scoreboard",
+        parameters=[PeriodQuerySerializer],
+        responses={200: GridScoreboardSerializer},
+    )
+    def get(self, request):
+        """Per grid: open issues, points lost, open and overdue tasks, with the boundary for a map."""
+        self.require_perm("reports.view_grid_figures")
+        period, today = _period(self.query(PeriodQuerySerializer))
+        body = {"period": _period_body(period), "results": list(grid_scoreboard(period=period, today=today))}
+        return Response(GridScoreboardSerializer(body).data)

@@ -1,0 +1,611 @@
+"""The weekly accountability workbook (问责周报): six sheets with Chinese headers, ready to print.
+
+    总览       the week's campaign KPIs against the week before
+    部门排名   department_scoreboard()          逾期任务   overdue_tasks()
+    问题整改   open_issues()                    目标进度   target_progress()
+    网格       grid_scoreboard()
+
+Every figure comes from ``reports.selectors``, the dashboard's own, so the two never disagree.
+
+The report of a week is judged *as at the end of that week*: "today" is the Monday after it, or the
+real today while the week is still running (the Monday build, the dashboard's "last week" and this
+workbook then show the same numbers). The period boards (KPIs, ranking, grids) count the week; the
+lists (overdue tasks, open issues, targets) are the state at that moment, read as things stand now.
+
+Memory stays flat as rows grow: openpyxl's write-only mode streams each sheet to a temporary file,
+and querysets are read with ``iterator(chunk_size=...)``. Write-only mode also fixes the order of
+work: freeze panes, column widths and sheet properties before the first row, the autofilter and
+print setup any time before saving.
+"""
+
+import datetime
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from inspections.models import Issue
+from reports.selectors import (
+    ZONE,
+    Period,
+    campaign_kpis,
+    department_scoreboard,
+    grid_scoreboard,
+    open_issues,
+    overdue_tasks,
+    target_progress,
+)
+
+Progress = Callable[[int, int], None]
+
+# The progress callback hears about every this many rows at most (a row's UPDATE is not free).
+PROGRESS_EVERY = 500
+CHUNK_SIZE = 2000
+MAX_WIDTH = 60
+
+TITLE = "创城问责周报"
+SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS = "总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格"
+SHEET_NAMES = (SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS)
+
+INTEGER = "0"
+POINTS = "0.00"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+QUANTITY = "#,##0.##"
+SIGNED_INTEGER = "+0;-0;0"
+SIGNED_POINTS = "+0.00;-0.00;0.00"
+SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"
+
+# Excel's own "bad" and "neutral" cell styles: they stay legible when printed in black and white.
+OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
+OVERDUE_FONT = Font(color="9C0006")
+AT_RISK_FILL = PatternFill("solid", fgColor="FFEB9C")
+AT_RISK_FONT = Font(color="9C5700")
+ALERT_FONT = Font(color="C00000", bold=True)
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+TITLE_FONT = Font(bold=True, size=14)
+NOTE_FONT = Font(color="595959", size=9)
+_EDGE = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=_EDGE, right=_EDGE, top=_EDGE, bottom=_EDGE)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its Chinese header, a width that fits its usual content (in character
+    cells, a Chinese character counting two) and the number format of its cells."""
+
+    header: str
+    width: int
+    number_format: str | None = None
+
+
+DEPARTMENT_COLUMNS = (
+    Column("部门", 28),
+    Column("派遣", 8, INTEGER),
+    Column("完成", 8, INTEGER),
+    Column("未完成", 8, INTEGER),
+    Column("结案率", 9, PERCENT),
+    Column("按期结案率", 9, PERCENT),
+    Column("返工率", 9, PERCENT),
+    Column("丢分", 9, POINTS),
+    Column("逾期任务", 9, INTEGER),
+)
+OVERDUE_COLUMNS = (
+    Column("任务编号", 14),
+    Column("任务", 36),
+    Column("部门", 24),
+    Column("科室", 14),
+    Column("责任人", 10),
+    Column("联系电话", 14),
+    Column("截止日期", 12, DATE),
+    Column("逾期工作日", 8, INTEGER),
+)
+ISSUE_COLUMNS = (
+    Column("编号", 18),
+    Column("部门", 24),
+    Column("网格", 14),
+    Column("点位", 24),
+    Column("测评标准", 30),
+    Column("整改期限", 17, DATETIME),
+    Column("状态", 10),
+)
+TARGET_COLUMNS = (
+    Column("承诺部门", 24),
+    Column("目标", 30),
+    Column("单位", 6),
+    Column("基数", 10, QUANTITY),
+    Column("目标值", 10, QUANTITY),
+    Column("当前值", 10, QUANTITY),
+    Column("完成率", 9, PERCENT),
+    Column("截止日期", 12, DATE),
+    Column("状态", 10),
+)
+GRID_COLUMNS = (
+    Column("网格编号", 10),
+    Column("网格", 16),
+    Column("县级领导", 10),
+    Column("未整改问题", 8, INTEGER),
+    Column("丢分", 9, POINTS),
+    Column("未完成任务", 8, INTEGER),
+    Column("逾期任务", 8, INTEGER),
+)
+SUMMARY_COLUMNS = (
+    Column("指标", 16),
+    Column("本周", 12),
+    Column("上周", 12),
+    Column("较上周", 12),
+)
+# (label, part of campaign_kpis(), key, format, signed format of the change)
+KPI_ROWS = (
+    ("到期任务", "tasks", "total", INTEGER, SIGNED_INTEGER),
+    ("已完成任务", "tasks", "done", INTEGER, SIGNED_INTEGER),
+    ("逾期任务", "tasks", "overdue", INTEGER, SIGNED_INTEGER),
+    ("按期完成任务", "tasks", "on_time", INTEGER, SIGNED_INTEGER),
+    ("按期完成率", "tasks", "on_time_rate", PERCENT, SIGNED_PERCENT),
+    ("发现问题", "issues", "found", INTEGER, SIGNED_INTEGER),
+    ("未结案问题", "issues", "open", INTEGER, SIGNED_INTEGER),
+    ("派遣问题", "issues", "dispatched", INTEGER, SIGNED_INTEGER),
+    ("结案问题", "issues", "rectified", INTEGER, SIGNED_INTEGER),
+    ("结案率", "issues", "closure_rate", PERCENT, SIGNED_PERCENT),
+    ("按期结案率", "issues", "on_time_closure_rate", PERCENT, SIGNED_PERCENT),
+    ("返工率", "issues", "rework_rate", PERCENT, SIGNED_PERCENT),
+    ("丢分", "issues", "points_lost", POINTS, SIGNED_POINTS),
+)
+SUMMARY_NOTES = (
+    "说明：任务按截止日期计入所在周，问题按发现时间计入所在周；",
+    "逾期任务、问题整改、目标进度为统计时点（周末，本周未过完时为生成时间）的情况，逾期工作日按国家法定节假日和调休计算；",
+    "结案率＝结案问题÷派遣问题，按期结案率＝按期结案÷结案问题，返工率＝被退回过的问题÷已提交整改的问题。",
+    "红色底纹：已逾期；黄色底纹：进度滞后。",
+)
+
+
+@dataclass
+class WorkbookFacts:
+    """What a build wrote: the week, its reference date, rows per sheet and the headline figures."""
+
+    period: Period
+    moment: datetime.datetime  # what the lists are "as at" (see reference_moment)
+    today: datetime.date  # the local date of that moment: what "overdue" is counted against
+    generated_at: datetime.datetime
+    rows: dict[str, int] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def as_at(self) -> str:
+        return f"截至 {timezone.localtime(self.moment, ZONE):%Y-%m-%d %H:%M}"
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def week_label(day: datetime.date) -> str:
+    """The ISO week of ``day``, e.g. ``2018-W09``."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def display_width(text: str) -> int:
+    """Character cells ``text`` takes in a spreadsheet column: two for a Chinese (wide) character."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def reference_moment(period: Period, now: datetime.datetime) -> datetime.datetime:
+    """The moment a week's report is judged at: the end of the week, or now while it runs."""
+    return min(now, period.ends_before)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+class _Counter:
+    """Rows written against rows to write, passed on to the callback at most every PROGRESS_EVERY rows."""
+
+    def __init__(self, total: int, callback: Progress | None) -> None:
+        self.total, self.done, self.reported = total, 0, -1
+        self.callback = callback
+        self._report()
+
+    def add(self, rows: int = 1) -> None:
+        self.done += rows
+        if self.done - self.reported >= PROGRESS_EVERY:
+            self._report()
+
+    def finish(self) -> None:
+        # Rows may have come or gone between counting and writing: the end is 100 % all the same.
+        self.total = self.done
+        if self.reported != self.done:
+            self._report()
+
+    def _report(self) -> None:
+        self.reported = self.done
+        if self.callback is not None:
+            self.callback(self.done, max(self.total, self.done))
+
+
+class _Sheet:
+    """One write-only worksheet, set up for the screen and for printing before its first row."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        *,
+        counter: _Counter,
+        header_row: int = 1,
+        widths: Sequence[int] | None = None,
+        subtitle: str = "",
+    ) -> None:
+        self.columns, self.counter, self.header_row = columns, counter, header_row
+        self.sheet = sheet = workbook.create_sheet(title)
+        self.row = 0
+        self.last_data_row = header_row
+        sheet.freeze_panes = f"A{header_row + 1}"
+        for index, column in enumerate(columns, 1):
+            width = widths[index - 1] if widths else column.width
+            width = min(MAX_WIDTH, max(width, display_width(column.header))) + 2
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        # Landscape, as wide as one page and as long as it takes; the header row on every page.
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+        sheet.oddHeader.center.text = f"{TITLE} · {title}{(' · ' + subtitle) if subtitle else ''}"
+        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+    @property
+    def last_column(self) -> str:
+        return get_column_letter(len(self.columns))
+
+    def cell(self, value: Any, number_format: str | None = None, **style) -> WriteOnlyCell:
+        return _cell(self.sheet, value, number_format, **style)
+
+    def append(self, cells: Iterable) -> None:
+        self.sheet.append(list(cells))
+        self.row += 1
+
+    def header(self) -> None:
+        cells = []
+        for column in self.columns:
+            cell = self.cell(column.header, font=HEADER_FONT, fill=HEADER_FILL)
+            cell.alignment = HEADER_ALIGNMENT
+            cells.append(cell)
+        self.append(cells)
+
+    def data(
+        self,
+        values: Sequence[Any],
+        *,
+        fill: PatternFill | None = None,
+        font: Font | None = None,
+        fonts: dict[int, Font] | None = None,
+    ) -> None:
+        """One data row: each value in its column's number format, the row's fill on every cell."""
+        fonts = fonts or {}
+        self.append(
+            self.cell(value, column.number_format, fill=fill, font=fonts.get(index, font))
+            for index, (column, value) in enumerate(zip(self.columns, values, strict=True))
+        )
+        self.last_data_row = self.row
+        self.counter.add()
+
+    def totals(self, label: str, summed: Sequence[int]) -> None:
+        """A 合计 row of SUM formulas below the data, outside the autofilter so sorting leaves it last."""
+        if self.last_data_row == self.header_row:
+            return
+        first, last = self.header_row + 1, self.last_data_row
+        cells = [self.cell(label, font=HEADER_FONT)]
+        for index, column in enumerate(self.columns[1:], 1):
+            letter = get_column_letter(index + 1)
+            value = f"=SUM({letter}{first}:{letter}{last})" if index in summed else None
+            cells.append(self.cell(value, column.number_format, font=HEADER_FONT, formula=value is not None))
+        self.append(cells)
+
+    def finish(self) -> int:
+        self.sheet.auto_filter.ref = f"A{self.header_row}:{self.last_column}{self.last_data_row}"
+        return self.last_data_row - self.header_row
+
+
+def _cell(
+    sheet,
+    value: Any,
+    number_format: str | None = None,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    border: bool = True,
+    formula: bool = False,
+) -> WriteOnlyCell:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = timezone.localtime(value, ZONE).replace(tzinfo=None)  # Excel has no time zones
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and not formula:
+        # Text stays text: a name beginning with "=" must not become a formula (nor an injection).
+        cell.data_type = "s"
+    if number_format and (formula or not isinstance(value, str)):
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border:
+        cell.border = BORDER
+    return cell
+
+
+def _fit(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> list[int]:
+    """Column widths for rows held in memory anyway: the widest text, the column's width at least."""
+    widths = [column.width for column in columns]
+    for row in rows:
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                widths[index] = max(widths[index], display_width(value))
+    return widths
+
+
+def _number(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | Decimal) else float(value)
+
+
+def weekly_workbook_write(
+    stream: IO[bytes] | str,
+    *,
+    week_start: datetime.date,
+    generated_at: datetime.datetime | None = None,
+    progress: Progress | None = None,
+) -> WorkbookFacts:
+    """Write the accountability workbook of the week containing ``week_start`` to ``stream`` (a
+    binary file object or a path). ``progress(done, total)`` hears of rows written now and then.
+
+    Queries do not grow with rows: a count per sheet, then each sheet's selector once."""
+    generated_at = generated_at or timezone.now()
+    period = Period.week(day=week_start)
+    moment = reference_moment(period, generated_at)
+    today = timezone.localtime(moment, ZONE).date()
+    facts = WorkbookFacts(period=period, moment=moment, today=today, generated_at=generated_at)
+
+    # The workbook is Chinese whoever builds it (a worker, a leader browsing in English, a shell).
+    with translation.override(settings.LANGUAGE_CODE):
+        kpis = campaign_kpis(period=period, today=today)
+        departments = department_scoreboard(period=period, today=today)
+        overdue = overdue_tasks(today=today)
+        issues = (
+            open_issues(now=moment)
+            .filter(reported_at__lt=moment)
+            .values(
+                "code",
+                "department__name",
+                "grid__name",
+                "place__name",
+                "criterion__title",
+                "deadline",
+                "status",
+                "is_overdue",
+            )
+        )
+        targets = target_progress(today=today)
+        grids = grid_scoreboard(period=period, today=today)
+        statuses = {value: str(label) for value, label in Issue.Status.choices}
+
+        counter = _Counter(
+            len(KPI_ROWS) + departments.count() + len(overdue) + issues.count() + len(targets) + grids.count(),
+            progress,
+        )
+        workbook = Workbook(write_only=True)
+        facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, counter)
+        facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, departments, counter)
+        facts.rows[OVERDUE] = _write_overdue(workbook, facts, overdue, counter)
+        facts.rows[ISSUES] = _write_issues(workbook, facts, issues, statuses, counter)
+        facts.rows[TARGETS] = _write_targets(workbook, facts, targets, counter)
+        facts.rows[GRIDS] = _write_grids(workbook, facts, grids, counter)
+        workbook.save(stream)
+        counter.finish()
+
+    facts.figures = {
+        "tasks_total": kpis["tasks"]["total"],
+        "tasks_done": kpis["tasks"]["done"],
+        "tasks_overdue": kpis["tasks"]["overdue"],
+        "issues_found": kpis["issues"]["found"],
+        "issues_rectified": kpis["issues"]["rectified"],
+        "points_lost": str(kpis["issues"]["points_lost"]),
+        "overdue_tasks": facts.rows[OVERDUE],
+        "open_issues": facts.rows[ISSUES],
+    }
+    return facts
+
+
+def _period_text(period: Period) -> str:
+    return f"{week_label(period.start)}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"
+
+
+def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter: _Counter) -> int:
+    header_row = 7
+    previous = kpis["previous_period"]
+    meta = (
+        ("统计周", _period_text(facts.period), None),
+        ("统计时点", facts.moment, DATETIME),
+        ("生成时间", facts.generated_at, DATETIME),
+        ("对比周", _period_text(previous), None),
+    )
+    widths = [max(column.width, *(display_width(label) for label, *_rest in KPI_ROWS)) for column in SUMMARY_COLUMNS]
+    sheet = _Sheet(
+        workbook,
+        SUMMARY,
+        SUMMARY_COLUMNS,
+        counter=counter,
+        header_row=header_row,
+        widths=widths,
+        subtitle=week_label(facts.period.start),
+    )
+    sheet.append([sheet.cell(TITLE, font=TITLE_FONT, border=False)])
+    for label, value, number_format in meta:
+        sheet.append([sheet.cell(label, font=HEADER_FONT, border=False), sheet.cell(value, number_format, border=False)])
+    sheet.append([])
+    sheet.header()
+    for label, part, key, number_format, signed_format in KPI_ROWS:
+        current = _number(kpis[part][key])
+        before = _number(kpis["previous"][part][key])
+        change = _number(kpis["delta"][part][key])
+        sheet.append(
+            [
+                sheet.cell(label),
+                sheet.cell(current, number_format),
+                sheet.cell(before, number_format),
+                sheet.cell(change, signed_format),
+            ]
+        )
+        sheet.last_data_row = sheet.row
+        counter.add()
+    sheet.append([])
+    for note in SUMMARY_NOTES:
+        sheet.append([sheet.cell(note, font=NOTE_FONT, border=False)])
+    return sheet.finish()
+
+
+def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows, counter: _Counter) -> int:
+    sheet = _Sheet(workbook, DEPARTMENTS, DEPARTMENT_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
+    sheet.header()
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        sheet.data(
+            (
+                row["name"],
+                row["dispatched"],
+                row["closed"],
+                row["open"],
+                row["closure_rate"],
+                row["on_time_closure_rate"],
+                row["rework_rate"],
+                row["points_lost"],
+                row["overdue_tasks"],
+            ),
+            fonts={8: ALERT_FONT} if row["overdue_tasks"] else None,
+        )
+    sheet.totals("合计", summed=(1, 2, 3, 7, 8))
+    return sheet.finish()
+
+
+def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+    values = [
+        (
+            row["code"],
+            row["title"],
+            row["department_name"],
+            row["section_name"] or "",
+            row["accountable_name"] or "",
+            row["accountable_phone"] or "",
+            row["due_date"],
+            row["days_overdue"],
+        )
+        for row in rows
+    ]
+    sheet = _Sheet(
+        workbook,
+        OVERDUE,
+        OVERDUE_COLUMNS,
+        counter=counter,
+        widths=_fit(OVERDUE_COLUMNS, values),
+        subtitle=facts.as_at,
+    )
+    sheet.header()
+    for row in values:
+        sheet.data(row, fill=OVERDUE_FILL, font=OVERDUE_FONT)
+    return sheet.finish()
+
+
+def _write_issues(workbook: Workbook, facts: WorkbookFacts, rows, statuses: dict, counter: _Counter) -> int:
+    sheet = _Sheet(workbook, ISSUES, ISSUE_COLUMNS, counter=counter, subtitle=facts.as_at)
+    sheet.header()
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        overdue = row["is_overdue"]
+        sheet.data(
+            (
+                row["code"],
+                row["department__name"] or "",
+                row["grid__name"],
+                row["place__name"],
+                row["criterion__title"],
+                row["deadline"],
+                statuses.get(row["status"], row["status"]) + ("（超期）" if overdue else ""),
+            ),
+            fill=OVERDUE_FILL if overdue else None,
+            font=OVERDUE_FONT if overdue else None,
+        )
+    return sheet.finish()
+
+
+def _target_state(target: dict, today: datetime.date) -> tuple[str, PatternFill | None, Font | None]:
+    if target["achieved"]:
+        return "已完成", None, None
+    if today > target["deadline"]:
+        return "已逾期", OVERDUE_FILL, OVERDUE_FONT
+    if target["on_track"]:
+        return "按期推进", None, None
+    return "进度滞后", AT_RISK_FILL, AT_RISK_FONT
+
+
+def _write_targets(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+    values = [
+        (
+            row["department_name"],
+            row["name"],
+            row["unit"],
+            row["baseline"],
+            row["target_value"],
+            row["current_value"],
+            row["progress"],
+            row["deadline"],
+            _target_state(row, facts.today),
+        )
+        for row in rows
+    ]
+    sheet = _Sheet(
+        workbook,
+        TARGETS,
+        TARGET_COLUMNS,
+        counter=counter,
+        widths=_fit(TARGET_COLUMNS, (row[:-1] for row in values)),
+        subtitle=facts.as_at,
+    )
+    sheet.header()
+    for *row, (state, fill, font) in values:
+        sheet.data((*row, state), fill=fill, font=font)
+    return sheet.finish()
+
+
+def _write_grids(workbook: Workbook, facts: WorkbookFacts, rows, counter: _Counter) -> int:
+    sheet = _Sheet(workbook, GRIDS, GRID_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
+    sheet.header()
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        sheet.data(
+            (
+                row["code"],
+                row["name"],
+                row["leader_name"] or "",
+                row["open_issues"],
+                row["points_lost"],
+                row["open_tasks"],
+                row["overdue_tasks"],
+            ),
+            fonts={6: ALERT_FONT} if row["overdue_tasks"] else None,
+        )
+    sheet.totals("合计", summed=(3, 4, 5, 6))
+    return sheet.finish()
