@@ -5,14 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 
 
 class Role(models.TextChoices):
-    """The groups a user may belong to (created by migration ``0002_roles``)."""
+    """The groups a user may belong to (made after every migrate by ``accounts.apps.create_role_groups``)."""
 
     STAFF = "staff", _("Department staff")
     LEADER = "leader", _("Leader")

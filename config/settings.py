@@ -140,7 +140,6 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FORMS_URLFIELD_ASSUME_HTTPS = True
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 MASTERDATA_MAX_UPLOAD_BYTES = env_int("MASTERDATA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_COUNT = 6
@@ -230,8 +229,8 @@ SPECTACULAR_SETTINGS = {
         "inspections and issues; log progress, file issues and move them through their rectification.\n\n"
         "**Authentication**: `Authorization: Token <key>` (a token per API client, issued and revoked in "
         "the admin), or the browser's session with its CSRF token. Anonymous requests get 401.\n\n"
-        "**Errors** always look like `{\"status\": 400, \"code\": \"invalid\", \"message\": \"...\", "
-        "\"errors\": {\"field\": [\"...\"]}}`; `message` follows `Accept-Language` (zh-hans, en).\n\n"
+        '**Errors** always look like `{"status": 400, "code": "invalid", "message": "...", '
+        '"errors": {"field": ["..."]}}`; `message` follows `Accept-Language` (zh-hans, en).\n\n'
         "**Incremental sync**: list `/tasks/` or `/issues/` with `updated_since=<ISO 8601>` and "
         "`ordering=updated`, then follow `next` until it is null (cursor pagination, `page_size` up to 200)."
     ),

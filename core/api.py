@@ -233,11 +233,6 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
 
-def error_responses(**codes: str) -> dict:
-    """``extend_schema(responses=...)`` entries in the error shape: ``error_responses(_409="...")``."""
-    return {int(key.lstrip("_")): OpenApiResponse(ErrorSerializer, description=text) for key, text in codes.items()}
-
-
 __all__ = [
     "ApiAutoSchema",
     "ErrorSerializer",
@@ -246,6 +241,5 @@ __all__ = [
     "SmallPagePagination",
     "StableOrderingFilter",
     "SyncCursorPagination",
-    "error_responses",
     "exception_handler",
 ]

@@ -55,17 +55,6 @@ def page(browser, live_server):
 # ---------------------------------------------------------------------------------------------
 # Fixtures of the journeys: the data the migrations provide, and photos from the phone.
 
-@pytest.fixture
-def role_groups(transactional_db):
-    """The role groups made by ``accounts/migrations/0002_roles``. A transactional test flushes
-    the database when it ends, taking them along, so each browser test puts them back."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-
 
 @pytest.fixture
 def jpeg(tmp_path):

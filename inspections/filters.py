@@ -134,9 +134,7 @@ class CriterionFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(category__icontains=value)
-        )
+        return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value) | Q(category__icontains=value))
 
 
 class InspectionFilterSet(django_filters.FilterSet):

@@ -68,6 +68,9 @@ class IssueFileForm(forms.Form):
         photo_limits(self.fields["photos"])
         # The selects show only the page's search results, never the whole table; the fields'
         # querysets still decide what is valid.
+        # The visible labels name the search boxes; the lists name themselves for screen readers.
+        self.fields["place"].widget.attrs["aria-label"] = self.fields["place"].label
+        self.fields["criterion"].widget.attrs["aria-label"] = self.fields["criterion"].label
         self.fields["place"].widget.choices = [("", self.fields["place"].empty_label), *place_options]
         self.fields["criterion"].widget.choices = [("", self.fields["criterion"].empty_label), *criterion_options]
         # With JavaScript, choosing the grid refreshes the place options in place (htmx).

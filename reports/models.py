@@ -47,10 +47,13 @@ class WeeklyReport(TimeStampedModel):
         null=True,
         blank=True,
         related_name="weekly_reports",
-        help_text=_("Empty for the scheduled Monday build."),
+        help_text=_("Empty when built automatically (the Monday schedule or the command)."),
     )
     figures = models.JSONField(
-        _("headline figures"), default=dict, blank=True, help_text=_("The week's key figures, as the e-mail shows them.")
+        _("headline figures"),
+        default=dict,
+        blank=True,
+        help_text=_("The week's key figures, as the e-mail shows them."),
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

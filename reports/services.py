@@ -54,7 +54,8 @@ def iso_week_start(value: str) -> datetime.date:
         return datetime.date.fromisocalendar(year, week, 1)
     except ValueError:
         raise ApplicationError(
-            _("“%(value)s” is not a week: %(year)s has no week %(week)s.") % {"value": value, "year": year, "week": week},
+            _("“%(value)s” is not a week: %(year)s has no week %(week)s.")
+            % {"value": value, "year": year, "week": week},
             code="invalid_week",
         ) from None
 
@@ -107,8 +108,8 @@ def weekly_report_build(
     *, week_start: datetime.date, requested_by: User | None = None, progress: Progress | None = None
 ) -> WeeklyReport:
     """Build the workbook of the week containing ``week_start`` and store it as that week's
-    ``WeeklyReport``, replacing the file of an earlier build. Safe to run again, and twice at once
-    (the last to finish wins; no file is left behind).
+    ``WeeklyReport``, replacing (and deleting) the file of an earlier build. Safe to run again, and
+    twice at once: the last to finish wins.
 
     Rows written are kept on the record as they go (for the progress bar) and passed on to
     ``progress(done, total)``. A build that fails is recorded as failed, and the error re-raised."""
@@ -220,4 +221,3 @@ def weekly_report_send(*, report: WeeklyReport) -> int:
         WeeklyReport.objects.filter(pk=report.pk).update(emailed_at=None)
         raise
     return sent
-

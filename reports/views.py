@@ -382,7 +382,9 @@ def weekly_report_start(request):
     """Queue a build of the chosen week (on a Celery worker) and show its progress."""
     _require(request, "reports.build_weekly_report")
     try:
-        report = weekly_report_request(week_start=iso_week_start(request.POST.get("week", "")), requested_by=request.user)
+        report = weekly_report_request(
+            week_start=iso_week_start(request.POST.get("week", "")), requested_by=request.user
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("weekly_report_list")

@@ -18,6 +18,7 @@ work: freeze panes, column widths and sheet properties before the first row, the
 print setup any time before saving.
 """
 
+import copy
 import datetime
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -216,25 +217,25 @@ class _Counter:
     """Rows written against rows to write, passed on to the callback at most every PROGRESS_EVERY rows."""
 
     def __init__(self, total: int, callback: Progress | None) -> None:
-        self.total, self.done, self.reported = total, 0, -1
+        self.total, self.done, self.reported = total, 0, None
         self.callback = callback
         self._report()
 
     def add(self, rows: int = 1) -> None:
         self.done += rows
-        if self.done - self.reported >= PROGRESS_EVERY:
+        if self.done - self.reported[0] >= PROGRESS_EVERY:
             self._report()
 
     def finish(self) -> None:
         # Rows may have come or gone between counting and writing: the end is 100 % all the same.
         self.total = self.done
-        if self.reported != self.done:
+        if self.reported != (self.done, self.done):
             self._report()
 
     def _report(self) -> None:
-        self.reported = self.done
+        self.reported = (self.done, max(self.total, self.done))
         if self.callback is not None:
-            self.callback(self.done, max(self.total, self.done))
+            self.callback(*self.reported)
 
 
 class _Sheet:
@@ -255,6 +256,7 @@ class _Sheet:
         self.sheet = sheet = workbook.create_sheet(title)
         self.row = 0
         self.last_data_row = header_row
+        self._styles = {}
         sheet.freeze_panes = f"A{header_row + 1}"
         for index, column in enumerate(columns, 1):
             width = widths[index - 1] if widths else column.width
@@ -276,8 +278,46 @@ class _Sheet:
     def last_column(self) -> str:
         return get_column_letter(len(self.columns))
 
-    def cell(self, value: Any, number_format: str | None = None, **style) -> WriteOnlyCell:
-        return _cell(self.sheet, value, number_format, **style)
+    def cell(
+        self,
+        value: Any,
+        number_format: str | None = None,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        border: bool = True,
+        formula: bool = False,
+    ) -> WriteOnlyCell:
+        """A cell with its value and style. Text stays text, even one beginning with "=" (no formula
+        injection); only ``formula=True`` makes a formula."""
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            value = timezone.localtime(value, ZONE).replace(tzinfo=None)  # Excel has no time zones
+        cell = WriteOnlyCell(self.sheet, value=value)
+        is_text = isinstance(value, str) and not formula
+        if is_text:
+            cell.data_type = "s"
+        number_format = None if is_text else number_format
+        # Setting a style attribute hashes the style objects deeply, which took most of the build
+        # time; so each combination (of module constants, hence keyed by identity) is set once and
+        # its array of style indices copied onto the next cells.
+        key = (number_format, id(font), id(fill), id(alignment), border)
+        style = self._styles.get(key)
+        if style is not None:
+            cell._style = copy.copy(style)
+            return cell
+        if number_format:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
+        if border:
+            cell.border = BORDER
+        self._styles[key] = copy.copy(cell._style)
+        return cell
 
     def append(self, cells: Iterable) -> None:
         self.sheet.append(list(cells))
@@ -286,9 +326,7 @@ class _Sheet:
     def header(self) -> None:
         cells = []
         for column in self.columns:
-            cell = self.cell(column.header, font=HEADER_FONT, fill=HEADER_FILL)
-            cell.alignment = HEADER_ALIGNMENT
-            cells.append(cell)
+            cells.append(self.cell(column.header, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT))
         self.append(cells)
 
     def data(
@@ -323,33 +361,6 @@ class _Sheet:
     def finish(self) -> int:
         self.sheet.auto_filter.ref = f"A{self.header_row}:{self.last_column}{self.last_data_row}"
         return self.last_data_row - self.header_row
-
-
-def _cell(
-    sheet,
-    value: Any,
-    number_format: str | None = None,
-    *,
-    font: Font | None = None,
-    fill: PatternFill | None = None,
-    border: bool = True,
-    formula: bool = False,
-) -> WriteOnlyCell:
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        value = timezone.localtime(value, ZONE).replace(tzinfo=None)  # Excel has no time zones
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and not formula:
-        # Text stays text: a name beginning with "=" must not become a formula (nor an injection).
-        cell.data_type = "s"
-    if number_format and (formula or not isinstance(value, str)):
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if border:
-        cell.border = BORDER
-    return cell
 
 
 def _fit(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> list[int]:
@@ -390,7 +401,7 @@ def weekly_workbook_write(
         overdue = overdue_tasks(today=today)
         issues = (
             open_issues(now=moment)
-            .filter(reported_at__lt=moment)
+            .filter(reported_at__lt=moment)  # not those found after the week, when it is built later
             .values(
                 "code",
                 "department__name",
@@ -458,7 +469,9 @@ def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter
     )
     sheet.append([sheet.cell(TITLE, font=TITLE_FONT, border=False)])
     for label, value, number_format in meta:
-        sheet.append([sheet.cell(label, font=HEADER_FONT, border=False), sheet.cell(value, number_format, border=False)])
+        sheet.append(
+            [sheet.cell(label, font=HEADER_FONT, border=False), sheet.cell(value, number_format, border=False)]
+        )
     sheet.append([])
     sheet.header()
     for label, part, key, number_format, signed_format in KPI_ROWS:

@@ -1,7 +1,7 @@
 """Departments and people, read-only: master data every signed-in client may read."""
 
-from accounts.filters import DepartmentFilterSet, UserFilterSet
 from accounts.api.serializers import DepartmentSerializer, UserSerializer
+from accounts.filters import DepartmentFilterSet, UserFilterSet
 from accounts.models import Department, User
 from core.api import RestrictedReadOnlyViewSet
 

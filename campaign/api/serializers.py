@@ -60,7 +60,9 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class TaskSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
-    accountable_name = serializers.CharField(source="accountable.display_name", read_only=True, default=None)
+    accountable_name = serializers.CharField(
+        source="accountable.display_name", read_only=True, default=None, allow_null=True
+    )
     is_overdue = serializers.SerializerMethodField(help_text=_("Open and due before today (derived, never stored)."))
 
     class Meta:
@@ -126,4 +128,3 @@ class ProgressReportCreateSerializer(serializers.Serializer):
         max_length=settings.PHOTO_MAX_COUNT,
         help_text=_("Photos (JPEG, PNG, WebP or HEIF)."),
     )
-

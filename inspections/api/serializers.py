@@ -72,7 +72,7 @@ class IssuePhotoSerializer(serializers.ModelSerializer):
 class IssueSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name", read_only=True)
     criterion_title = serializers.CharField(source="criterion.title", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
     photos = IssuePhotoSerializer(many=True, read_only=True)
 
     class Meta:
@@ -138,9 +138,7 @@ class IssueFileSerializer(serializers.Serializer):
     criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
     description = serializers.CharField(max_length=10000)
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
-    inspection = serializers.PrimaryKeyRelatedField(
-        queryset=Inspection.objects.all(), required=False, allow_null=True
-    )
+    inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False, allow_null=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
     )

@@ -47,7 +47,9 @@ class DepartmentScoreboardView(ScoreboardView):
         self.require_perm("reports.view_dashboard")
         query = self.query(DepartmentScoreboardQuerySerializer)
         period, today = _period(query)
-        department_ids = None if request.user.has_perm("reports.view_city_figures") else [request.user.work_department_id]
+        department_ids = (
+            None if request.user.has_perm("reports.view_city_figures") else [request.user.work_department_id]
+        )
         rows = department_scoreboard(
             period=period, today=today, department_ids=department_ids, sort=query.validated_data["sort"]
         )

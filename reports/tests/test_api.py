@@ -21,9 +21,11 @@ def client_for(user) -> APIClient:
 def test_it_ranks_every_department_for_leaders_with_the_chosen_period():
     first, second = TaskFactory(), TaskFactory()
 
-    body = client_for(UserFactory(role=Role.LEADER)).get(
-        "/api/v1/scoreboards/departments/", {"period": "campaign", "sort": "name"}
-    ).json()
+    body = (
+        client_for(UserFactory(role=Role.LEADER))
+        .get("/api/v1/scoreboards/departments/", {"period": "campaign", "sort": "name"})
+        .json()
+    )
 
     assert body["period"]["key"] == "campaign"
     assert (body["period"]["start"], body["period"]["end"]) == (None, None)

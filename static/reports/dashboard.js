@@ -150,7 +150,7 @@
       }
       var instance = echarts.init(container, null, { renderer: "canvas" });
       instance.setOption({
-        aria: { enabled: true },
+        aria: { enabled: false },  // keep the template's own aria-label on each chart
         animation: false,
         grid: { left: 40, right: 12, top: series.length > 1 ? 30 : 12, bottom: 24 },
         tooltip: { trigger: "axis" },

@@ -30,7 +30,9 @@ class Command(BaseCommand):
         # Everything is checked before anything is written.
         try:
             week_start = iso_week_start(week) if week is not None else None
-            week_start = weekly_report_week(week_start=week_start or weekly_report_default_week(today=timezone.localdate()))
+            week_start = weekly_report_week(
+                week_start=week_start or weekly_report_default_week(today=timezone.localdate())
+            )
         except ApplicationError as error:
             raise CommandError(error.message) from error
         if output is not None and not output.parent.is_dir():

@@ -1,0 +1,236 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): the checklist items are the
+services, the issues are the service requests. JSON or XML by the extension in the address.
+
+The checklist is public. Reading and posting requests needs ``api_key``: an API token issued in the
+admin. What a key may read and post is what its user may on the pages: ``issue_visible_to`` for
+reading, the ``inspections.file_issue`` rule for posting, and ``issue_file`` does the filing."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.authtoken.models import Token
+
+from core.api import CONFLICT_CODES
+from core.errors import ApplicationError
+from grids.models import Place
+from inspections.models import Criterion, Issue, IssuePhoto
+from inspections.selectors import issue_visible_to
+from inspections.services import issue_file
+from open311 import serializers
+
+DEFAULT_DAYS = 90  # the spec's default window when no date is given
+MAX_REQUESTS = 1000  # the spec's suggested maximum per response
+COORDINATE = Decimal("0.000001")
+
+
+class Refusal(Exception):
+    """An Open311 error: its HTTP status and description."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _open311(view):
+    """Turn ``Refusal`` into the spec's error format and refuse methods the view does not serve."""
+
+    def wrapped(request, fmt: str, **kwargs):
+        try:
+            return view(request, fmt, **kwargs)
+        except Refusal as refusal:
+            return serializers.error(fmt, refusal.status, refusal.description)
+
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+def _allow(request, *methods: str) -> None:
+    if request.method not in methods:
+        raise Refusal(405, _("Method %(method)s is not allowed here.") % {"method": request.method})
+
+
+def _user(request):
+    """The user of the ``api_key`` (query string or form body); 401 without a valid one."""
+    key = request.POST.get("api_key") or request.GET.get("api_key")
+    if not key:
+        raise Refusal(401, _("An api_key is required."))
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        raise Refusal(401, _("The api_key is not valid."))
+    return token.user
+
+
+def _criteria():
+    return Criterion.objects.filter(is_active=True).order_by("category", "code")
+
+
+@_open311
+def service_list(request, fmt: str):
+    """services.json: every active checklist item."""
+    _allow(request, "GET")
+    rows = [serializers.service(criterion) for criterion in _criteria()]
+    return serializers.render(rows, fmt=fmt, root="services", item="service")
+
+
+@_open311
+def service_definition(request, fmt: str, service_code: str):
+    """services/{service_code}.json: the attributes a request for this service takes."""
+    _allow(request, "GET")
+    criterion = _criteria().filter(code=service_code).first()
+    if criterion is None:
+        raise Refusal(404, _("There is no service %(code)s.") % {"code": service_code})
+    return serializers.render(
+        serializers.service_definition(criterion), fmt=fmt, root="service_definition", item="attribute"
+    )
+
+
+def _issues(user):
+    found_photos = Prefetch(
+        "photos", queryset=IssuePhoto.objects.filter(stage=IssuePhoto.Stage.FOUND).order_by("pk"), to_attr="found"
+    )
+    return (
+        issue_visible_to(user=user)
+        .select_related("place", "grid", "criterion", "department")
+        .prefetch_related(found_photos)
+    )
+
+
+def _rows(request, issues) -> list[dict]:
+    rows = []
+    for issue in issues:
+        media_url = request.build_absolute_uri(issue.found[0].image.url) if issue.found else ""
+        rows.append(serializers.service_request(issue, media_url=media_url))
+    return rows
+
+
+def _moment(request, name: str) -> datetime.datetime | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value.replace(" ", "+"))  # a "+" in a query string arrives as a space
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise Refusal(400, _("%(name)s must be an ISO 8601 date and time.") % {"name": name})
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _codes(request, name: str) -> list[str]:
+    return [code.strip() for code in request.GET.get(name, "").split(",") if code.strip()]
+
+
+@_open311
+def requests(request, fmt: str):
+    """requests.json: GET lists service requests, POST files one."""
+    _allow(request, "GET", "POST")
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    issues = _issues(_user(request))
+    ids = _codes(request, "service_request_id")
+    if ids:
+        # The spec: with service_request_id, every other parameter is ignored.
+        issues = issues.filter(code__in=ids)
+    else:
+        start, end = _moment(request, "start_date"), _moment(request, "end_date")
+        if start is None and end is None:
+            start = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
+        if start is not None:
+            issues = issues.filter(reported_at__gte=start)
+        if end is not None:
+            issues = issues.filter(reported_at__lte=end)
+        service_codes = _codes(request, "service_code")
+        if service_codes:
+            issues = issues.filter(criterion__code__in=service_codes)
+        statuses = set(_codes(request, "status"))
+        if statuses - {"open", "closed"}:
+            raise Refusal(400, _("status must be open or closed."))
+        if statuses == {"open"}:
+            issues = issues.exclude(status=Issue.Status.CLOSED)
+        elif statuses == {"closed"}:
+            issues = issues.filter(status=Issue.Status.CLOSED)
+    rows = _rows(request, issues.order_by("-reported_at", "-pk")[:MAX_REQUESTS])
+    return serializers.render(rows, fmt=fmt, root="service_requests", item="request")
+
+
+@_open311
+def request_detail(request, fmt: str, service_request_id: str):
+    """requests/{service_request_id}.json: one service request, as a list of one."""
+    _allow(request, "GET")
+    issue = _issues(_user(request)).filter(code=service_request_id).first()
+    if issue is None:
+        raise Refusal(404, _("There is no service request %(id)s.") % {"id": service_request_id})
+    return serializers.render(_rows(request, [issue]), fmt=fmt, root="service_requests", item="request")
+
+
+def _coordinate(request, name: str, limit: int) -> Decimal | None:
+    value = request.POST.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value).quantize(COORDINATE)
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or not -limit <= number <= limit:
+        raise Refusal(
+            400, _("%(name)s must be a number between -%(limit)s and %(limit)s.") % {"name": name, "limit": limit}
+        )
+    return number
+
+
+def _place(request) -> Place:
+    """The place, by its code in ``attribute[place]`` or ``address_id``, or named in ``address_string``."""
+    places = Place.objects.filter(is_active=True)
+    code = (
+        request.POST.get(f"attribute[{serializers.PLACE_ATTRIBUTE}]") or request.POST.get("address_id") or ""
+    ).strip()
+    if code:
+        place = places.filter(code=code).first()
+        if place is None:
+            raise Refusal(400, _("There is no place %(code)s.") % {"code": code})
+        return place
+    address = request.POST.get("address_string", "").strip()
+    if address:
+        matches = list(places.filter(Q(code=address) | Q(name=address))[:2])
+        if len(matches) == 1:
+            return matches[0]
+    raise Refusal(
+        400,
+        _("Name the place: attribute[place] or address_id with its code, or an address_string that is its exact name."),
+    )
+
+
+def _post_request(request, fmt: str):
+    """File an issue from a service request: ``issue_file``, routed and dispatched at once.
+    ``media_url`` is accepted and not fetched: photos come through /api/v1/issues/."""
+    user = _user(request)
+    if not user.has_perm("inspections.file_issue"):
+        raise Refusal(403, _("This api_key may not post service requests."))
+    service_code = request.POST.get("service_code", "").strip()
+    if not service_code:
+        raise Refusal(400, _("service_code is required."))
+    criterion = _criteria().filter(code=service_code).first()
+    if criterion is None:
+        raise Refusal(400, _("There is no service %(code)s.") % {"code": service_code})
+    place = _place(request)
+    latitude, longitude = _coordinate(request, "lat", 90), _coordinate(request, "long", 180)
+    description = request.POST.get("description", "")
+    try:
+        issue = issue_file(
+            reporter=user,
+            place=place,
+            criterion=criterion,
+            description=description,
+            latitude=latitude,
+            longitude=longitude,
+        )
+    except ApplicationError as refused:
+        raise Refusal(409 if refused.code in CONFLICT_CODES else 400, refused.message) from None
+    body = [{"service_request_id": issue.code, "service_notice": "", "account_id": None}]
+    return serializers.render(body, fmt=fmt, root="service_requests", item="request", status=201)
