@@ -32,6 +32,19 @@ from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, I
 Status = Issue.Status
 Action = IssueEvent.Action
 
+# The workflow: from which states each step may be taken. The pages read it to offer only the
+# steps that can succeed; the services below enforce it.
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "dispatch": (Status.REPORTED, Status.RETURNED),
+    "start": (Status.DISPATCHED,),
+    "submit": (Status.DISPATCHED, Status.RECTIFYING),
+    "extend": (Status.DISPATCHED, Status.RECTIFYING),
+    "return": (Status.DISPATCHED, Status.RECTIFYING),
+    "verify": (Status.SUBMITTED,),
+    "send_back": (Status.SUBMITTED,),
+    "decide": (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED),
+}
+
 
 def issue_route(*, place: Place, criterion: Criterion) -> Department:
     """The one routing rule: the criterion says who leads its rectification.
@@ -148,7 +161,7 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
     working days on China's official calendar, counted from now."""
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.REPORTED, Status.RETURNED), _("dispatched"))
+        _require(issue, ALLOWED_FROM["dispatch"], _("dispatched"))
         department = department or issue_route(place=issue.place, criterion=issue.criterion)
         if issue.status == Status.RETURNED and department.pk == issue.department_id:
             raise ApplicationError(
@@ -236,7 +249,7 @@ def issue_start(*, issue: Issue, actor: User) -> Issue:
     """The department takes the issue on (dispatched → rectifying)."""
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.DISPATCHED,), _("started"))
+        _require(issue, ALLOWED_FROM["start"], _("started"))
         issue.status = Status.RECTIFYING
         issue.save(update_fields=["status", "updated"])
         _set_task(issue, status=Task.Status.IN_PROGRESS, reason=_("Rectification started"))
@@ -253,7 +266,7 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
         raise ApplicationError(_("Add at least one photo taken after the rectification."), code="photo_required")
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.DISPATCHED, Status.RECTIFYING), _("submitted"))
+        _require(issue, ALLOWED_FROM["submit"], _("submitted"))
         previous = issue.status
         issue.status = Status.SUBMITTED
         issue.submitted_at = timezone.now()
@@ -275,7 +288,7 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
     """An inspector confirms the rectification on site and closes the issue."""
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.SUBMITTED,), _("verified"))
+        _require(issue, ALLOWED_FROM["verify"], _("verified"))
         issue.status = Status.CLOSED
         issue.closed_at = timezone.now()
         issue.save(update_fields=["status", "closed_at", "updated"])
@@ -298,7 +311,7 @@ def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
         raise ApplicationError(_("Say why the rectification is not accepted."), code="reason_required")
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.SUBMITTED,), _("sent back"))
+        _require(issue, ALLOWED_FROM["send_back"], _("sent back"))
         issue.status = Status.RECTIFYING
         issue.rework_count += 1
         issue.submitted_at = None
@@ -321,7 +334,7 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
         raise ApplicationError(_("Say why this issue is not your department's responsibility."), code="reason_required")
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.DISPATCHED, Status.RECTIFYING), _("returned"))
+        _require(issue, ALLOWED_FROM["return"], _("returned"))
         previous = issue.status
         issue.status = Status.RETURNED
         issue.return_reason = reason
@@ -347,7 +360,7 @@ def extension_request(
         raise ApplicationError(_("Say why more time is needed."), code="reason_required")
     with transaction.atomic():
         issue = _locked(issue)
-        _require(issue, (Status.DISPATCHED, Status.RECTIFYING), _("extended"))
+        _require(issue, ALLOWED_FROM["extend"], _("extended"))
         if issue.deadline and requested_deadline <= issue.deadline:
             raise ApplicationError(_("The new deadline must be later than the current one."), code="deadline_not_later")
         if issue.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
@@ -372,7 +385,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
         if request.status != ExtensionRequest.Status.PENDING:
             raise ApplicationError(_("This extension request has already been decided."), code="already_decided")
         issue = _locked(request.issue)
-        _require(issue, (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED), _("extended"))
+        _require(issue, ALLOWED_FROM["decide"], _("extended"))
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
         request.decided_by = actor
         request.decided_at = timezone.now()

@@ -271,7 +271,7 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_dispatch(
                 issue=issue, actor=actor, department=form.cleaned_data["department"], note=form.cleaned_data["note"]
             ),
-            statuses=(Status.REPORTED, Status.RETURNED),
+            statuses=services.ALLOWED_FROM["dispatch"],
         ),
         IssueAction(
             name="start",
@@ -280,7 +280,7 @@ ACTIONS = {
             label=gettext_lazy("Start rectification"),
             done=gettext_lazy("Rectification started."),
             run=lambda issue, actor, form: services.issue_start(issue=issue, actor=actor),
-            statuses=(Status.DISPATCHED,),
+            statuses=services.ALLOWED_FROM["start"],
         ),
         IssueAction(
             name="submit",
@@ -294,7 +294,7 @@ ACTIONS = {
                 note=form.cleaned_data["note"],
                 photos=photos_prepare(form.cleaned_data["photos"]),
             ),
-            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+            statuses=services.ALLOWED_FROM["submit"],
         ),
         IssueAction(
             name="extend",
@@ -305,7 +305,7 @@ ACTIONS = {
             run=lambda issue, actor, form: services.extension_request(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"], requested_deadline=form.cleaned_deadline()
             ),
-            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+            statuses=services.ALLOWED_FROM["extend"],
         ),
         IssueAction(
             name="return",
@@ -316,7 +316,7 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_return(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"]
             ),
-            statuses=(Status.DISPATCHED, Status.RECTIFYING),
+            statuses=services.ALLOWED_FROM["return"],
         ),
         IssueAction(
             name="verify",
@@ -327,7 +327,7 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_verify(
                 issue=issue, actor=actor, note=form.cleaned_data["note"]
             ),
-            statuses=(Status.SUBMITTED,),
+            statuses=services.ALLOWED_FROM["verify"],
         ),
         IssueAction(
             name="send_back",
@@ -338,7 +338,7 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_send_back(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"]
             ),
-            statuses=(Status.SUBMITTED,),
+            statuses=services.ALLOWED_FROM["send_back"],
         ),
         IssueAction(
             name="decide",
