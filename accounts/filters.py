@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from core.filters import UpdatedSinceFilter
 
 
 class DepartmentFilterSet(django_filters.FilterSet):
@@ -14,9 +15,7 @@ class DepartmentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Department.Kind.choices, label=_("Kind"))
     parent = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Parent department"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Department

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from accounts.rules import can_read_everything, is_inspector
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -154,8 +155,6 @@ class TaskFilterSet(ListFilterSet):
 # ---------------------------------------------------------------------------------------------
 # The API's lists (``campaign/api``): the same filters, plus what another system needs to sync.
 
-UPDATED_SINCE_LABEL = _("Changed at or after (ISO 8601)")
-
 
 class TaskApiFilterSet(TaskFilterSet):
     """The task list's filters for the API: ``overdue`` is a boolean, ``department``, ``place``,
@@ -170,7 +169,7 @@ class TaskApiFilterSet(TaskFilterSet):
     place = django_filters.ModelChoiceFilter(field_name="places", queryset=Place.objects.all(), label=_("Place"))
     target = django_filters.ModelChoiceFilter(queryset=Target.objects.all(), label=_("Target"))
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date | None = None):
         super().__init__(data, queryset, request=request, prefix=prefix, today=today or timezone.localdate())
@@ -185,7 +184,7 @@ class TaskApiFilterSet(TaskFilterSet):
 class CampaignFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=Campaign.Kind.choices, label=_("Kind"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Campaign
@@ -196,7 +195,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("Department"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Pledge
@@ -217,7 +216,7 @@ class TargetFilterSet(django_filters.FilterSet):
     )
     due_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("Due from"))
     due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("Due until"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Target
@@ -240,7 +239,7 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     )
     author = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Author"))
     is_final = django_filters.BooleanFilter(label=_("Final report"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter(field_name="created")
 
     class Meta:
         model = ProgressReport

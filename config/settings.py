@@ -125,9 +125,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
-# A session ends with the browser, and otherwise SESSION_COOKIE_AGE after the last request (an idle timeout).
+# A session ends when the browser closes, and at the latest SESSION_COOKIE_AGE after sign-in (a working day).
+# Not saved on every request: that would cost a database write per page.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address,
 # that pair is locked out for AXES_COOLOFF_HOURS. Unlock early with `manage.py axes_reset_username NAME`.

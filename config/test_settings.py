@@ -16,3 +16,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Threads of the live server and of in-process Celery workers open connections of their own;
 # closing them at the end of each request or task lets the test databases be dropped cleanly.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The test client and the live server for the browser tests speak plain HTTP on loopback: no redirect to
+# HTTPS and cookies that travel without TLS. The production values are checked by
+# core/tests/test_security.py, which runs `check --deploy` on config.settings.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

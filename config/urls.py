@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
@@ -27,4 +27,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Only the photos, which core/images.py re-encoded as JPEG on upload; never an uploaded workbook or a report.
+    # In production the web server serves the same paths (README "Deploying").
+    urlpatterns += [
+        re_path(r"^media/(?P<path>(?:issues|progress)/[\w/.-]+\.jpg)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]

@@ -1,13 +1,13 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """Liveness for load balancers and operators: can this process reach the database and the broker?"""
     checks = {}

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 
 
@@ -16,9 +17,7 @@ class GridFilterSet(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         field_name="departments", queryset=Department.objects.all(), label=_("Assigned department")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Grid
@@ -44,9 +43,7 @@ class PlaceFilterSet(django_filters.FilterSet):
         queryset=Department.objects.all(), label=_("Territorial unit (属地)")
     )
     is_active = django_filters.BooleanFilter(label=_("Active"))
-    updated_since = django_filters.IsoDateTimeFilter(
-        field_name="updated", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
-    )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Place

@@ -10,6 +10,7 @@ from accounts.models import Department
 from accounts.rules import can_read_everything, is_administrator, is_inspector
 from campaign.filters import ListFilterSet
 from campaign.models import Campaign
+from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue
 
@@ -65,7 +66,11 @@ class IssueFilterSet(ListFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = request.user
         categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
-        self.filters["category"].extra["choices"] = [(name, name) for name in categories]
+        choices = [(name, name) for name in categories]
+        self.filters["category"].extra["choices"] = choices
+        # The schema view (drf-spectacular) builds the declared filter's field, shared with the API's
+        # subclass, before any choices exist; that cached field is copied here, so set them on it too.
+        self.filters["category"].field.choices = choices
         if not (can_read_everything(user) or is_inspector(user)):
             # Staff see only their own department's issues: the choice would be a single entry.
             del self.filters["department"]
@@ -94,8 +99,6 @@ class IssueFilterSet(ListFilterSet):
 # ---------------------------------------------------------------------------------------------
 # The API's lists (``inspections/api``): the same filters, plus what another system needs to sync.
 
-UPDATED_SINCE_LABEL = _("Changed at or after (ISO 8601)")
-
 
 class IssueApiFilterSet(IssueFilterSet):
     """The issue list's filters for the API: ``overdue`` is a boolean, ``place``, ``criterion``,
@@ -109,7 +112,7 @@ class IssueApiFilterSet(IssueFilterSet):
     inspection = django_filters.ModelChoiceFilter(queryset=Inspection.objects.all(), label=_("Inspection round"))
     due_after = django_filters.DateFilter(field_name="deadline", lookup_expr="date__gte", label=_("Due from"))
     due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="date__lte", label=_("Due until"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
         if value is None:
@@ -124,7 +127,7 @@ class CriterionFilterSet(django_filters.FilterSet):
         field_name="default_department", queryset=Department.objects.all(), label=_("Default department")
     )
     is_active = django_filters.BooleanFilter(label=_("Active"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Criterion
@@ -144,7 +147,7 @@ class InspectionFilterSet(django_filters.FilterSet):
     grid = django_filters.ModelChoiceFilter(field_name="grids", queryset=Grid.objects.all(), label=_("Grid"))
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Inspection
@@ -163,7 +166,7 @@ class ExtensionRequestFilterSet(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         field_name="issue__department", queryset=Department.objects.all(), label=_("Department")
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated", lookup_expr="gte", label=UPDATED_SINCE_LABEL)
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = ExtensionRequest

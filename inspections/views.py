@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from campaign.views import DueIn, change_history, status_tabs, working_days_until
@@ -160,6 +160,7 @@ def _require_filing(request) -> None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def issue_create(request):
     """File a problem found on site. It is routed and dispatched at once by the service."""
     _require_filing(request)

@@ -65,6 +65,7 @@ SCOREBOARD_COLUMNS = (
 
 
 @login_required
+@require_GET
 def home(request):
     """The landing page after sign-in: the campaign's headline figures."""
     return render(request, "reports/home.html", {"overview": campaign_overview(today=timezone.localdate())})

@@ -184,7 +184,7 @@ def test_it_refuses_to_load_over_a_user_with_a_demo_username():
 def test_it_creates_the_four_logins_with_the_demo_password(demo):
     for username, role in (("admin", Role.ADMINISTRATOR), ("leader", Role.LEADER), ("inspector", Role.INSPECTOR),
                            ("staff", Role.STAFF)):  # fmt: skip
-        user = authenticate(username=username, password="liaocheng2018")
+        user = authenticate(RequestFactory().post("/login/"), username=username, password="liaocheng2018")
         assert user is not None, username
         assert user.groups.filter(name=role).exists()
     admin = User.objects.get(username="admin")

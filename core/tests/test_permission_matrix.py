@@ -1,0 +1,450 @@
+"""The permission matrix: every page and API route, generated from the URL configuration, for every
+role and method, against the expected access written down in ``MATRIX`` below.
+
+Size: 86 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 182 route-methods × 6 roles = 1,092 cases,
+each its own test id (``route-role-METHOD``).
+
+``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
+entry whose route is gone) fails it. Only the Django admin (its own ``is_staff`` gate, tested in
+``reports/tests/test_admin.py``) and static/media file serving (DEBUG only) are left out.
+
+Outcomes: ``o`` ok (2xx, or a redirect anywhere but the login page; for a write, 400/409 too: the
+request was let through and refused on its content), ``l`` login (302 to /login/, or 401 for the
+API and Open311), ``f`` forbidden (403), ``h`` hidden (404), ``n`` not allowed (405). A refused
+request must change nothing: the main tables' row counts and the task's, issue's and extension
+request's state are compared before and after.
+
+How each role authenticates: the people sign in (a session; the API accepts it too), the API token
+role is a user of the ``api_client`` group without a department, sending ``Authorization: Token``
+(pages ignore it: they answer as to an anonymous visitor). Open311 knows only ``api_key``: every
+signed-in role sends its own user's key there (so the key's reach is the user's, as on the pages).
+The task, issue and extension request belong to department A: staff of department B get 404.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Department, Notification, Role, User
+from accounts.tests.factories import DepartmentFactory
+from campaign.models import ProgressReport, Task
+from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
+from grids.tests.factories import GridFactory, PlaceFactory
+from inspections.models import ExtensionRequest, Issue, IssueEvent
+from inspections.tests.factories import CriterionFactory, InspectionFactory, IssueFactory
+from masterdata.models import ImportJob
+from reports.models import WeeklyReport
+
+ROLES = ("anonymous", "staff_a", "staff_b", "inspector", "leader", "token")
+OUTCOMES = {"o": "ok", "l": "login", "f": "forbidden", "h": "hidden", "n": "not_allowed"}
+
+# Route (its name, namespaced) → method → one outcome letter per role, in the order of ROLES:
+#                 anonymous, staff_a, staff_b, inspector, leader, token
+EVERYONE, NOBODY_405 = "oooooo", "nnnnnn"
+SIGNED_IN, PAGE_405 = "looool", "lnnnnl"  # pages: the token is no session, so it is sent to sign in
+API_READ, API_405 = "looooo", "lnnnnn"  # API: 401 without credentials, then the read-only viewsets
+DEPT_A_PAGE, DEPT_A_API = "lohool", "lohooh"  # department A's task or issue: staff B and the token see 404
+
+MATRIX: dict[str, dict[str, str]] = {
+    # --- Public and account pages ---------------------------------------------------------------
+    "health": {"GET": EVERYONE, "POST": NOBODY_405},
+    "set_language": {"GET": EVERYONE, "POST": EVERYONE},
+    "login": {"GET": EVERYONE, "POST": EVERYONE},  # signed in: redirected home; anonymous: the form
+    # Logging out answers with a redirect to the login page: that is its success, for everyone.
+    "logout": {"GET": NOBODY_405, "POST": "llllll"},
+    "accounts:inbox": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "accounts:notification_open": {"GET": SIGNED_IN, "POST": PAGE_405},  # the user's own notification
+    "accounts:mark_all_read": {"GET": PAGE_405, "POST": SIGNED_IN},
+    "accounts:password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:password_change_done": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "home": {"GET": SIGNED_IN, "POST": PAGE_405},
+    # --- Tasks ----------------------------------------------------------------------------------
+    "campaign:task_list": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "campaign:task_detail": {"GET": DEPT_A_PAGE, "POST": PAGE_405, "PUT": PAGE_405},
+    "campaign:progress_create": {"GET": PAGE_405, "POST": "lohffl"},
+    # --- Issues ---------------------------------------------------------------------------------
+    "inspections:issue_list": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "inspections:issue_create": {"GET": "lffofl", "POST": "lffofl", "PUT": PAGE_405},
+    "inspections:place_options": {"GET": "lffofl", "POST": PAGE_405},
+    "inspections:criterion_options": {"GET": "lffofl", "POST": PAGE_405},
+    "inspections:extension_list": {"GET": "lfffol", "POST": PAGE_405},
+    "inspections:issue_detail": {"GET": DEPT_A_PAGE, "POST": PAGE_405},
+    "inspections:issue_dispatch": {"GET": PAGE_405, "POST": "lfhofl"},
+    "inspections:issue_start": {"GET": PAGE_405, "POST": "lohffl", "DELETE": PAGE_405},
+    "inspections:issue_submit": {"GET": PAGE_405, "POST": "lohffl"},
+    "inspections:issue_extend": {"GET": PAGE_405, "POST": "lohffl"},
+    "inspections:issue_return": {"GET": PAGE_405, "POST": "lohffl"},
+    "inspections:issue_verify": {"GET": PAGE_405, "POST": "lfhofl"},
+    "inspections:issue_send_back": {"GET": PAGE_405, "POST": "lfhofl"},
+    "inspections:issue_decide": {"GET": PAGE_405, "POST": "lfhfol"},
+    # --- Master data: administrators only (none of these roles), checked before the method ------
+    "masterdata:index": {"GET": "lffffl", "POST": "lffffl", "PUT": "lffffl"},
+    "masterdata:template": {"GET": "lffffl", "POST": "lffffl"},
+    "masterdata:export": {"GET": "lffffl", "POST": "lffffl"},
+    "masterdata:job": {"GET": "lffffl", "POST": "lffffl"},
+    "masterdata:job_status": {"GET": "lffffl", "POST": "lffffl"},
+    # --- Leaders' figures -----------------------------------------------------------------------
+    "dashboard": {"GET": "loofol", "POST": PAGE_405},
+    "dashboard_department": {"GET": "loffol", "POST": PAGE_405},  # department A's page
+    "dashboard_grid": {"GET": "lfffol", "POST": PAGE_405},
+    "dashboard_overdue_xlsx": {"GET": "loofol", "POST": PAGE_405},
+    "weekly_report_list": {"GET": "lfffol", "POST": PAGE_405},
+    "weekly_report_build": {"GET": PAGE_405, "POST": "lfffol"},
+    "weekly_report_detail": {"GET": "lfffol", "POST": PAGE_405},
+    "weekly_report_status": {"GET": "lfffol", "POST": PAGE_405},
+    "weekly_report_download": {"GET": "lfffol", "POST": PAGE_405},
+    # --- REST API: reference data every signed-in caller reads ----------------------------------
+    "api:department-list": {"GET": API_READ, "POST": API_405},
+    "api:department-detail": {"GET": API_READ, "POST": API_405},
+    "api:user-list": {"GET": API_READ, "POST": API_405},
+    "api:user-detail": {"GET": API_READ, "POST": API_405},
+    "api:grid-list": {"GET": API_READ, "POST": API_405},
+    "api:grid-detail": {"GET": API_READ, "POST": API_405},
+    "api:place-list": {"GET": API_READ, "POST": API_405},
+    "api:place-detail": {"GET": API_READ, "POST": API_405},
+    "api:campaign-list": {"GET": API_READ, "POST": API_405},
+    "api:campaign-detail": {"GET": API_READ, "POST": API_405},
+    "api:pledge-list": {"GET": API_READ, "POST": API_405},
+    "api:pledge-detail": {"GET": API_READ, "POST": API_405},
+    "api:target-list": {"GET": API_READ, "POST": API_405},
+    "api:target-detail": {"GET": API_READ, "POST": API_405},
+    "api:criterion-list": {"GET": API_READ, "POST": API_405},
+    "api:criterion-detail": {"GET": API_READ, "POST": API_405},
+    "api:inspection-list": {"GET": API_READ, "POST": API_405},
+    "api:inspection-detail": {"GET": API_READ, "POST": API_405},
+    # --- REST API: department work --------------------------------------------------------------
+    "api:task-list": {"GET": API_READ, "POST": API_405, "DELETE": API_405},
+    "api:task-detail": {"GET": DEPT_A_API, "POST": API_405, "OPTIONS": API_READ},
+    "api:task-report-progress": {"GET": API_405, "POST": "lohffh"},
+    "api:progressreport-list": {"GET": API_READ, "POST": API_405},
+    "api:progressreport-detail": {"GET": DEPT_A_API, "POST": API_405},
+    "api:issue-list": {"GET": API_READ, "POST": "lffoff"},
+    "api:issue-detail": {"GET": DEPT_A_API, "POST": API_405, "PUT": API_405, "PATCH": API_405, "DELETE": API_405},
+    "api:issue-dispatch-issue": {"GET": API_405, "POST": "lfhofh"},
+    "api:issue-start": {"GET": API_405, "POST": "lohffh"},
+    "api:issue-submit": {"GET": API_405, "POST": "lohffh"},
+    "api:issue-return-issue": {"GET": API_405, "POST": "lohffh"},
+    "api:issue-request-extension": {"GET": API_405, "POST": "lohffh"},
+    "api:issue-verify": {"GET": API_405, "POST": "lfhofh"},
+    "api:issue-send-back": {"GET": API_405, "POST": "lfhofh"},
+    "api:extensionrequest-list": {"GET": API_READ, "POST": API_405},
+    "api:extensionrequest-detail": {"GET": DEPT_A_API, "POST": API_405},
+    "api:extensionrequest-decide": {"GET": API_405, "POST": "lfhfoh"},
+    "api:scoreboard-departments": {"GET": "loofof", "POST": API_405},
+    "api:scoreboard-grids": {"GET": "lfffof", "POST": API_405},
+    # The schema and its documentation are public (drf-spectacular's default SERVE_PERMISSIONS).
+    "api:schema": {"GET": EVERYONE, "POST": NOBODY_405},
+    "api:docs": {"GET": EVERYONE, "POST": NOBODY_405},
+    "api:redoc": {"GET": EVERYONE, "POST": NOBODY_405},
+    "api:not-found": {"GET": "hhhhhh", "POST": "hhhhhh"},
+    # --- Open311 GeoReport v2: the checklist is public, requests need an api_key ----------------
+    "open311:services": {"GET": EVERYONE, "POST": NOBODY_405},
+    "open311:service": {"GET": EVERYONE, "POST": NOBODY_405},
+    "open311:requests": {"GET": API_READ, "POST": "lffoff", "PUT": NOBODY_405},
+    "open311:request": {"GET": DEPT_A_API, "POST": NOBODY_405},
+}
+
+# URL arguments: route → {kwarg: attribute of the fixture's ``World``}. Others take none.
+KWARGS: dict[str, dict[str, str]] = {
+    "accounts:notification_open": {"pk": "notification"},
+    "campaign:task_detail": {"pk": "task"},
+    "campaign:progress_create": {"pk": "task"},
+    "inspections:issue_detail": {"pk": "issue"},
+    **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("dispatch", "start", "submit", "extend")},
+    **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("return", "verify", "send_back", "decide")},
+    "masterdata:job": {"pk": "import_job"},
+    "masterdata:job_status": {"pk": "import_job"},
+    "dashboard_department": {"pk": "department_a"},
+    "dashboard_grid": {"pk": "grid"},
+    **{f"weekly_report_{name}": {"pk": "weekly_report"} for name in ("detail", "status", "download")},
+    "api:department-detail": {"pk": "department_a"},
+    "api:user-detail": {"pk": "staff_a"},
+    "api:grid-detail": {"pk": "grid"},
+    "api:place-detail": {"pk": "place"},
+    "api:campaign-detail": {"pk": "campaign"},
+    "api:pledge-detail": {"pk": "pledge"},
+    "api:target-detail": {"pk": "target"},
+    "api:criterion-detail": {"pk": "criterion"},
+    "api:inspection-detail": {"pk": "inspection"},
+    "api:task-detail": {"pk": "task"},
+    "api:task-report-progress": {"pk": "task"},
+    "api:progressreport-detail": {"pk": "progress_report"},
+    **{
+        f"api:issue-{name}": {"pk": "issue"}
+        for name in ("detail", "dispatch-issue", "start", "submit", "return-issue", "request-extension")
+    },
+    "api:issue-verify": {"pk": "issue"},
+    "api:issue-send-back": {"pk": "issue"},
+    "api:extensionrequest-detail": {"pk": "extension"},
+    "api:extensionrequest-decide": {"pk": "extension"},
+    "open311:services": {"fmt": "=json"},
+    "open311:service": {"fmt": "=json", "service_code": "criterion.code"},
+    "open311:requests": {"fmt": "=json"},
+    "open311:request": {"fmt": "=json", "service_request_id": "issue.code"},
+}
+FIXED_URLS = {"api:not-found": "/api/v1/no-such-endpoint/"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The routes
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            full = prefix + str(pattern.pattern)
+            yield full, f"{namespace}{pattern.name}" if pattern.name else full
+
+
+def routes() -> dict[str, str]:
+    """Every route: its name (or, unnamed, its full pattern) → its full pattern. Left out: the
+    Django admin (its own is_staff gate and tests) and static/media file serving."""
+    found = {}
+    for full, key in _walk(get_resolver().url_patterns):
+        if full.startswith(("admin/", "media/", "static/")):
+            continue
+        found[key] = full
+    return found
+
+
+def test_every_route_has_an_entry():
+    found = routes()
+    assert sorted(set(found) - set(MATRIX)) == [], "routes without an entry in MATRIX"
+    assert sorted(set(MATRIX) - set(found)) == [], "MATRIX entries for routes that no longer exist"
+    for route, methods in MATRIX.items():
+        for method, letters in methods.items():
+            assert len(letters) == len(ROLES), (route, method)
+            assert set(letters) <= set(OUTCOMES), (route, method)
+
+
+def test_every_route_with_arguments_has_them():
+    for route, full in routes().items():
+        if ("<" in full or "(?P<" in full) and route not in FIXED_URLS:
+            assert route in KWARGS, route
+
+
+CASES = [
+    pytest.param(route, role, method, OUTCOMES[letters[index]], id=f"{route}-{role}-{method}")
+    for route, methods in MATRIX.items()
+    for method, letters in methods.items()
+    for index, role in enumerate(ROLES)
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# The data
+
+
+@dataclass
+class World:
+    department_a: Department
+    department_b: Department
+    staff_a: User
+    staff_b: User
+    inspector: User
+    leader: User
+    token_user: User
+    campaign: object
+    pledge: object
+    target: object
+    grid: object
+    place: object
+    criterion: object
+    inspection: object
+    task: Task
+    progress_report: ProgressReport
+    issue: Issue
+    extension: ExtensionRequest
+    import_job: ImportJob
+    weekly_report: WeeklyReport
+    notification: Notification | None = None
+
+
+def _user(username: str, role: str, department=None) -> User:
+    user = User.objects.create(username=username, last_name="张", first_name=username, department=department)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """The data, built once for the module inside a transaction that is rolled back at its end;
+    each test runs in a savepoint inside it (pytest-django's ``db``), so what one test changes, the
+    next never sees."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_module_world, db) -> World:
+    return _module_world
+
+
+def _build_world() -> World:
+    department_a = DepartmentFactory(code="CGJ", name="市城管局")
+    department_b = DepartmentFactory(code="JTJ", name="市交通局")
+    staff_a = _user("staff_a", Role.STAFF, department_a)
+    staff_b = _user("staff_b", Role.STAFF, department_b)
+    inspector = _user("inspector", Role.INSPECTOR)
+    leader = _user("leader", Role.LEADER)
+    token_user = _user("token", Role.API_CLIENT)
+    campaign = CampaignFactory()
+    pledge = PledgeFactory(campaign=campaign, department=department_a)
+    grid = GridFactory(subdistrict=department_b, leader=leader)
+    place = PlaceFactory(grid=grid, assigned_department=department_a, territorial_unit=department_b)
+    criterion = CriterionFactory(default_department=department_a)
+    task = TaskFactory(campaign=campaign, department=department_a, accountable=staff_a)
+    now = timezone.now()
+    issue = IssueFactory(
+        campaign=campaign,
+        place=place,
+        criterion=criterion,
+        reported_by=inspector,
+        department=department_a,
+        status=Issue.Status.DISPATCHED,
+        deadline=now + datetime.timedelta(days=3),
+    )
+    return World(
+        department_a=department_a,
+        department_b=department_b,
+        staff_a=staff_a,
+        staff_b=staff_b,
+        inspector=inspector,
+        leader=leader,
+        token_user=token_user,
+        campaign=campaign,
+        pledge=pledge,
+        target=TargetFactory(pledge=pledge),
+        grid=grid,
+        place=place,
+        criterion=criterion,
+        inspection=InspectionFactory(campaign=campaign),
+        task=task,
+        progress_report=ProgressReportFactory(task=task, author=staff_a),
+        issue=issue,
+        extension=ExtensionRequest.objects.create(
+            issue=issue, requested_by=staff_a, reason="材料未到", requested_deadline=now + datetime.timedelta(days=9)
+        ),
+        import_job=ImportJob.objects.create(uploaded_by=leader, original_name="a.xlsx", file="imports/a.xlsx"),
+        weekly_report=WeeklyReport.objects.create(
+            week_start=datetime.date(2026, 1, 5),
+            status=WeeklyReport.Status.SUCCEEDED,
+            file=ContentFile(b"PK\x03\x04 not really a workbook", name="weekly.xlsx"),
+        ),
+    )
+
+
+def snapshot(world: World) -> dict:
+    """What a refused request must leave as it was."""
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (
+            Task,
+            Issue,
+            IssueEvent,
+            ProgressReport,
+            Notification,
+            ExtensionRequest,
+            WeeklyReport,
+            ImportJob,
+            User,
+            Token,
+        )
+    }
+    issue = Issue.objects.values("status", "department_id", "deadline", "updated").get(pk=world.issue.pk)
+    task = Task.objects.values("status", "updated").get(pk=world.task.pk)
+    extension = ExtensionRequest.objects.values("status", "updated").get(pk=world.extension.pk)
+    return {**counts, "issue": issue, "task": task, "extension": extension}
+
+
+def _resolve(world: World, path: str):
+    value = world
+    for part in path.split("."):
+        value = getattr(value, part)
+    return getattr(value, "pk", value)
+
+
+def url_for(world: World, route: str) -> str:
+    if route in FIXED_URLS:
+        return FIXED_URLS[route]
+    kwargs = {
+        name: source[1:] if source.startswith("=") else _resolve(world, source)
+        for name, source in KWARGS.get(route, {}).items()
+    }
+    return reverse(route, kwargs=kwargs)
+
+
+def outcome(response, method: str) -> str:
+    status = response.status_code
+    if status == 401:
+        return "login"
+    if 300 <= status < 400:
+        return "login" if response["Location"].startswith(reverse("login")) else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    if status in (400, 409) and method not in ("GET", "HEAD", "OPTIONS"):
+        return "ok"  # let through, then refused on the body's content
+    return {403: "forbidden", 404: "hidden", 405: "not_allowed"}.get(status, f"unexpected {status}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+
+
+@pytest.mark.parametrize(("route", "role", "method", "expected"), CASES)
+def test_access(client, world, route, role, method, expected):
+    user = {
+        "anonymous": None,
+        "staff_a": world.staff_a,
+        "staff_b": world.staff_b,
+        "inspector": world.inspector,
+        "leader": world.leader,
+        "token": world.token_user,
+    }[role]
+    headers = {}
+    params = {}
+    if role == "token":
+        headers["Authorization"] = f"Token {Token.objects.create(user=user).key}"
+    elif user is not None:
+        client.force_login(user)
+    if user is not None:
+        world.notification = Notification.objects.create(recipient=user, title="新的整改任务")
+        if route.startswith("open311:"):
+            params["api_key"] = Token.objects.get_or_create(user=user)[0].key
+    else:
+        world.notification = Notification.objects.create(recipient=world.staff_a, title="新的整改任务")
+    url = url_for(world, route)
+
+    before = snapshot(world)
+    if method == "GET":
+        response = client.get(url, params, headers=headers)
+    elif method == "POST":
+        response = client.post(url, params, headers=headers)
+    else:
+        query = f"?api_key={params['api_key']}" if params else ""
+        response = client.generic(method, url + query, headers=headers)
+
+    assert outcome(response, method) == expected, (response.status_code, response.get("Location"))
+    if expected != "ok":
+        assert snapshot(world) == before, "a refused request changed something"
+
+
+def test_a_notification_of_another_user_is_hidden(client, world):
+    other = Notification.objects.create(recipient=world.staff_b, title="别人的通知")
+    client.force_login(world.staff_a)
+    assert client.get(reverse("accounts:notification_open", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None
