@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Department, Role, User
