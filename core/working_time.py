@@ -97,7 +97,10 @@ def deadline_after(start: datetime.datetime, working_days: int) -> datetime.date
 
     "Rectify within 3 working days" of a report on Friday afternoon means by Wednesday evening,
     or later when a holiday falls between."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    local_day = start.astimezone(zone).date()
-    last_day = add_working_days(local_day, working_days)
-    return datetime.datetime.combine(last_day, datetime.time(23, 59, 59), tzinfo=zone)
+    local_day = start.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    return end_of_day(add_working_days(local_day, working_days))
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """23:59:59 of ``day`` in the city's time zone: "by that day" as a deadline."""
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))

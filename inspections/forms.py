@@ -1,15 +1,14 @@
 """Forms of the issue pages: filing a problem on site, and each step of its rectification."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from campaign.forms import MultiplePhotoField, photo_limits
+from core.working_time import end_of_day
 from grids.models import Grid, Place
 from inspections.models import Criterion, Inspection
 
@@ -136,7 +135,7 @@ class ExtensionForm(IssueActionForm):
     def cleaned_deadline(self) -> datetime.datetime:
         """The end of the chosen day, Beijing time."""
         day = self.cleaned_data["new_deadline"]
-        return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return end_of_day(day)
 
 
 class DispatchForm(IssueActionForm):

@@ -2,7 +2,6 @@
 each step of an issue's workflow takes. The workflow's rules are the services'; these only parse."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import Department
 from campaign.models import Campaign
+from core.working_time import end_of_day
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
 
@@ -182,7 +182,7 @@ class ExtensionRequestCreateSerializer(serializers.Serializer):
     def deadline(self) -> datetime.datetime:
         """The end of the chosen day, Beijing time, as the page's form reads it."""
         day = self.validated_data["new_deadline"]
-        return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return end_of_day(day)
 
 
 class ExtensionDecideSerializer(serializers.Serializer):
