@@ -247,40 +247,80 @@ def campaign_overview(*, today: datetime.date) -> dict:
     return {"tasks": tasks, "issues": issues}
 
 
-def _task_figures(*, period: Period, today: datetime.date) -> dict:
-    done = Q(status=Task.Status.DONE)
-    figures = (
-        _tasks_due(period)
-        .annotate(completed_on=TruncDate("completed_at", tzinfo=ZONE))
-        .aggregate(
-            total=Count("pk"),
-            done=Count("pk", filter=done),
-            overdue=Count("pk", filter=_overdue(today)),
-            on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_date"))),
-        )
+def _spanning(periods: list[Period]) -> Period:
+    """The smallest period holding all of ``periods`` (open on a side where any of them is)."""
+    starts, ends = [p.start for p in periods], [p.end for p in periods]
+    return Period(
+        "span",
+        None if None in starts else min(starts),
+        None if None in ends else max(ends),
     )
-    figures["on_time_rate"] = _ratio(figures["on_time"], figures["done"] + figures["overdue"])
-    return figures
 
 
-def _issue_figures(*, period: Period) -> dict:
+def _task_figures(*, periods: list[Period], today: datetime.date) -> list[dict]:
+    """The task figures of each period, in one query over the span of them all."""
+    done = Q(status=Task.Status.DONE)
+    aggregates = {}
+    for n, period in enumerate(periods):
+        due = period.days("due_date")
+        aggregates |= {
+            f"total_{n}": Count("pk", filter=due),
+            f"done_{n}": Count("pk", filter=due & done),
+            f"overdue_{n}": Count("pk", filter=due & _overdue(today)),
+            f"on_time_{n}": Count("pk", filter=due & done & Q(completed_on__lte=F("due_date"))),
+        }
+    row = (
+        _tasks_due(_spanning(periods))
+        .annotate(completed_on=TruncDate("completed_at", tzinfo=ZONE))
+        .aggregate(**aggregates)
+    )
+    result = []
+    for n in range(len(periods)):
+        figures = {key: row[f"{key}_{n}"] for key in ("total", "done", "overdue", "on_time")}
+        figures["on_time_rate"] = _ratio(figures["on_time"], figures["done"] + figures["overdue"])
+        result.append(figures)
+    return result
+
+
+ISSUE_FIGURE_KEYS = (
+    "found",
+    "open",
+    "dispatched",
+    "rectified",
+    "closed_on_time",
+    "rework_base",
+    "reworked",
+    "points_lost",
+)
+
+
+def _issue_figures(*, periods: list[Period]) -> list[dict]:
+    """The issue figures of each period, in one query over the span of them all."""
     routed = Q(status__in=Issue.ROUTED_STATUSES)
     closed = Q(status=Issue.Status.CLOSED)
     submitted = Q(status__in=SUBMITTED_ISSUE_STATUSES)
-    figures = _issues_found(period).aggregate(
-        found=Count("pk"),
-        open=Count("pk", filter=~closed),
-        dispatched=Count("pk", filter=routed),
-        rectified=Count("pk", filter=closed),
-        closed_on_time=Count("pk", filter=closed & Q(closed_at__lte=F("deadline"))),
-        rework_base=Count("pk", filter=submitted),
-        reworked=Count("pk", filter=submitted & Q(rework_count__gt=0)),
-        points_lost=Coalesce(Sum("points"), Value(Decimal(0)), output_field=POINTS),
-    )
-    figures["closure_rate"] = _ratio(figures["rectified"], figures["dispatched"])
-    figures["on_time_closure_rate"] = _ratio(figures["closed_on_time"], figures["rectified"])
-    figures["rework_rate"] = _ratio(figures["reworked"], figures["rework_base"])
-    return figures
+    aggregates = {}
+    for n, period in enumerate(periods):
+        found = period.moments("reported_at")
+        aggregates |= {
+            f"found_{n}": Count("pk", filter=found),
+            f"open_{n}": Count("pk", filter=found & ~closed),
+            f"dispatched_{n}": Count("pk", filter=found & routed),
+            f"rectified_{n}": Count("pk", filter=found & closed),
+            f"closed_on_time_{n}": Count("pk", filter=found & closed & Q(closed_at__lte=F("deadline"))),
+            f"rework_base_{n}": Count("pk", filter=found & submitted),
+            f"reworked_{n}": Count("pk", filter=found & submitted & Q(rework_count__gt=0)),
+            f"points_lost_{n}": Coalesce(Sum("points", filter=found), Value(Decimal(0)), output_field=POINTS),
+        }
+    row = _issues_found(_spanning(periods)).aggregate(**aggregates)
+    result = []
+    for n in range(len(periods)):
+        figures = {key: row[f"{key}_{n}"] for key in ISSUE_FIGURE_KEYS}
+        figures["closure_rate"] = _ratio(figures["rectified"], figures["dispatched"])
+        figures["on_time_closure_rate"] = _ratio(figures["closed_on_time"], figures["rectified"])
+        figures["rework_rate"] = _ratio(figures["reworked"], figures["rework_base"])
+        result.append(figures)
+    return result
 
 
 def campaign_kpis(*, period: Period, today: datetime.date) -> dict:
@@ -295,15 +335,16 @@ def campaign_kpis(*, period: Period, today: datetime.date) -> dict:
     * ``previous``: the same two dicts for the previous period, ``None`` for the whole campaign;
     * ``delta``: current minus previous, key by key (``None`` where either side is ``None``).
 
-    Two queries per period."""
-    current = {"tasks": _task_figures(period=period, today=today), "issues": _issue_figures(period=period)}
+    Two queries, whatever the periods: one over the tasks, one over the issues, each counting both
+    periods at once."""
     previous_period = period.previous()
+    periods = [period] if previous_period is None else [period, previous_period]
+    tasks = _task_figures(periods=periods, today=today)
+    issues = _issue_figures(periods=periods)
+    current = {"tasks": tasks[0], "issues": issues[0]}
     previous = delta = None
     if previous_period is not None:
-        previous = {
-            "tasks": _task_figures(period=previous_period, today=today),
-            "issues": _issue_figures(period=previous_period),
-        }
+        previous = {"tasks": tasks[1], "issues": issues[1]}
         delta = {part: _delta(current[part], previous[part]) for part in current}
     return {"period": period, "previous_period": previous_period, **current, "previous": previous, "delta": delta}
 

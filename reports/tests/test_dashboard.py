@@ -324,3 +324,11 @@ def test_its_query_count_does_not_grow_with_the_rows(
 
     with django_assert_num_queries(baseline):
         assert leader.get(url).status_code == 200
+
+
+def test_the_city_dashboard_takes_at_most_fifteen_queries(leader, housing, urban, django_assert_max_num_queries):
+    # Issue 8's target, the session and the user included.
+    with django_assert_max_num_queries(15) as captured:
+        assert leader.get("/dashboard/").status_code == 200
+
+    assert len(captured.captured_queries) >= 10  # it did read the figures

@@ -489,3 +489,10 @@ def test_it_lists_open_tasks_and_issues_of_a_grid(city):
     assert sorted((issue.pk, issue.is_overdue) for issue in issues) == sorted(
         [(city["issues"]["L2"].pk, False), (city["issues"]["I4"].pk, False)]
     )
+
+
+def test_it_computes_both_weeks_kpis_in_two_queries(city, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        kpis = campaign_kpis(period=THIS_WEEK, today=TODAY)
+
+    assert kpis["previous"]["issues"]["found"] == 2
