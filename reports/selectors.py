@@ -28,6 +28,7 @@ How the figures are defined (the same everywhere):
 """
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -627,31 +628,53 @@ OVERDUE_FIELDS = (
 )
 
 
+def _overdue_rows(*, today: datetime.date, department_ids: list[int] | None) -> QuerySet:
+    tasks = Task.objects.filter(_overdue(today))
+    if department_ids is not None:
+        tasks = tasks.filter(department_id__in=department_ids)
+    return (
+        tasks.annotate(
+            department_name=F("department__name"),
+            section_name=F("section__name"),
+            accountable_name=_display_name("accountable"),
+            accountable_phone=F("accountable__phone"),
+        )
+        .order_by("due_date", "department__sort_order", "code")
+        .values(*OVERDUE_FIELDS)
+    )
+
+
 def overdue_tasks(
     *, today: datetime.date, department_ids: list[int] | None = None, limit: int | None = None
 ) -> list[dict]:
     """Open tasks past their due date, longest overdue first: ``OVERDUE_FIELDS`` plus
     ``days_overdue`` (working days on China's official calendar in (due date, today]) and
     ``calendar_days_overdue``. Two queries: the tasks, and the calendar overrides for their span."""
-    tasks = Task.objects.filter(_overdue(today))
-    if department_ids is not None:
-        tasks = tasks.filter(department_id__in=department_ids)
-    tasks = tasks.annotate(
-        department_name=F("department__name"),
-        section_name=F("section__name"),
-        accountable_name=_display_name("accountable"),
-        accountable_phone=F("accountable__phone"),
-    ).order_by("due_date", "department__sort_order", "code")
+    rows = _overdue_rows(today=today, department_ids=department_ids)
     if limit is not None:
-        tasks = tasks[:limit]
-    rows = list(tasks.values(*OVERDUE_FIELDS))
-    if not rows:
-        return rows
-    working_days_before = _working_day_counter(rows[0]["due_date"], today)
+        rows = rows[:limit]
+    return list(_with_days_overdue(rows, today=today))
+
+
+def overdue_tasks_stream(
+    *, today: datetime.date, department_ids: list[int] | None = None, chunk_size: int = 2000
+) -> tuple[int, Iterator[dict]]:
+    """The rows of ``overdue_tasks()``, however many, read from the database in chunks so that
+    memory stays flat: ``(count, rows)``. Three queries: the count, the tasks and the calendar."""
+    rows = _overdue_rows(today=today, department_ids=department_ids)
+    return rows.count(), _with_days_overdue(rows.iterator(chunk_size=chunk_size), today=today)
+
+
+def _with_days_overdue(rows: Iterable[dict], *, today: datetime.date) -> Iterator[dict]:
+    """Add ``days_overdue`` and ``calendar_days_overdue`` to rows sorted by due date, the earliest
+    first: the working-day calendar is read once, from the first row's due date to today."""
+    working_days_before = None
     for row in rows:
+        if working_days_before is None:
+            working_days_before = _working_day_counter(row["due_date"], today)
         row["days_overdue"] = working_days_before[today] - working_days_before[row["due_date"]]
         row["calendar_days_overdue"] = (today - row["due_date"]).days
-    return rows
+        yield row
 
 
 def _working_day_counter(start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:

@@ -38,6 +38,7 @@ from reports.selectors import (
     open_issues,
     open_tasks,
     overdue_tasks,
+    overdue_tasks_stream,
     scoreboard_ordering,
     target_progress,
     weekly_trends,
@@ -303,13 +304,13 @@ def overdue_xlsx(request):
     Chinese headers, real dates and numbers, the header row frozen and filterable."""
     _require(request, "reports.view_dashboard")
     today = timezone.localdate()
-    rows = overdue_tasks(today=today, department_ids=_scope(request))
+    count, rows = overdue_tasks_stream(today=today, department_ids=_scope(request))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(OVERDUE_SHEET)
     sheet.freeze_panes = "A2"
     for index, (_header, width) in enumerate(OVERDUE_HEADERS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(OVERDUE_HEADERS) - 1)}{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(OVERDUE_HEADERS) - 1)}{count + 1}"
     bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
     header = []
     for title, _width in OVERDUE_HEADERS:

@@ -1,7 +1,7 @@
 """The weekly accountability workbook (问责周报): six sheets with Chinese headers, ready to print.
 
     总览       the week's campaign KPIs against the week before
-    部门排名   department_scoreboard()          逾期任务   overdue_tasks()
+    部门排名   department_scoreboard()          逾期任务   overdue_tasks_stream()
     问题整改   open_issues()                    目标进度   target_progress()
     网格       grid_scoreboard()
 
@@ -20,8 +20,9 @@ print setup any time before saving.
 
 import copy
 import datetime
+import itertools
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -43,7 +44,7 @@ from reports.selectors import (
     department_scoreboard,
     grid_scoreboard,
     open_issues,
-    overdue_tasks,
+    overdue_tasks_stream,
     target_progress,
 )
 
@@ -52,6 +53,8 @@ Progress = Callable[[int, int], None]
 # The progress callback hears about every this many rows at most (a row's UPDATE is not free).
 PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
+# Column widths are fitted to this many rows of a long list.
+FIT_ROWS = 2000
 MAX_WIDTH = 60
 
 TITLE = "创城问责周报"
@@ -398,7 +401,7 @@ def weekly_workbook_write(
     with translation.override(settings.LANGUAGE_CODE):
         kpis = campaign_kpis(period=period, today=today)
         departments = department_scoreboard(period=period, today=today)
-        overdue = overdue_tasks(today=today)
+        overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
         issues = (
             open_issues(now=moment)
             .filter(reported_at__lt=moment)  # not those found after the week, when it is built later
@@ -418,7 +421,7 @@ def weekly_workbook_write(
         statuses = {value: str(label) for value, label in Issue.Status.choices}
 
         counter = _Counter(
-            len(KPI_ROWS) + departments.count() + len(overdue) + issues.count() + len(targets) + grids.count(),
+            len(KPI_ROWS) + departments.count() + overdue_count + issues.count() + len(targets) + grids.count(),
             progress,
         )
         workbook = Workbook(write_only=True)
@@ -516,8 +519,8 @@ def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows, counter: 
     return sheet.finish()
 
 
-def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
-    values = [
+def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: Iterator[dict], counter: _Counter) -> int:
+    values = (
         (
             row["code"],
             row["title"],
@@ -529,17 +532,19 @@ def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], c
             row["days_overdue"],
         )
         for row in rows
-    ]
+    )
+    # The columns are fitted to the first rows: the rest stream straight through, never all in memory.
+    first = list(itertools.islice(values, FIT_ROWS))
     sheet = _Sheet(
         workbook,
         OVERDUE,
         OVERDUE_COLUMNS,
         counter=counter,
-        widths=_fit(OVERDUE_COLUMNS, values),
+        widths=_fit(OVERDUE_COLUMNS, first),
         subtitle=facts.as_at,
     )
     sheet.header()
-    for row in values:
+    for row in itertools.chain(first, values):
         sheet.data(row, fill=OVERDUE_FILL, font=OVERDUE_FONT)
     return sheet.finish()
 
