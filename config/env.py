@@ -75,6 +75,11 @@ def env_database(name: str, default: str) -> dict:
         # Leaving the persistent connection to SQLite open across requests buys nothing.
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {"timeout": 20}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles a plan in 50-100 ms: a loss for the short read queries of pages
+        # and API lists, whose plans its cost threshold wrongly takes for big ones on large tables.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     return config
 
 

@@ -42,6 +42,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -211,8 +212,12 @@ def _tasks_due(period: Period) -> QuerySet[Task]:
     return Task.objects.filter(period.days("due_date")).exclude(status=Task.Status.CANCELLED)
 
 
+# Named positively, so that the (…, status, due_date) indexes can seek on them.
+OPEN_TASK_STATUSES = tuple(status for status in Task.Status.values if status not in Task.CLOSED_STATUSES)
+
+
 def _overdue(today: datetime.date) -> Q:
-    return Q(due_date__lt=today) & ~Q(status__in=Task.CLOSED_STATUSES)
+    return Q(due_date__lt=today, status__in=OPEN_TASK_STATUSES)
 
 
 def _issues_found(period: Period) -> QuerySet[Issue]:
@@ -385,14 +390,29 @@ SCOREBOARD_SORTS = (
 SCOREBOARD_DEFAULT_SORT = "-points_lost"
 
 
-def scoreboard_ordering(sort: str | None) -> tuple[str, list]:
-    """The valid ``sort`` value (or the default) and the ``order_by()`` arguments it means.
+def scoreboard_ordering(sort: str | None) -> str:
+    """The valid ``sort`` value, or the default."""
+    return sort if sort and sort.lstrip("-") in SCOREBOARD_SORTS else SCOREBOARD_DEFAULT_SORT
 
-    Departments without a figure (``None`` rates) go last whichever the direction."""
-    sort = sort if sort and sort.lstrip("-") in SCOREBOARD_SORTS else SCOREBOARD_DEFAULT_SORT
-    field = sort.lstrip("-")
-    expression = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
-    return sort, [expression, "sort_order", "code"]
+
+def _sorted(rows: list[dict], sort: str, *, then: tuple[str, ...]) -> list[dict]:
+    """``rows`` by ``sort`` (``-`` for descending), rows without a figure (``None``) last whichever
+    the direction, ties broken by ``then`` ascending."""
+    field, descending = sort.lstrip("-"), sort.startswith("-")
+    rows = sorted(rows, key=lambda row: tuple(row[key] for key in then))
+    present = [row for row in rows if row[field] is not None]
+    present.sort(key=lambda row: row[field], reverse=descending)  # stable: the tie-break order stays
+    return present + [row for row in rows if row[field] is None]
+
+
+def _period_rows(relation: str, period: Period) -> Q:
+    """Rows of the ``relation`` whose ``reported_at`` falls in ``period``, as a join condition."""
+    q = Q()
+    if period.start is not None:
+        q &= Q(**{f"{relation}__reported_at__gte": period.starts_at})
+    if period.end is not None:
+        q &= Q(**{f"{relation}__reported_at__lt": period.ends_before})
+    return q
 
 
 def department_scoreboard(
@@ -401,45 +421,68 @@ def department_scoreboard(
     today: datetime.date,
     department_ids: list[int] | None = None,
     sort: str | None = None,
-) -> QuerySet:
+) -> list[dict]:
     """Per department (sections excluded; only departments that have ever had a task or a routed
     issue), the issues found in ``period`` and routed to it, and its tasks due in ``period``.
 
-    Rows (``values()`` dicts) carry ``SCOREBOARD_FIELDS``: ``dispatched`` 派遣, ``closed`` 完成,
-    ``open`` 未完成, ``closure_rate`` 结案率, ``closed_on_time`` and ``on_time_closure_rate``
-    按期结案率, ``reworked`` / ``rework_base`` / ``rework_rate`` 返工率, ``points_lost`` 丢分 and
-    ``overdue_tasks`` 逾期任务. One query: every figure is a correlated subquery, so issues and tasks
-    never multiply each other. Sorted by ``sort`` (see ``SCOREBOARD_SORTS``), most points lost first
-    by default."""
-    routed = _issues_found(period).filter(status__in=Issue.ROUTED_STATUSES)
-    closed = routed.filter(status=Issue.Status.CLOSED)
-    submitted = routed.filter(status__in=SUBMITTED_ISSUE_STATUSES)
+    Rows carry ``SCOREBOARD_FIELDS``: ``dispatched`` 派遣, ``closed`` 完成, ``open`` 未完成,
+    ``closure_rate`` 结案率, ``closed_on_time`` and ``on_time_closure_rate`` 按期结案率,
+    ``reworked`` / ``rework_base`` / ``rework_rate`` 返工率, ``points_lost`` 丢分 and
+    ``overdue_tasks`` 逾期任务. Sorted by ``sort`` (see ``SCOREBOARD_SORTS``), most points lost first
+    by default.
+
+    Two queries, whatever the size of the city: the departments with the period's routed issues
+    joined and counted with filters (an index range scan on ``reported_at``), then the overdue tasks
+    grouped by department. Issues and tasks are never joined to each other, which would multiply
+    them, nor read through a subquery per department, which is slow for a long period."""
+    routed = Q(issues__status__in=Issue.ROUTED_STATUSES) & _period_rows("issues", period)
+    closed = Q(routed__status=Issue.Status.CLOSED)
+    submitted = Q(routed__status__in=SUBMITTED_ISSUE_STATUSES)
     departments = Department.objects.exclude(kind=Department.Kind.SECTION).filter(
         Exists(Task.objects.filter(department=OuterRef("pk")))
         | Exists(Issue.objects.filter(department=OuterRef("pk"), status__in=Issue.ROUTED_STATUSES))
     )
+    overdue = _tasks_due(period).filter(_overdue(today))
     if department_ids is not None:
         departments = departments.filter(pk__in=department_ids)
-    _, ordering = scoreboard_ordering(sort)
-    return (
-        departments.annotate(
-            dispatched=_count(routed, outer="department"),
-            closed=_count(closed, outer="department"),
-            open=_count(routed.filter(status__in=OPEN_ISSUE_STATUSES), outer="department"),
-            closed_on_time=_count(closed.filter(closed_at__lte=F("deadline")), outer="department"),
-            reworked=_count(submitted.filter(rework_count__gt=0), outer="department"),
-            rework_base=_count(submitted, outer="department"),
-            points_lost=_points(routed, outer="department"),
-            overdue_tasks=_count(_tasks_due(period).filter(_overdue(today)), outer="department"),
-        )
+        overdue = overdue.filter(department_id__in=department_ids)
+    rows = list(
+        departments.annotate(routed=FilteredRelation("issues", condition=routed))
         .annotate(
-            closure_rate=_rate("closed", "dispatched"),
-            on_time_closure_rate=_rate("closed_on_time", "closed"),
-            rework_rate=_rate("reworked", "rework_base"),
+            dispatched=Count("routed"),
+            closed=Count("routed", filter=closed),
+            open=Count("routed", filter=Q(routed__status__in=OPEN_ISSUE_STATUSES)),
+            closed_on_time=Count("routed", filter=closed & Q(routed__closed_at__lte=F("routed__deadline"))),
+            reworked=Count("routed", filter=submitted & Q(routed__rework_count__gt=0)),
+            rework_base=Count("routed", filter=submitted),
+            points_lost=Coalesce(Sum("routed__points"), Value(Decimal(0)), output_field=POINTS),
         )
-        .order_by(*ordering)
-        .values(*SCOREBOARD_FIELDS)
+        .order_by()
+        .values(
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "sort_order",
+            "dispatched",
+            "closed",
+            "open",
+            "closed_on_time",
+            "reworked",
+            "rework_base",
+            "points_lost",
+        )
     )
+    overdue_by_department = dict(
+        overdue.order_by().values("department_id").annotate(n=Count("pk")).values_list("department_id", "n")
+    )
+    for row in rows:
+        row["overdue_tasks"] = overdue_by_department.get(row["id"], 0)
+        row["closure_rate"] = _ratio(row["closed"], row["dispatched"])
+        row["on_time_closure_rate"] = _ratio(row["closed_on_time"], row["closed"])
+        row["rework_rate"] = _ratio(row["reworked"], row["rework_base"])
+    rows = _sorted(rows, scoreboard_ordering(sort), then=("sort_order", "code"))
+    return [{key: row[key] for key in SCOREBOARD_FIELDS} for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,24 +508,42 @@ def _display_name(prefix: str) -> Coalesce:
     return Coalesce(NullIf(Concat(f"{prefix}__last_name", f"{prefix}__first_name"), Value("")), f"{prefix}__username")
 
 
-def grid_scoreboard(*, period: Period, today: datetime.date) -> QuerySet:
-    """Per grid, for the map and the workbook's 网格 sheet (``GRID_FIELDS``): issues found in it in
-    ``period`` and still open (``open_issues``) and their points (``points_lost``, every issue
-    found), and the tasks due in ``period`` that name the grid, still open (``open_tasks``) and
-    overdue (``overdue_tasks``). One query, a subquery per figure."""
-    found = _issues_found(period)
-    tasks = _tasks_due(period).filter(~Q(status__in=Task.CLOSED_STATUSES))
-    return (
-        Grid.objects.annotate(
+def grid_scoreboard(*, period: Period, today: datetime.date, grid_ids: list[int] | None = None) -> list[dict]:
+    """Per grid, for the map and the workbook's 网格 sheet (``GRID_FIELDS``), by code: issues found
+    in it in ``period`` and still open (``open_issues``) and their points (``points_lost``, every
+    issue found), and the tasks due in ``period`` that name the grid, still open (``open_tasks``)
+    and overdue (``overdue_tasks``).
+
+    Two queries: the grids with the period's issues joined and counted, then the open tasks grouped
+    by grid (as ``department_scoreboard()``, issues and tasks never multiply each other)."""
+    found = _period_rows("issues", period)
+    grids = Grid.objects.all() if grid_ids is None else Grid.objects.filter(pk__in=grid_ids)
+    rows = list(
+        grids.annotate(found=FilteredRelation("issues", condition=found))
+        .annotate(
             leader_name=_display_name("leader"),
-            open_issues=_count(found.exclude(status=Issue.Status.CLOSED), outer="grid"),
-            points_lost=_points(found, outer="grid"),
-            open_tasks=_count(tasks, outer="grids"),
-            overdue_tasks=_count(tasks.filter(due_date__lt=today), outer="grids"),
+            open_issues=Count("found", filter=~Q(found__status=Issue.Status.CLOSED)),
+            points_lost=Coalesce(Sum("found__points"), Value(Decimal(0)), output_field=POINTS),
         )
         .order_by("code")
-        .values(*GRID_FIELDS)
+        .values(*GRID_FIELDS[:-2])
     )
+    links = Task.grids.through.objects.filter(
+        task__in=_tasks_due(period).filter(status__in=OPEN_TASK_STATUSES).values("pk")
+    )
+    if grid_ids is not None:
+        links = links.filter(grid_id__in=grid_ids)
+    tasks = {
+        row["grid_id"]: row
+        for row in links.order_by()
+        .values("grid_id")
+        .annotate(open_tasks=Count("pk"), overdue_tasks=Count("pk", filter=Q(task__due_date__lt=today)))
+    }
+    for row in rows:
+        figures = tasks.get(row["id"], {})
+        row["open_tasks"] = figures.get("open_tasks", 0)
+        row["overdue_tasks"] = figures.get("overdue_tasks", 0)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -565,29 +626,33 @@ def _local_date(value: datetime.date | datetime.datetime) -> datetime.date:
 def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
     """The last ``weeks`` Monday-based weeks up to and including this one, oldest first; each row:
     ``week`` (its Monday), ``found``, ``rectified`` (closed that week), ``points_lost`` (of the
-    issues found that week) and ``tasks_completed``. Three grouped queries, whatever the rows."""
+    issues found that week) and ``tasks_completed``. One query, three grouped counts in a UNION ALL."""
     first = Period.week(day=today - datetime.timedelta(weeks=weeks - 1))
     span = Period("trend", first.start, Period.week(day=today).end)
-    found = (
-        _issues_found(span)
-        .annotate(week=TruncWeek("reported_at", tzinfo=ZONE))
-        .order_by()
-        .values("week")
-        .annotate(found=Count("pk"), points_lost=Sum("points"))
-    )
-    rectified = (
-        Issue.objects.filter(span.moments("closed_at"), status=Issue.Status.CLOSED)
-        .annotate(week=TruncWeek("closed_at", tzinfo=ZONE))
-        .order_by()
-        .values("week")
-        .annotate(rectified=Count("pk"))
-    )
-    completed = (
-        Task.objects.filter(span.moments("completed_at"), status=Task.Status.DONE)
-        .annotate(week=TruncWeek("completed_at", tzinfo=ZONE))
-        .order_by()
-        .values("week")
-        .annotate(tasks_completed=Count("pk"))
+
+    def weekly(queryset: QuerySet, moment: str, figure: str, points: Any) -> QuerySet:
+        return (
+            queryset.annotate(week=TruncWeek(moment, tzinfo=ZONE))
+            .order_by()
+            .values("week")
+            .annotate(figure=Value(figure), n=Count("pk"), points=points)
+        )
+
+    no_points = Value(Decimal(0), output_field=POINTS)
+    counts = weekly(_issues_found(span), "reported_at", "found", Coalesce(Sum("points"), no_points)).union(
+        weekly(
+            Issue.objects.filter(span.moments("closed_at"), status=Issue.Status.CLOSED),
+            "closed_at",
+            "rectified",
+            no_points,
+        ),
+        weekly(
+            Task.objects.filter(span.moments("completed_at"), status=Task.Status.DONE),
+            "completed_at",
+            "tasks_completed",
+            no_points,
+        ),
+        all=True,
     )
     rows = {
         first.start + datetime.timedelta(weeks=n): {
@@ -599,11 +664,12 @@ def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
         }
         for n in range(weeks)
     }
-    for figures in (found, rectified, completed):
-        for bucket in figures:
-            week = _local_date(bucket.pop("week"))
-            if week in rows:
-                rows[week].update({key: value for key, value in bucket.items() if value is not None})
+    for bucket in counts:
+        week = _local_date(bucket["week"])
+        if week in rows:
+            rows[week][bucket["figure"]] = bucket["n"]
+            if bucket["figure"] == "found":
+                rows[week]["points_lost"] = Decimal(bucket["points"])
     return list(rows.values())
 
 

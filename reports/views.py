@@ -26,7 +26,8 @@ from openpyxl.styles import Font, PatternFill
 from accounts.models import Department
 from campaign.models import Task
 from core.errors import ApplicationError
-from grids.models import Grid
+from core.history import change_history
+from grids.models import Grid, Place
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
     Period,
@@ -180,7 +181,7 @@ def dashboard(request):
     _require(request, "reports.view_dashboard")
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
-    sort, _ordering = scoreboard_ordering(request.GET.get("sort"))
+    sort = scoreboard_ordering(request.GET.get("sort"))
     department_ids = _scope(request)
     scoreboard = [
         {**row, "band": rate_band(row["on_time_closure_rate"])}
@@ -199,7 +200,7 @@ def dashboard(request):
         "city": department_ids is None,
     }
     if department_ids is None:
-        grids = list(grid_scoreboard(period=period, today=today))
+        grids = grid_scoreboard(period=period, today=today)
         trends = weekly_trends(weeks=TREND_WEEKS, today=today)
         targets = target_progress(today=today)
         context.update(
@@ -224,7 +225,7 @@ def department_page(request, pk: int):
     _require(request, "reports.view_department_figures", department)
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
-    row = department_scoreboard(period=period, today=today, department_ids=[department.pk]).first()
+    row = next(iter(department_scoreboard(period=period, today=today, department_ids=[department.pk])), None)
     if row is not None:
         row["band"] = rate_band(row["on_time_closure_rate"])
     overdue = overdue_tasks(today=today, department_ids=[department.pk], limit=LIST_LIMIT + 1)
@@ -246,6 +247,8 @@ def department_page(request, pk: int):
             "issues_more": len(issues) > LIST_LIMIT,
             "list_limit": LIST_LIMIT,
             "can_see_city": request.user.has_perm("reports.view_city_figures"),
+            # Who changed the department (by the master-data import, or in the admin), and when.
+            "history": change_history(department),
         },
     )
 
@@ -261,7 +264,7 @@ def grid_page(request, pk: int):
         raise Http404 from None
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
-    figures = grid_scoreboard(period=period, today=today).filter(pk=grid.pk).first()
+    figures = next(iter(grid_scoreboard(period=period, today=today, grid_ids=[grid.pk])), None)
     tasks = list(open_tasks(today=today, grid_ids=[grid.pk])[: LIST_LIMIT + 1])
     issues = list(open_issues(now=timezone.now(), grid_ids=[grid.pk])[: LIST_LIMIT + 1])
     return render(
@@ -277,6 +280,8 @@ def grid_page(request, pk: int):
             "tasks_more": len(tasks) > LIST_LIMIT,
             "issues_more": len(issues) > LIST_LIMIT,
             "list_limit": LIST_LIMIT,
+            # A place has no page of its own: its changes are shown with its grid's.
+            "history": change_history(grid, related=[Place.history.filter(grid_id=grid.pk)]),
         },
     )
 
@@ -428,11 +433,19 @@ def weekly_report_status(request, pk: int):
 @login_required
 @require_GET
 def weekly_report_download(request, pk: int):
-    """The stored workbook (the last one built, while a new build of the week runs)."""
+    """The stored workbook: always one whose build finished, as a build writes to a temporary file and
+    stores it only on success (the last one built, while a new build of the week runs). Before the first
+    build has finished: a 404 that is the report's page, saying that the workbook is not ready."""
     _require(request, "reports.view_weekly_reports")
-    report = get_object_or_404(WeeklyReport, pk=pk)
+    report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
     if not report.file:
-        raise Http404(_("This week's workbook has not been built yet."))
+        messages.warning(request, _("This week's workbook has not been built yet."))
+        return render(
+            request,
+            "reports/weekly_detail.html",
+            {"report": report, "can_build": request.user.has_perm("reports.build_weekly_report")},
+            status=404,
+        )
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=XLSX_CONTENT_TYPE
     )

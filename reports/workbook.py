@@ -421,7 +421,7 @@ def weekly_workbook_write(
         statuses = {value: str(label) for value, label in Issue.Status.choices}
 
         counter = _Counter(
-            len(KPI_ROWS) + departments.count() + overdue_count + issues.count() + len(targets) + grids.count(),
+            len(KPI_ROWS) + len(departments) + overdue_count + issues.count() + len(targets) + len(grids),
             progress,
         )
         workbook = Workbook(write_only=True)
@@ -497,10 +497,10 @@ def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter
     return sheet.finish()
 
 
-def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows, counter: _Counter) -> int:
+def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
     sheet = _Sheet(workbook, DEPARTMENTS, DEPARTMENT_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
     sheet.header()
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    for row in rows:
         sheet.data(
             (
                 row["name"],
@@ -609,10 +609,10 @@ def _write_targets(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], c
     return sheet.finish()
 
 
-def _write_grids(workbook: Workbook, facts: WorkbookFacts, rows, counter: _Counter) -> int:
+def _write_grids(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
     sheet = _Sheet(workbook, GRIDS, GRID_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
     sheet.header()
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    for row in rows:
         sheet.data(
             (
                 row["code"],

@@ -20,8 +20,6 @@ class DepartmentScoreboardQuerySerializer(PeriodQuerySerializer):
     sort = serializers.ChoiceField(
         choices=SORT_CHOICES,
         required=False,
-        allow_null=True,
-        default=None,
         help_text=_("A column, '-' first for descending; most points lost first by default."),
     )
 

@@ -31,7 +31,9 @@ class ScoreboardView(APIView):
             self.permission_denied(self.request)
 
     def query(self, serializer_class):
-        serializer = serializer_class(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value as "not sent" (the default),
+        # while ``?period=`` names no period and is refused, as the schema's enum says.
+        serializer = serializer_class(data=self.request.query_params.dict())
         serializer.is_valid(raise_exception=True)
         return serializer
 
@@ -51,7 +53,7 @@ class DepartmentScoreboardView(ScoreboardView):
             None if request.user.has_perm("reports.view_city_figures") else [request.user.work_department_id]
         )
         rows = department_scoreboard(
-            period=period, today=today, department_ids=department_ids, sort=query.validated_data["sort"]
+            period=period, today=today, department_ids=department_ids, sort=query.validated_data.get("sort")
         )
         body = {"period": _period_body(period), "results": list(rows)}
         return Response(DepartmentScoreboardSerializer(body).data)

@@ -78,3 +78,13 @@ def test_it_reads_a_board_in_the_same_number_of_queries_for_2_or_12_rows(url):
     few = count()
     grow(10)
     assert count() == few
+
+
+def test_it_refuses_a_period_or_a_sort_sent_empty_with_400():
+    client = client_for(UserFactory(role=Role.LEADER))
+
+    response = client.get("/api/v1/scoreboards/departments/", {"period": "", "sort": ""})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"period", "sort"}
+    assert client.get("/api/v1/scoreboards/departments/").json()["period"]["key"] == "this_week"

@@ -323,9 +323,12 @@ def test_it_restricts_the_ranking_to_given_departments_and_leaves_sections_and_i
     assert [row["code"] for row in only] == ["CGJ"]
 
 
-def test_it_ranks_in_one_query(city, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        list(department_scoreboard(period=THIS_WEEK, today=TODAY))
+@pytest.mark.parametrize("period", [THIS_WEEK, CAMPAIGN])
+def test_it_ranks_in_two_queries(city, django_assert_num_queries, period):
+    with django_assert_num_queries(2):
+        rows = department_scoreboard(period=period, today=TODAY)
+
+    assert sum(row["overdue_tasks"] for row in rows) >= 1
 
 
 # --- Grids ----------------------------------------------------------------------------------------
@@ -350,9 +353,12 @@ def test_it_scores_the_grids_for_the_map(city):
     assert north["leader_name"] == city["north"].leader.display_name
 
 
-def test_it_scores_the_grids_in_one_query(city, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        list(grid_scoreboard(period=CAMPAIGN, today=TODAY))
+@pytest.mark.parametrize("period", [THIS_WEEK, CAMPAIGN])
+def test_it_scores_the_grids_in_two_queries(city, django_assert_num_queries, period):
+    with django_assert_num_queries(2):
+        rows = grid_scoreboard(period=period, today=TODAY)
+
+    assert sum(row["open_issues"] for row in rows) >= 1
 
 
 # --- Targets --------------------------------------------------------------------------------------
@@ -406,7 +412,7 @@ def test_it_reads_the_targets_in_one_query(django_assert_num_queries):
 
 
 def test_it_counts_each_week_in_local_time(city, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         trends = weekly_trends(weeks=3, today=TODAY)
 
     assert trends == [
