@@ -3,13 +3,15 @@
 #   make test   set up and run the whole check: ruff, manage.py check, makemigrations --check, pytest
 # Both work on a fresh machine with Python 3.11 and no servers. Set DATABASE_URL and
 # CELERY_BROKER_URL to run on PostgreSQL and Redis instead (see README.md).
+#   make faults the fault drills (README "Fault drills"), never part of make test: they need redis-server
+#               and PostgreSQL 15's binaries, and start servers of their own on free loopback ports
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint format messages clean chromium
+.PHONY: run test faults setup lint format messages clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=...)")'
@@ -33,6 +35,11 @@ test: $(STAMP) chromium
 	$(BIN)/python manage.py check --settings=config.test_settings
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(BIN)/pytest -n auto --dist loadfile
+
+# Redis stopped while reminders are due, PostgreSQL restarted under load, a worker killed mid-build:
+# gunicorn and Celery as in production, on a private PostgreSQL cluster and Redis. A few minutes.
+faults: $(STAMP)
+	$(BIN)/pytest -p no:xdist -m faults faults
 
 # The browser tests drive Debian's chromium. Installed here when missing and we may (root with apt);
 # otherwise those tests are skipped with a message, or fail under REQUIRE_SERVICES=1.

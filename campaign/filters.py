@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Department, User
 from accounts.rules import can_read_everything, is_inspector
@@ -140,6 +142,7 @@ class TaskFilterSet(ListFilterSet):
             return queryset.open().filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
         return queryset
 
+    @extend_schema_field(OpenApiTypes.INT)  # the API's schema: a grid's id
     def filter_grid(self, queryset: QuerySet[Task], name: str, value: Grid) -> QuerySet[Task]:
         # A task names a grid directly or through its places; the subquery keeps each task once.
         in_grid = Task.objects.filter(Q(grids=value) | Q(places__grid=value)).values("pk")
@@ -174,6 +177,7 @@ class TaskApiFilterSet(TaskFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date | None = None):
         super().__init__(data, queryset, request=request, prefix=prefix, today=today or timezone.localdate())
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset

@@ -258,7 +258,7 @@ class Task(TimeStampedModel):
             models.Index(fields=["accountable", "status", "due_date"], name="task_accountable_idx"),
             models.Index(fields=["status", "due_date"], name="task_status_due_idx"),
             models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
-            models.Index(fields=["updated"], name="task_updated_idx"),
+            models.Index(fields=["updated", "id"], name="task_updated_idx"),
         ]
 
     def __str__(self) -> str:

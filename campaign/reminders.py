@@ -14,12 +14,20 @@ Days are working days on China's official calendar. A run:
 3. sends one ``ReminderDigest`` per person: into the inbox at once (same transaction), and through
    e-mail and the department's chat robot by Celery tasks enqueued when the transaction commits.
 
+Nothing is lost while the broker (Redis) is down. Beat starts the day's run at 08:30 and again every
+quarter of an hour until the end of the working day, and only the first run of a day that completes
+does anything (``reminders_send_daily``). A delivery that could not be queued, or whose message was
+lost, is queued again by ``reminder_deliveries_requeue``, which beat runs every few minutes: any
+e-mail or chat-robot post owed by a recent digest that has neither succeeded nor been tried for
+``REMINDER_REDELIVER_AFTER_SECONDS``. Queuing a delivery twice sends it once (``reminder_digest_deliver``).
+
 Rectification tasks opened by inspections are tasks like any other and climb the same ladder.
 The number of queries of a run does not depend on the number of tasks, except for insert batches.
 """
 
 import datetime
 import json
+import logging
 import urllib.request
 import uuid
 from collections import defaultdict
@@ -29,14 +37,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Notification, User
 from campaign.models import DeliveryAttempt, Reminder, ReminderDigest, Task
+from core.models import Heartbeat
 from core.working_time import WorkingCalendar
+
+logger = logging.getLogger(__name__)
 
 Step = Reminder.Step
 Channel = DeliveryAttempt.Channel
@@ -46,6 +58,12 @@ BATCH_SIZE = 500
 WEBHOOK_TIMEOUT_SECONDS = 10
 # WeCom rejects markdown longer than 4096 bytes.
 WEBHOOK_MAX_BYTES = 4000
+# Tries of one channel of a digest: the delivery task's first and its retries. The sweep stops there too.
+DELIVERY_TRIES = 6
+# A digest's e-mail and robot post are still worth sending this long after its run; older ones are left alone.
+REDELIVER_WITHIN = datetime.timedelta(days=2)
+# The heartbeat that records the last completed daily run (core.Heartbeat, one row).
+DAILY_RUN = "reminders"
 # The most pressing first: a leader reads escalations before the rest.
 SECTION_ORDER = (Step.ESCALATED_LEADER, Step.ESCALATED_HEAD, Step.OVERDUE, Step.DUE_SOON)
 # What a digest shows of each reminder; read with values() both by the run and by the deliveries.
@@ -371,11 +389,89 @@ def reminders_send(*, today: datetime.date) -> ReminderRun:
     return run
 
 
-def _enqueue_deliveries(outbox: list[tuple[int, str]]) -> None:
+def _enqueue_deliveries(outbox: list[tuple[int, str]]) -> int:
+    """Queue a delivery task per (digest, channel); returns how many were queued.
+
+    A broker that is down is logged, not raised: the run has committed and the inbox has its
+    digests, and ``reminder_deliveries_requeue`` queues the rest once the broker is back. The
+    first refusal stops the loop, as every further message would wait for the same timeout.
+
+    Nobody reads a delivery's Celery result (its attempts are in the database), so none is kept: sending
+    then needs only the broker, not a subscription to the result backend, which fails otherwise."""
     from campaign.tasks import deliver_reminder_digest  # the tasks module imports this one
 
-    for digest_id, channel in outbox:
-        deliver_reminder_digest.delay(digest_id, channel)
+    for queued, (digest_id, channel) in enumerate(outbox):
+        try:
+            deliver_reminder_digest.apply_async((digest_id, channel), ignore_result=True)
+        except BrokerUnavailable as exc:
+            logger.warning(
+                "Could not queue %d of %d reminder deliveries, the broker is unavailable (%s); "
+                "the sweep will queue them when it is back.",
+                len(outbox) - queued,
+                len(outbox),
+                exc,
+            )
+            return queued
+    return len(outbox)
+
+
+def reminders_send_daily(*, now: datetime.datetime | None = None) -> ReminderRun | None:
+    """Beat's daily run: today's reminders, unless a run of today has already completed.
+
+    Beat calls it at 08:30 and again through the working day, so that a day whose first call never
+    reached a worker (the broker was down) still has its run, once: the later calls of a day whose
+    run has completed return ``None`` at once, without sending anything new that day."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    last = Heartbeat.objects.filter(name=DAILY_RUN).values_list("beat_at", flat=True).first()
+    if last is not None and timezone.localdate(last) == today:
+        return None
+    run = reminders_send(today=today)
+    Heartbeat.objects.update_or_create(name=DAILY_RUN, defaults={"beat_at": now})
+    return run
+
+
+def reminder_deliveries_lost(*, now: datetime.datetime | None = None) -> list[tuple[int, str]]:
+    """The (digest, channel) pairs that recent digests still owe and that no queued message seems to carry.
+
+    Owed: the e-mail of a recipient with an address, the post to a department's (or its parent's)
+    chat robot. Lost: not yet delivered, tried fewer than ``DELIVERY_TRIES`` times, and with nothing
+    happening on it (no try, and the digest itself) for ``REMINDER_REDELIVER_AFTER_SECONDS``, longer
+    than the delivery task waits between retries. Two queries, whatever the number of digests."""
+    now = now or timezone.now()
+    idle_since = now - datetime.timedelta(seconds=settings.REMINDER_REDELIVER_AFTER_SECONDS)
+    # As reminders_send fills its outbox; ``> ''`` is false for a missing department, where ``<> ''`` negated is not.
+    owed_by_channel = {
+        Channel.EMAIL: Q(recipient__email__gt=""),
+        Channel.WEBHOOK: Q(recipient__department__webhook_url__gt="")
+        | Q(recipient__department__parent__webhook_url__gt=""),
+    }
+    lost = []
+    for channel, owed in owed_by_channel.items():
+        tries = Q(attempts__channel=channel)
+        digests = (
+            ReminderDigest.objects.filter(owed, created__gte=now - REDELIVER_WITHIN, created__lt=idle_since)
+            .annotate(
+                delivered=Count("attempts", filter=tries & Q(attempts__succeeded=True)),
+                tries=Count("attempts", filter=tries),
+                last_try=Max("attempts__created", filter=tries),
+            )
+            .filter(Q(last_try__isnull=True) | Q(last_try__lt=idle_since), delivered=0, tries__lt=DELIVERY_TRIES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        lost.extend((digest_id, channel) for digest_id in digests)
+    return sorted(lost)
+
+
+def reminder_deliveries_requeue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the deliveries that ``reminder_deliveries_lost`` finds; returns how many were queued.
+
+    A delivery queued twice (its first message was only slow) is sent once: the second finds it done."""
+    lost = reminder_deliveries_lost(now=now)
+    if lost:
+        logger.info("Queuing %d reminder deliveries again.", len(lost))
+    return _enqueue_deliveries(lost)
 
 
 def reminder_digest_deliver(*, digest_id: int, channel: str) -> DeliveryAttempt | None:
@@ -396,6 +492,10 @@ def reminder_digest_deliver(*, digest_id: int, channel: str) -> DeliveryAttempt 
         )
         tried = list(digest.attempts.filter(channel=channel).values_list("succeeded", flat=True))
         if any(tried):
+            return None
+        if len(tried) >= DELIVERY_TRIES:
+            # Messages queued again by the sweep do not add tries to a channel that keeps failing.
+            logger.warning("Reminder digest %s: %s failed %d times, not tried again.", digest_id, channel, len(tried))
             return None
         recipient = digest.recipient
         address = recipient.email if channel == Channel.EMAIL else reminder_webhook_url(recipient)

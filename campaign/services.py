@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from campaign.models import ProgressPhoto, ProgressReport, Task
 from core.errors import ApplicationError
+from core.history import history_author
 from core.images import Photo
 
 
@@ -72,6 +73,6 @@ def progress_report_create(
         elif task.status == Task.Status.TODO:
             task.status = Task.Status.IN_PROGRESS
             fields.append("status")
-        task._change_reason = _("Progress reported")
+        history_author(task, actor=author, reason=_("Progress reported"))
         task.save(update_fields=fields)
     return report

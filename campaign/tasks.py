@@ -1,6 +1,6 @@
 """Celery tasks of the campaign app: thin, they take ids and call the reminder services.
 
-Both are idempotent (the reminder ledger's unique constraint; the delivery attempt log), so they
+All are idempotent (the reminder ledger's unique constraint; the delivery attempt log), so they
 acknowledge late: a worker that dies mid-task has its message delivered again, harmlessly.
 """
 
@@ -9,15 +9,33 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from campaign.reminders import DeliveryFailed, reminder_digest_deliver, reminders_send
+from campaign.reminders import (
+    DELIVERY_TRIES,
+    DeliveryFailed,
+    reminder_deliveries_requeue,
+    reminder_digest_deliver,
+    reminders_send,
+    reminders_send_daily,
+)
 
 
 @shared_task(name="campaign.tasks.send_reminders", acks_late=True)
 def send_reminders(date: str | None = None) -> dict:
-    """Beat runs it daily at 08:30: the reminder ladder of today in Asia/Shanghai (or of ``date``,
-    YYYY-MM-DD), one digest per person."""
-    today = datetime.date.fromisoformat(date) if date else timezone.localdate()
-    return reminders_send(today=today).as_dict()
+    """The reminder ladder of ``date`` (YYYY-MM-DD), one digest per person. Without a date, as beat
+    calls it from 08:30 on through the working day: today's in Asia/Shanghai, once a day."""
+    if date:
+        return reminders_send(today=datetime.date.fromisoformat(date)).as_dict()
+    run = reminders_send_daily()
+    if run is None:
+        return {"date": timezone.localdate().isoformat(), "skipped": True, "already_run": True}
+    return run.as_dict()
+
+
+@shared_task(name="campaign.tasks.requeue_reminder_deliveries", acks_late=True, soft_time_limit=60, time_limit=90)
+def requeue_reminder_deliveries() -> int:
+    """Beat runs it every few minutes: queue again the e-mails and robot posts of recent digests
+    whose messages were lost (the broker was down); returns how many were queued."""
+    return reminder_deliveries_requeue()
 
 
 @shared_task(
@@ -28,7 +46,7 @@ def send_reminders(date: str | None = None) -> dict:
     retry_backoff=30,
     retry_backoff_max=10 * 60,
     retry_jitter=True,
-    max_retries=5,
+    max_retries=DELIVERY_TRIES - 1,
     soft_time_limit=60,
     time_limit=90,
 )

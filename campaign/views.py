@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,11 +25,11 @@ from campaign.selectors import task_list as select_task_list
 from campaign.selectors import task_visible_to
 from campaign.services import progress_report_create
 from core.errors import ApplicationError
+from core.history import change_history
 from core.images import photos_prepare
 from core.working_time import WorkingCalendar
 
 TASKS_PER_PAGE = 25
-HISTORY_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -120,53 +120,6 @@ def task_list(request):
             "today": today,
         },
     )
-
-
-def _format_value(field, value) -> str:
-    if field.many_to_many:
-        related = field.m2m_reverse_field_name()
-        return "、".join(str(row.get(related, "")) for row in value) or "—"
-    if value is None or value == "":
-        return "—"
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
-    """The object's django-simple-history records, newest first, each with the fields it changed."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    entries = []
-    for newer, older in zip(records[:limit], [*records[1:], None], strict=False):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=True)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _format_value(field, change.old),
-                        "new": _format_value(field, change.new),
-                    }
-                )
-        entries.append(
-            {
-                "at": newer.history_date,
-                "user": newer.history_user,
-                "reason": newer.history_change_reason,
-                "type": newer.get_history_type_display(),
-                "created": older is None and newer.history_type == "+",
-                "changes": changes,
-            }
-        )
-    return entries
 
 
 def target_progress(target: Target) -> int:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "masterdata",
     "demo",
     "open311",
+    "perf",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +114,7 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,8 +194,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # A task is redelivered if its worker dies; the timeout must exceed the longest task (the workbook).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    # A task whose worker dies is delivered again this long after it was taken: longer than the longest task
+    # (the workbook) and the longest retry countdown. Workers look for such tasks every tenth of it, at most
+    # every 100 s (kombu's default), so that a short timeout (a fault drill) is honoured too.
+    _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60, minimum=1)
+    _restore_every = max(1, min(100, _visibility_timeout // 10))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        "unacked_restore_interval": min(10, _restore_every),
+        "unacked_restore_throttle": max(1, _restore_every // min(10, _restore_every)),
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -206,11 +215,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# A reminder e-mail or robot post neither sent nor tried for this long is queued again (its message was lost
+# while the broker was down); beat looks every third of it. Keep it above the longest retry wait (10 min).
+REMINDER_REDELIVER_AFTER_SECONDS = env_int("REMINDER_REDELIVER_AFTER_SECONDS", 15 * 60, minimum=1)
 # Beat's whole schedule, in one place. Run exactly one beat process per installation.
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "campaign.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "send-reminders-catch-up": {
+        # The same daily run, should the 08:30 one not have reached a worker; nothing once the day's has run.
+        "task": "campaign.tasks.send_reminders",
+        "schedule": crontab(hour="9-17", minute="*/15"),
+    },
+    "requeue-reminder-deliveries": {
+        "task": "campaign.tasks.requeue_reminder_deliveries",
+        "schedule": timedelta(seconds=max(1, REMINDER_REDELIVER_AFTER_SECONDS // 3)),
     },
     "build-weekly-report": {
         "task": "reports.tasks.build_weekly_report",

@@ -7,6 +7,9 @@ from django.views.static import serve
 
 from core import views as core_views
 
+# The API answers an unexpected error in JSON, the pages with templates/500.html.
+handler500 = "core.views.server_error"
+
 admin.site.site_header = _("Civic campaign desk")
 admin.site.site_title = _("Civic campaign desk")
 admin.site.index_title = _("Administration")

@@ -9,20 +9,27 @@ Every error the API sends has one JSON shape (``ErrorSerializer``)::
 ``message`` is in the request's language (``Accept-Language``, through ``LocaleMiddleware``).
 """
 
+import copy
+import re
+
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.fields import get_error_detail
+from rest_framework.fields import empty, get_error_detail
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils import html
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -41,6 +48,8 @@ CONFLICT_CODES = frozenset(
         "rectification_completes_via_issue",
         "criterion_inactive",
         "no_campaign",
+        "deadline_not_later",  # than the issue's current deadline
+        "no_target",  # the task counts toward no target, so it takes no quantity
     }
 )
 MAX_PAGE_SIZE = 200
@@ -145,7 +154,36 @@ class NotFoundView(APIView):
 # Pagination and ordering
 
 
-class SyncCursorPagination(CursorPagination):
+class StrictPageSizeMixin:
+    """``page_size`` is a whole number from 1 (larger than the maximum reads as the maximum, as DRF
+    does); anything else is a 400, where DRF would quietly use the default size."""
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not re.fullmatch(r"-?[0-9]+", raw):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [serializers.IntegerField.default_error_messages["invalid"]]}
+            )
+        digits = raw.lstrip("0")
+        if raw.startswith("-") or not digits:
+            message = serializers.IntegerField.default_error_messages["min_value"].format(min_value=1)
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        # Compared by length first: Python refuses to read an integer of thousands of digits.
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class SyncCursorPagination(StrictPageSizeMixin, CursorPagination):
     """For the large lists (tasks, issues, progress, places): ``next``/``previous`` links and no
     ``COUNT(*)``. The order comes from ``ordering`` (see ``StableOrderingFilter``), so a client can walk
     everything changed since a moment, page by page, in ``updated`` order."""
@@ -156,12 +194,19 @@ class SyncCursorPagination(CursorPagination):
     ordering = ("-updated", "-id")
 
 
-class SmallPagePagination(PageNumberPagination):
+class SmallPagePagination(StrictPageSizeMixin, PageNumberPagination):
     """For the small lists (departments, campaigns, checklist...): numbered pages with a count."""
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_number(self, request, paginator):
+        # DRF reads ``?page=`` as the first page; it is no page number, so it is the 404 of ``?page=x``.
+        number = request.query_params.get(self.page_query_param)
+        if number is None:
+            return 1
+        return paginator.num_pages if number in self.last_page_strings else number
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -179,6 +224,41 @@ class StableOrderingFilter(OrderingFilter):
 # Viewsets
 
 
+class ApiFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, as strict as the schema it documents. A form reads an empty value
+    (``?status=``) as "no filter" and a yes/no it cannot read as "either"; the API answers both with
+    a 400, as any other value the filter cannot take. Only the free-text filters (``q``...) may be
+    empty."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = {}
+        for name, values in request.query_params.lists():
+            refusal = _refusal(filterset.filters.get(name), values)
+            if refusal:
+                errors[name] = [refusal]
+        if not filterset.is_valid():
+            errors = {**translate_validation(filterset.errors).detail, **errors}
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return filterset.qs
+
+
+BOOLEAN_SPELLINGS = frozenset({"true", "false", "True", "False"})  # what the filter's widget reads
+
+
+def _refusal(filter_, values: list[str]) -> str | None:
+    if filter_ is None or isinstance(filter_, django_filters.CharFilter):
+        return None
+    if "" in values:
+        return serializers.CharField.default_error_messages["blank"]
+    if isinstance(filter_, django_filters.BooleanFilter) and not BOOLEAN_SPELLINGS.issuperset(values):
+        return serializers.BooleanField.default_error_messages["invalid"]
+    return None
+
+
 class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """A read-only viewset whose ``queryset`` is narrowed to what the user may see.
 
@@ -189,7 +269,7 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     visible_to = None
     lookup_value_regex = r"[0-9]+"
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filter_backends = [ApiFilterBackend, StableOrderingFilter]
     pagination_class = SmallPagePagination
 
     def get_queryset(self):
@@ -206,11 +286,131 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # ---------------------------------------------------------------------------------------------
+# Request bodies
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false``, as the schema says: a JSON boolean, or in a form the text ``true`` or
+    ``false``. DRF's field also takes ``1``, ``"yes"``, ``"on"``..., and reads a form without the
+    field as ``false`` (an unticked checkbox), so that a client forgetting ``approve`` would refuse."""
+
+    default_empty_html = empty
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if html.is_html_input(dictionary) and isinstance(value, str):
+            return {"true": True, "false": False}.get(value, value)
+        return value
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class RequestSerializer(serializers.Serializer):
+    """What a write takes, read as strictly as the schema documents it.
+
+    In JSON, a field has the type the schema gives it: DRF would take ``0`` for a text (as "0"),
+    ``"5"`` for a number, and a number for a decimal, which the schema documents as a string. In a
+    form (multipart/form-data), where every value is text and null has no spelling of its own, a
+    nullable field reads the text ``null`` as null, as OpenAPI tools send it (DRF reads only an
+    empty value so)."""
+
+    def to_internal_value(self, data):
+        if html.is_html_input(data):
+            data = self._with_form_nulls(data)
+        elif isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                message = None if field.read_only else _json_type_refusal(field, data.get(name))
+                if message:
+                    errors[name] = [message]
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def _with_form_nulls(self, data):
+        nullable = [name for name, field in self.fields.items() if field.allow_null and not field.read_only]
+        if not any(data.get(name) == "null" for name in nullable):
+            return data
+        data = copy.copy(data)  # a shallow, mutable copy: the uploaded files are not copied
+        for name in nullable:
+            if data.get(name) == "null":
+                data[name] = ""
+        return data
+
+
+class PatternDecimalField(serializers.DecimalField):
+    """A decimal in a request: text matching ``pattern``, its range written out, which the schema
+    documents (a string's ``minimum`` would mean nothing). DRF's field alone also reads ``1e1``,
+    `` 5`` or ``05``, none of which the schema allows."""
+
+    def __init__(self, *, pattern: str, **kwargs) -> None:
+        self.pattern = pattern
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(self.pattern, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+PHOTO_MEDIA_TYPES = "image/jpeg, image/png, image/webp, image/heif"
+
+
+def photo_form(serializer) -> OpenApiRequest:
+    """A form (multipart/form-data) whose ``photos`` parts are images, as its schema says."""
+    return OpenApiRequest(serializer, encoding={"photos": {"contentType": PHOTO_MEDIA_TYPES}})
+
+
+TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField, serializers.DateField, serializers.DateTimeField)
+
+
+def _json_type_refusal(field, value) -> str | None:
+    """DRF's own message for a JSON value of the wrong type, if ``value`` is one for ``field``."""
+    if value is None:
+        return None  # absent or null: the field's own rules decide
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return serializers.BooleanField.default_error_messages["invalid"]
+    is_integer = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField) and (
+        isinstance(value, bool) or not is_integer
+    ):
+        return serializers.IntegerField.default_error_messages["invalid"]
+    is_text = isinstance(field, TEXT_FIELDS) or (
+        isinstance(field, serializers.DecimalField)
+        and getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    )
+    if is_text and not isinstance(value, str):
+        return serializers.CharField.default_error_messages["invalid"]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
 # Schema
 
 
 class ApiAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, plus the error responses every operation really sends."""
+    """drf-spectacular's AutoSchema, plus the error responses every operation really sends, and the
+    ids a request names (in its body or a list's filters) documented as what they are: from 1."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.PrimaryKeyRelatedField):
+            schema = _from_one(schema)
+        if direction == "request" and isinstance(field, PatternDecimalField):
+            schema = {**schema, "pattern": field.pattern}
+        return schema
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
+        for parameter in parameters:
+            if isinstance(filters.get(parameter["name"]), django_filters.ModelChoiceFilter):
+                parameter["schema"] = _from_one(parameter["schema"])
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -233,13 +433,22 @@ class ApiAutoSchema(AutoSchema):
         return responses
 
 
+def _from_one(schema: dict) -> dict:
+    return {**schema, "minimum": 1} if schema.get("type") == "integer" else schema
+
+
 __all__ = [
     "ApiAutoSchema",
+    "ApiFilterBackend",
     "ErrorSerializer",
     "NotFoundView",
+    "PatternDecimalField",
+    "RequestSerializer",
     "RestrictedReadOnlyViewSet",
     "SmallPagePagination",
     "StableOrderingFilter",
+    "StrictBooleanField",
     "SyncCursorPagination",
     "exception_handler",
+    "photo_form",
 ]

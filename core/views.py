@@ -1,9 +1,12 @@
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
+from core.api import error_body
 
 
 @never_cache
@@ -25,3 +28,12 @@ def health(request):
         checks["broker"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """handler500: what an unexpected error (a database that is down, a bug) answers. The API speaks its one
+    error shape in JSON; the pages show templates/500.html, which renders without the database."""
+    if request.path_info.startswith("/api/"):
+        message = _("The server could not finish this request. Try again in a minute.")
+        return JsonResponse(error_body(500, "server_error", message), status=500)
+    return defaults.server_error(request)

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Department
 from accounts.rules import can_read_everything, is_administrator, is_inspector
@@ -34,6 +36,10 @@ ISSUE_SORT_CHOICES = (
 
 class IssueFilterSet(ListFilterSet):
     """Narrows the visible issues the way inspectors, departments and leaders look for them."""
+
+    # The page's form offers only the filters a user's role can narrow by (see ``__init__``); the API
+    # keeps every parameter its schema documents, for everyone.
+    filters_for_role = True
 
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=Issue.Status.choices, label=_("Status"), empty_label=_("All"))
@@ -65,16 +71,17 @@ class IssueFilterSet(ListFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = request.user
-        categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
-        choices = [(name, name) for name in categories]
-        self.filters["category"].extra["choices"] = choices
-        # The schema view (drf-spectacular) builds the declared filter's field, shared with the API's
-        # subclass, before any choices exist; that cached field is copied here, so set them on it too.
-        self.filters["category"].field.choices = choices
-        if not (can_read_everything(user) or is_inspector(user)):
+        if isinstance(self.filters["category"], django_filters.ChoiceFilter):  # the API's is free text
+            categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
+            choices = [(name, name) for name in categories]
+            self.filters["category"].extra["choices"] = choices
+            # A field built before any choices existed is cached on the declared filter and copied
+            # here with it, so set them on it too.
+            self.filters["category"].field.choices = choices
+        if self.filters_for_role and not (can_read_everything(user) or is_inspector(user)):
             # Staff see only their own department's issues: the choice would be a single entry.
             del self.filters["department"]
-        if not (is_inspector(user) or is_administrator(user)):
+        if self.filters_for_role and not (is_inspector(user) or is_administrator(user)):
             del self.filters["mine"]
 
     def filter_search(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
@@ -105,8 +112,11 @@ class IssueApiFilterSet(IssueFilterSet):
     ``inspection`` and the rectification deadline (``due_before``/``due_after``, local dates) narrow
     further, ``updated_since`` serves incremental sync, and the order is the API's ``ordering``."""
 
+    filters_for_role = False
     sort = None
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    # Any text, matched exactly: the categories are the checklist's, which no schema can list.
+    category = django_filters.CharFilter(field_name="criterion__category", label=_("Checklist category"))
     place = django_filters.ModelChoiceFilter(queryset=Place.objects.all(), label=_("Place"))
     criterion = django_filters.ModelChoiceFilter(queryset=Criterion.objects.all(), label=_("Checklist item"))
     inspection = django_filters.ModelChoiceFilter(queryset=Inspection.objects.all(), label=_("Inspection round"))
@@ -114,6 +124,7 @@ class IssueApiFilterSet(IssueFilterSet):
     due_before = django_filters.DateFilter(field_name="deadline", lookup_expr="date__lte", label=_("Due until"))
     updated_since = UpdatedSinceFilter()
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
         if value is None:
             return queryset

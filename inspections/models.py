@@ -199,7 +199,7 @@ class Issue(TimeStampedModel):
             models.Index(fields=["status", "deadline"], name="issue_status_deadline_idx"),
             models.Index(fields=["criterion"], name="issue_criterion_idx"),
             models.Index(fields=["-reported_at"], name="issue_reported_idx"),
-            models.Index(fields=["updated"], name="issue_updated_idx"),
+            models.Index(fields=["updated", "id"], name="issue_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from accounts.models import Department, Role, User
 from accounts.services import department_contacts, notification_send
 from campaign.models import Campaign, Task
 from core.errors import ApplicationError
+from core.history import history_author
 from core.images import Photo
 from core.working_time import deadline_after
 from grids.models import Place
@@ -56,8 +57,10 @@ def issue_route(*, place: Place, criterion: Criterion) -> Department:
     return place.assigned_department
 
 
-def _locked(issue: Issue) -> Issue:
-    return Issue.objects.select_for_update(of=("self",)).select_related("criterion", "department").get(pk=issue.pk)
+def _locked(issue: Issue, *, actor: User) -> Issue:
+    """The issue, locked for the transition, whose history records name ``actor``."""
+    locked = Issue.objects.select_for_update(of=("self",)).select_related("criterion", "department").get(pk=issue.pk)
+    return history_author(locked, actor=actor)
 
 
 def _require(issue: Issue, allowed: tuple[str, ...], action: str) -> None:
@@ -131,7 +134,7 @@ def issue_file(
 
     with transaction.atomic():
         now = timezone.now()
-        issue = Issue.objects.create(
+        issue = Issue(
             campaign=campaign,
             inspection=inspection,
             code=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the numbered code below
@@ -145,6 +148,8 @@ def issue_file(
             latitude=latitude,
             longitude=longitude,
         )
+        history_author(issue, actor=reporter)
+        issue.save(force_insert=True)
         issue.code = f"WT{timezone.localtime(now):%Y%m%d}-{issue.pk:06d}"
         issue.save(update_fields=["code"])
         _add_photos(issue, photos, stage=IssuePhoto.Stage.FOUND, actor=reporter)
@@ -160,7 +165,7 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
     Without ``department`` the routing rule decides. The deadline is the criterion's time limit in
     working days on China's official calendar, counted from now."""
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["dispatch"], _("dispatched"))
         department = department or issue_route(place=issue.place, criterion=issue.criterion)
         if issue.status == Status.RETURNED and department.pk == issue.department_id:
@@ -213,20 +218,21 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
     }
     task = issue.rectification_task
     if task is None:
-        task = Task.objects.create(code=f"ZG-{issue.code}", created_by=actor, **values)
+        task = history_author(Task(code=f"ZG-{issue.code}", created_by=actor, **values), actor=actor)
+        task.save(force_insert=True)
         issue.rectification_task = task
         issue.save(update_fields=["rectification_task"])
     else:
         for field, value in values.items():
             setattr(task, field, value)
-        task._change_reason = _("Dispatched again")
+        history_author(task, actor=actor, reason=_("Dispatched again"))
         task.save()
     task.places.set([issue.place])
     task.grids.set([issue.grid])
     return task
 
 
-def _set_task(issue: Issue, *, status: str, reason: str) -> None:
+def _set_task(issue: Issue, *, actor: User, status: str, reason: str) -> None:
     task = issue.rectification_task
     if task is None:
         return
@@ -234,25 +240,27 @@ def _set_task(issue: Issue, *, status: str, reason: str) -> None:
     task.completed_at = timezone.now() if status == Task.Status.DONE else None
     if status == Task.Status.DONE:
         task.percent = 100
-    task._change_reason = reason
+    history_author(task, actor=actor, reason=reason)
     task.save(update_fields=["status", "completed_at", "percent", "updated"])
 
 
-def _close_pending_extensions(issue: Issue, *, note: str) -> None:
-    """An issue that leaves the department's hands takes its open extension request with it."""
+def _close_pending_extensions(issue: Issue, *, actor: User, note: str) -> None:
+    """An issue that leaves the department's hands takes its open extension request with it,
+    refused by whoever took it out of their hands."""
+    now = timezone.now()
     ExtensionRequest.objects.filter(issue=issue, status=ExtensionRequest.Status.PENDING).update(
-        status=ExtensionRequest.Status.REFUSED, decided_at=timezone.now(), decision_note=note
+        status=ExtensionRequest.Status.REFUSED, decided_by=actor, decided_at=now, decision_note=note, updated=now
     )
 
 
 def issue_start(*, issue: Issue, actor: User) -> Issue:
     """The department takes the issue on (dispatched → rectifying)."""
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["start"], _("started"))
         issue.status = Status.RECTIFYING
         issue.save(update_fields=["status", "updated"])
-        _set_task(issue, status=Task.Status.IN_PROGRESS, reason=_("Rectification started"))
+        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Rectification started"))
         _record(issue, action=Action.STARTED, from_status=Status.DISPATCHED, actor=actor)
     return issue
 
@@ -265,7 +273,7 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
     if not photos:
         raise ApplicationError(_("Add at least one photo taken after the rectification."), code="photo_required")
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["submit"], _("submitted"))
         previous = issue.status
         issue.status = Status.SUBMITTED
@@ -273,7 +281,7 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
         issue.rectification_note = note
         issue.save(update_fields=["status", "submitted_at", "rectification_note", "updated"])
         _add_photos(issue, photos, stage=IssuePhoto.Stage.RECTIFIED, actor=actor)
-        _set_task(issue, status=Task.Status.IN_PROGRESS, reason=_("Rectification submitted"))
+        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Rectification submitted"))
         _record(issue, action=Action.SUBMITTED, from_status=previous, actor=actor, note=note)
         notification_send(
             recipients=_inspectors_of(issue),
@@ -287,13 +295,13 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
 def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
     """An inspector confirms the rectification on site and closes the issue."""
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["verify"], _("verified"))
         issue.status = Status.CLOSED
         issue.closed_at = timezone.now()
         issue.save(update_fields=["status", "closed_at", "updated"])
-        _set_task(issue, status=Task.Status.DONE, reason=_("Verified and closed"))
-        _close_pending_extensions(issue, note=_("Issue closed"))
+        _set_task(issue, actor=actor, status=Task.Status.DONE, reason=_("Verified and closed"))
+        _close_pending_extensions(issue, actor=actor, note=_("Issue closed"))
         _record(issue, action=Action.VERIFIED, from_status=Status.SUBMITTED, actor=actor, note=note)
         notification_send(
             recipients=department_contacts(department=issue.department),
@@ -310,13 +318,13 @@ def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
     if not reason:
         raise ApplicationError(_("Say why the rectification is not accepted."), code="reason_required")
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["send_back"], _("sent back"))
         issue.status = Status.RECTIFYING
         issue.rework_count += 1
         issue.submitted_at = None
         issue.save(update_fields=["status", "rework_count", "submitted_at", "updated"])
-        _set_task(issue, status=Task.Status.IN_PROGRESS, reason=_("Sent back for rework"))
+        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Sent back for rework"))
         _record(issue, action=Action.SENT_BACK, from_status=Status.SUBMITTED, actor=actor, note=reason)
         notification_send(
             recipients=department_contacts(department=issue.department),
@@ -333,14 +341,14 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
     if not reason:
         raise ApplicationError(_("Say why this issue is not your department's responsibility."), code="reason_required")
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["return"], _("returned"))
         previous = issue.status
         issue.status = Status.RETURNED
         issue.return_reason = reason
         issue.save(update_fields=["status", "return_reason", "updated"])
-        _set_task(issue, status=Task.Status.CANCELLED, reason=_("Returned for re-routing"))
-        _close_pending_extensions(issue, note=_("Issue returned"))
+        _set_task(issue, actor=actor, status=Task.Status.CANCELLED, reason=_("Returned for re-routing"))
+        _close_pending_extensions(issue, actor=actor, note=_("Issue returned"))
         _record(issue, action=Action.RETURNED, from_status=previous, actor=actor, note=reason)
         notification_send(
             recipients=[*_inspectors_of(issue), *User.objects.filter(groups__name=Role.ADMINISTRATOR, is_active=True)],
@@ -359,7 +367,7 @@ def extension_request(
     if not reason:
         raise ApplicationError(_("Say why more time is needed."), code="reason_required")
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["extend"], _("extended"))
         if issue.deadline and requested_deadline <= issue.deadline:
             raise ApplicationError(_("The new deadline must be later than the current one."), code="deadline_not_later")
@@ -384,7 +392,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ExtensionRequest.Status.PENDING:
             raise ApplicationError(_("This extension request has already been decided."), code="already_decided")
-        issue = _locked(request.issue)
+        issue = _locked(request.issue, actor=actor)
         _require(issue, ALLOWED_FROM["decide"], _("extended"))
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
         request.decided_by = actor
@@ -397,7 +405,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
             task = issue.rectification_task
             if task is not None:
                 task.due_date = timezone.localtime(request.requested_deadline).date()
-                task._change_reason = _("Extension approved")
+                history_author(task, actor=actor, reason=_("Extension approved"))
                 task.save(update_fields=["due_date", "updated"])
         _record(
             issue,

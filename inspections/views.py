@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from campaign.views import DueIn, change_history, status_tabs, working_days_until
+from campaign.views import DueIn, status_tabs, working_days_until
 from core.errors import ApplicationError
+from core.history import change_history
 from core.images import photos_prepare
 from grids.models import Place
 from inspections import services

@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Department, User
 from campaign.models import Campaign, Target
+from core.history import history_author
 from grids.models import Grid
 from masterdata.models import ImportJob
 from masterdata.schema import (
@@ -714,9 +715,16 @@ class _Writer:
         return [column for column in plan.batch.columns if column.many]
 
     def _mark(self, instance: models.Model) -> models.Model:
-        instance._history_user = self.actor
-        instance._change_reason = CHANGE_REASON
-        return instance
+        return history_author(instance, actor=self.actor, reason=CHANGE_REASON)
+
+    def _bulk_create(self, model: type[models.Model], instances: list[models.Model]) -> None:
+        """Insert new records, each with its history record naming the uploader when the model has a history."""
+        if hasattr(model, "history"):
+            bulk_create_with_history(
+                instances, model, batch_size=BATCH_SIZE, default_user=self.actor, default_change_reason=CHANGE_REASON
+            )
+        else:
+            model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
 
     def _save_changes(self, sheet: Sheet, instance: models.Model, values: dict[str, Any], changed: list[str]) -> None:
         fields = self._field_values(sheet, values, changed)
@@ -732,7 +740,6 @@ class _Writer:
     def _write_sheet(self, plan: _Plan) -> None:
         sheet = plan.batch.sheet
         many = self._many_keys(plan)
-        has_history = hasattr(sheet.model, "history")
         extra = {"created_by_id": self.actor.pk if self.actor else None} if sheet is TASKS else {}
         plain, with_members = [], []
         for row in plan.creates:
@@ -741,16 +748,7 @@ class _Writer:
                 with_members.append((instance, row))
             else:
                 plain.append(instance)
-        if has_history:
-            bulk_create_with_history(
-                plain,
-                sheet.model,
-                batch_size=BATCH_SIZE,
-                default_user=self.actor,
-                default_change_reason=CHANGE_REASON,
-            )
-        else:
-            sheet.model.objects.bulk_create(plain, batch_size=BATCH_SIZE)
+        self._bulk_create(sheet.model, plain)
         # Rows with members are saved one by one, so that their history holds the members too.
         for instance, row in with_members:
             self._mark(instance).save()
@@ -783,7 +781,7 @@ class _Writer:
                 if c in creates
             ]
             if new:
-                Department.objects.bulk_create(new, batch_size=BATCH_SIZE)
+                self._bulk_create(Department, new)
                 self._forget(Ref.DEPARTMENT)
             changed = [code for code in level if code in updates]
             if changed:
@@ -809,7 +807,7 @@ class _Writer:
         for code, username in heads.items():
             instance = instances[self._pk(Ref.DEPARTMENT, code)]
             instance.head_id = self._pk(Ref.USER, username)
-            instance.save(update_fields=["head", "updated"])
+            self._mark(instance).save(update_fields=["head", "updated"])
 
     def _write_users(self, plan: _Plan) -> None:
         unusable = make_password(None)
@@ -817,7 +815,7 @@ class _Writer:
         for row in plan.creates:
             user = User(**self._field_values(USERS, row.values, row.values), password=unusable)
             new.append(user)
-        User.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        self._bulk_create(User, new)
         self._forget(Ref.USER)
         pks = self.current[USERS.name].pks
         instances = User.objects.in_bulk([pks[row.values["username"]] for row, _ in plan.updates])

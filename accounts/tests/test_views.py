@@ -192,3 +192,16 @@ def test_it_refuses_a_wrong_old_password(client, staff):
     assert response.context["form"].errors["old_password"]
     staff.refresh_from_db()
     assert staff.check_password("liaocheng2018")
+
+
+def test_a_signed_in_page_reads_the_user_with_their_department_in_one_query(client, staff):
+    response = client.post("/login/", {"username": staff.username, "password": "liaocheng2018"})
+    assert response.status_code == 302
+
+    with CaptureQueriesContext(connection) as queries:
+        assert staff.department.name in client.get("/inbox/").content.decode()
+
+    department_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "accounts_department"')
+    ]
+    assert department_reads == []

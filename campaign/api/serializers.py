@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaign.models import QUANTITY, Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
+from core.api import PatternDecimalField, RequestSerializer, StrictBooleanField
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -113,14 +114,17 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         fields = ("id", "task", "author", "author_name", "created", "percent", "quantity", "note", "is_final", "photos")
 
 
-class ProgressReportCreateSerializer(serializers.Serializer):
+class ProgressReportCreateSerializer(RequestSerializer):
     """One entry in a task's log; send it as multipart/form-data to attach photos (repeat ``photos``).
     The rules (something to report, a final report's note, a closed task...) are the service's."""
 
     percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
-    quantity = serializers.DecimalField(required=False, allow_null=True, min_value=0, **QUANTITY)
+    # Up to 12 digits and 2 decimals, not negative ("" reads as no quantity, as null does).
+    quantity = PatternDecimalField(
+        pattern=r"^(?:[0-9]{1,12}(?:\.[0-9]{1,2})?)?$", required=False, allow_null=True, min_value=0, **QUANTITY
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    is_final = serializers.BooleanField(required=False, default=False)
+    is_final = StrictBooleanField(required=False, default=False)
     photos = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -128,3 +132,9 @@ class ProgressReportCreateSerializer(serializers.Serializer):
         max_length=settings.PHOTO_MAX_COUNT,
         help_text=_("Photos (JPEG, PNG, WebP or HEIF)."),
     )
+
+
+class ProgressReportCreateJsonSerializer(ProgressReportCreateSerializer):
+    """Logging progress in JSON, which carries no files (documentation: the photos come in a form)."""
+
+    photos = None

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from campaign.api.serializers import (
     CampaignSerializer,
     PledgeSerializer,
+    ProgressReportCreateJsonSerializer,
     ProgressReportCreateSerializer,
     ProgressReportSerializer,
     TargetSerializer,
@@ -25,7 +26,7 @@ from campaign.filters import (
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from campaign.selectors import task_visible_to
 from campaign.services import progress_report_create
-from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination
+from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form
 from core.images import photos_prepare
 
 
@@ -67,8 +68,8 @@ class TaskViewSet(RestrictedReadOnlyViewSet):
 
     @extend_schema(
         request={
-            "multipart/form-data": ProgressReportCreateSerializer,
-            "application/json": ProgressReportCreateSerializer,
+            "multipart/form-data": photo_form(ProgressReportCreateSerializer),
+            "application/json": ProgressReportCreateJsonSerializer,
         },
         responses={201: ProgressReportSerializer},
         summary="Log progress on a task",

@@ -281,3 +281,34 @@ def test_it_shows_progress_reports_only_on_visible_tasks(staff, bureau):
     rows = client_for(staff).get("/api/v1/progress-reports/").json()["results"]
 
     assert [row["id"] for row in rows] == [mine.pk]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"note": 12}, "note"),  # text, not a number
+        ({"percent": "40"}, "percent"),  # a number, not text
+        ({"quantity": 12}, "quantity"),  # a decimal is text, as the API writes it
+        ({"quantity": "1e1"}, "quantity"),
+        ({"percent": 10, "is_final": 1}, "is_final"),  # true or false
+    ],
+)
+def test_it_refuses_json_of_another_type_than_the_schema_says_and_saves_nothing(staff, bureau, body, field):
+    task = TaskFactory(department=bureau, target=TargetFactory())
+
+    response = client_for(staff).post(f"/api/v1/tasks/{task.pk}/progress-reports/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert not ProgressReport.objects.exists()
+
+
+def test_it_reads_the_text_null_in_a_form_as_null(staff, bureau):
+    task = TaskFactory(department=bureau)
+
+    response = client_for(staff).post(
+        f"/api/v1/tasks/{task.pk}/progress-reports/", {"percent": "null", "note": "开工"}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["percent"] is None

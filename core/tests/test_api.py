@@ -294,3 +294,48 @@ def test_it_never_answers_bad_input_with_a_server_error(world):
         for raw in (b"{", b"[]", b"null", b'"text"', b"\xff\xfe"):
             response = client.post(url, raw, content_type="application/json")
             assert response.status_code < 500, (url, raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# As strict as the schema (what schemathesis's negative_data_rejection found accepted)
+
+
+def test_it_refuses_a_filter_sent_empty_or_a_yes_no_it_cannot_read(leader):
+    client = token_client(leader)
+
+    empty = client.get("/api/v1/tasks/", {"status": "", "updated_since": ""})
+    unreadable = client.get("/api/v1/tasks/", {"overdue": "maybe", "mine": "1"})
+
+    assert empty.status_code == 400
+    assert set(empty.json()["errors"]) == {"status", "updated_since"}
+    assert unreadable.status_code == 400
+    assert set(unreadable.json()["errors"]) == {"overdue", "mine"}
+    assert client.get("/api/v1/tasks/", {"q": "", "overdue": "false"}).status_code == 200  # free text may be empty
+
+
+@pytest.mark.parametrize("page_size", ["0", "-3", "ten", "2.5", ""])
+def test_it_refuses_a_page_size_that_is_not_a_whole_number_from_1(leader, page_size):
+    for url in ("/api/v1/tasks/", "/api/v1/campaigns/"):
+        response = token_client(leader).get(url, {"page_size": page_size})
+
+        assert response.status_code == 400, url
+        assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_it_caps_a_page_size_of_any_length_and_answers_an_empty_page_number_with_404(leader):
+    client = token_client(leader)
+
+    assert client.get("/api/v1/campaigns/", {"page_size": "9" * 5000}).status_code == 200
+    assert client.get("/api/v1/campaigns/", {"page": ""}).status_code == 404
+
+
+def test_it_documents_ids_from_1_and_each_filter_with_its_type():
+    schema = yaml.safe_load(Client().get("/api/v1/schema/").content)
+
+    tasks = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/tasks/"]["get"]["parameters"]}
+    assert tasks["department"] == {"type": "integer", "minimum": 1}
+    assert tasks["grid"] == {"type": "integer", "minimum": 1}
+    assert tasks["overdue"] == {"type": "boolean"}
+    assert tasks["page_size"] == {"type": "integer", "minimum": 1}
+    filing = schema["components"]["schemas"]["IssueFileRequest"]["properties"]
+    assert filing["place"]["minimum"] == filing["campaign"]["minimum"] == 1

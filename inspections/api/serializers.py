@@ -4,14 +4,24 @@ each step of an issue's workflow takes. The workflow's rules are the services'; 
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from accounts.models import Department
 from campaign.models import Campaign
+from core.api import PatternDecimalField, RequestSerializer, StrictBooleanField
 from core.working_time import end_of_day
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
+
+# A text that must say something: DRF trims the blanks before it refuses an empty text, which the
+# schema's ``minLength`` alone does not say; this adds it (as a ``pattern``).
+NOT_BLANK = RegexValidator(r"\S")
+# Degrees with up to 6 decimals, within ±90 and ±180 ("" reads as no location, as null does).
+LATITUDE = r"^(?:-?(?:90(?:\.0{1,6})?|[1-8]?[0-9](?:\.[0-9]{1,6})?))?$"
+LONGITUDE = r"^(?:-?(?:180(?:\.0{1,6})?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]{1,6})?))?$"
 
 
 def photo_list_field(help_text: str, **kwargs) -> serializers.ListField:
@@ -23,6 +33,21 @@ def photo_list_field(help_text: str, **kwargs) -> serializers.ListField:
         help_text=help_text,
         **kwargs,
     )
+
+
+class RequiredPhotosField(serializers.ListField):
+    """Photos a step needs at least one of, as its schema says (required, ``minItems: 1``). None sent
+    reads as none, so that the service's own refusal (``photo_required``) says what is missing."""
+
+    def __init__(self, help_text: str) -> None:
+        super().__init__(
+            child=serializers.FileField(), min_length=1, max_length=settings.PHOTO_MAX_COUNT, help_text=help_text
+        )
+
+    def validate_empty_values(self, data):
+        if data is empty:
+            return True, []
+        return super().validate_empty_values(data)
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -131,24 +156,36 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 # Writes
 
 
-class IssueFileSerializer(serializers.Serializer):
+class IssueFileSerializer(RequestSerializer):
     """A problem found on site; it is routed and dispatched at once, as from the page."""
 
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.filter(is_active=True))
     criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
-    description = serializers.CharField(max_length=10000)
+    description = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False, allow_null=True)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    latitude = PatternDecimalField(
+        pattern=LATITUDE, max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
     )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    longitude = PatternDecimalField(
+        pattern=LONGITUDE,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
     )
     photos = photo_list_field(_("Photos as found (JPEG, PNG, WebP or HEIF)."))
 
 
-class DispatchSerializer(serializers.Serializer):
+class IssueFileJsonSerializer(IssueFileSerializer):
+    """Filing an issue in JSON, which carries no files (documentation: the photos come in a form)."""
+
+    photos = None
+
+
+class DispatchSerializer(RequestSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True).exclude(kind=Department.Kind.SECTION),
         required=False,
@@ -158,26 +195,26 @@ class DispatchSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(RequestSerializer):
     pass
 
 
-class SubmitSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, max_length=10000, help_text=_("What was done."))
-    photos = photo_list_field(_("Photos after rectification."))
+class SubmitSerializer(RequestSerializer):
+    note = serializers.CharField(max_length=10000, validators=[NOT_BLANK], help_text=_("What was done."))
+    photos = RequiredPhotosField(_("Photos after rectification."))
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(RequestSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=10000)
+class ReasonSerializer(RequestSerializer):
+    reason = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
 
 
-class ExtensionRequestCreateSerializer(serializers.Serializer):
+class ExtensionRequestCreateSerializer(RequestSerializer):
     new_deadline = serializers.DateField(help_text=_("The rectification is then due at 23:59 that day (Beijing time)."))
-    reason = serializers.CharField(allow_blank=True, max_length=10000)
+    reason = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
 
     def deadline(self) -> datetime.datetime:
         """The end of the chosen day, Beijing time, as the page's form reads it."""
@@ -185,6 +222,6 @@ class ExtensionRequestCreateSerializer(serializers.Serializer):
         return end_of_day(day)
 
 
-class ExtensionDecideSerializer(serializers.Serializer):
-    approve = serializers.BooleanField(help_text=_("true approves (the deadline moves), false refuses."))
+class ExtensionDecideSerializer(RequestSerializer):
+    approve = StrictBooleanField(help_text=_("true approves (the deadline moves), false refuses."))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)

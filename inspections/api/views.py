@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination
+from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form
 from core.images import photos_prepare
 from inspections import services
 from inspections.api.serializers import (
@@ -22,6 +22,7 @@ from inspections.api.serializers import (
     ExtensionRequestCreateSerializer,
     ExtensionRequestSerializer,
     InspectionSerializer,
+    IssueFileJsonSerializer,
     IssueFileSerializer,
     IssueSerializer,
     NoteSerializer,
@@ -40,8 +41,12 @@ from inspections.selectors import issue_visible_to
 BODY_PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def _body(serializer) -> dict:
-    return {"application/json": serializer, "multipart/form-data": serializer}
+def _body(serializer, json_serializer=None) -> dict:
+    """The request bodies a write documents: a form, and JSON, which carries no files, so that a
+    serializer with photos has a ``json_serializer`` without them."""
+    if json_serializer is None:
+        return {"application/json": serializer, "multipart/form-data": serializer}
+    return {"application/json": json_serializer, "multipart/form-data": photo_form(serializer)}
 
 
 class CriterionViewSet(RestrictedReadOnlyViewSet):
@@ -60,14 +65,16 @@ class InspectionViewSet(RestrictedReadOnlyViewSet):
     ordering = ("-date", "code")
 
 
-def _issue_step(*, summary: str, request_serializer, url_path: str, response=IssueSerializer):
-    """The decorators of one workflow step: a POST on an issue, documented."""
+def _issue_step(*, summary: str, request_serializer, url_path: str, response=IssueSerializer, request=None):
+    """The decorators of one workflow step: a POST on an issue, documented (``request``: its bodies by
+    media type, if not those of ``_body``)."""
 
     def decorate(method):
         method = action(
             detail=True, methods=["post"], url_path=url_path, parser_classes=BODY_PARSERS, filterset_class=None
         )(method)
-        return extend_schema(summary=summary, request=_body(request_serializer), responses={200: response})(method)
+        bodies = request or _body(request_serializer)
+        return extend_schema(summary=summary, request=bodies, responses={200: response})(method)
 
     return decorate
 
@@ -96,7 +103,11 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
         fresh = self.queryset.model.objects.select_related("place", "criterion", "department").get(pk=issue.pk)
         return Response(IssueSerializer(fresh, context=self.get_serializer_context()).data, status=status_code)
 
-    @extend_schema(summary="File an issue", request=_body(IssueFileSerializer), responses={201: IssueSerializer})
+    @extend_schema(
+        summary="File an issue",
+        request=_body(IssueFileSerializer, IssueFileJsonSerializer),
+        responses={201: IssueSerializer},
+    )
     def create(self, request):
         """``inspections.services.issue_file``: filed and dispatched by the routing rule at once."""
         self.require_perm("inspections.file_issue")
@@ -130,7 +141,13 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
         issue, _serializer = self._step("inspections.start_issue", EmptySerializer)
         return self._issue_response(services.issue_start(issue=issue, actor=request.user))
 
-    @_issue_step(summary="Submit the rectification", request_serializer=SubmitSerializer, url_path="submit")
+    @_issue_step(
+        summary="Submit the rectification",
+        request_serializer=SubmitSerializer,
+        url_path="submit",
+        # Photos are required, and only a form carries them.
+        request={"multipart/form-data": photo_form(SubmitSerializer)},
+    )
     def submit(self, request, pk=None):
         issue, serializer = self._step("inspections.submit_issue", SubmitSerializer)
         data = serializer.validated_data

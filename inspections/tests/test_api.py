@@ -333,3 +333,62 @@ def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(city, ur
     few = _count_queries(client, url)
     grow(10)
     assert _count_queries(client, url) == few
+
+
+def test_it_needs_approve_in_a_form_too_and_decides_nothing_without_it(city):
+    issue = dispatched(city)
+    extension = ExtensionRequest.objects.create(
+        issue=issue,
+        requested_by=city["staff"],
+        reason="材料未到",
+        requested_deadline=issue.deadline + datetime.timedelta(days=5),
+    )
+
+    response = client_for(city["leader"]).post(
+        f"/api/v1/extension-requests/{extension.pk}/decide/", {"note": "再议"}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["approve"]
+    extension.refresh_from_db()
+    assert extension.status == ExtensionRequest.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("latitude", "90.5"), ("latitude", "1e1"), ("longitude", "-181"), ("description", "   ")]
+)
+def test_it_refuses_a_location_out_of_range_or_a_blank_description_and_files_nothing(city, field, value):
+    body = {"place": city["place"].pk, "criterion": city["criterion"].pk, "description": "x", "longitude": "115.9"}
+    body.update({"latitude": "36.1", field: value})
+
+    response = client_for(city["inspector"]).post("/api/v1/issues/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert not Issue.objects.exists()
+
+
+def test_it_answers_a_deadline_not_later_than_the_current_one_with_409(city):
+    issue = dispatched(city)
+
+    response = client_for(city["staff"]).post(
+        f"/api/v1/issues/{issue.pk}/request-extension/",
+        {"new_deadline": "2000-01-01", "reason": "材料未到"},
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "deadline_not_later"
+    assert not ExtensionRequest.objects.exists()
+
+
+def test_it_lets_staff_filter_by_department_as_documented(city):
+    issue = dispatched(city)
+    staff = client_for(city["staff"])
+
+    own = staff.get("/api/v1/issues/", {"department": city["housing"].pk})
+    other = staff.get("/api/v1/issues/", {"department": DepartmentFactory().pk})
+
+    assert [row["id"] for row in own.json()["results"]] == [issue.pk]
+    assert other.json()["results"] == []
+    assert staff.get("/api/v1/issues/", {"department": "-1"}).status_code == 400

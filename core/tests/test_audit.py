@@ -1,0 +1,699 @@
+"""The audit trail (issue 9): every write through the pages or the API leaves a record of who made it
+and when, and the changed object's page shows that record. Generated from the URL configuration, as
+``test_permission_matrix.py`` is.
+
+``test_every_write_route_has_an_entry`` asks every route which write methods (POST, PUT, PATCH,
+DELETE) it accepts: those a signed-in superuser is not refused with 405 (sent with an empty body and
+placeholder URL arguments, so that nothing is written). Each such route needs an entry in ``AUDITED``
+or in ``NO_AUDIT_OBJECT``, and an ``AUDITED`` route must accept exactly the method its entry uses.
+
+Size: 23 routes with an audit entry (12 pages, 10 REST API routes and Open311's requests) and 6 routes
+explicitly without one, each with its reason (``NO_AUDIT_OBJECT``); the Django admin is out of scope
+(``OUT_OF_SCOPE``): it keeps its own ``LogEntry`` and django-simple-history's admin history.
+
+For each ``AUDITED`` route, ``test_a_write_leaves_a_record_shown_on_its_object_s_page`` makes the write
+as a user allowed to (pages with a session, the API with the user's token, Open311 with the user's
+api_key), runs the Celery work it queues as a worker would (outside any request), and then checks
+each record the entry names: (a) the records of the changed object made during the write exist and
+every one names the acting user (``history_user`` of django-simple-history, or the author field of an
+append-only record: ``ProgressReport.author``, ``IssueEvent.actor``, ``ExtensionRequest.requested_by``
+and ``decided_by``, ``ImportJob.uploaded_by``, ``WeeklyReport.requested_by``) at a time within the
+test; (b) the object's page, read by an auditor, shows that user's display name and the record's time
+together in one entry of the part of the page that lists those records. What the world held before
+the write is moved a day back, so that only the write's own records can be today's entries.
+
+Where each object's records are shown (its page in this product):
+
+- task: ``/tasks/<id>/``, the change history and the progress timeline;
+- issue: ``/issues/<id>/``, the change history, how the issue moved (its events) and its extension
+  requests; the rectification task of an issue is a task like any other;
+- master-data import job: ``/masterdata/jobs/<id>/``, who uploaded it and when;
+- grid: ``/dashboard/grids/<id>/``, the only page of one grid in the product, read by the leaders and
+  administrators who answer for it and import it (the admin's history page would need ``is_staff``,
+  which the product's administrator role does not give); places are rows of their grid's page and
+  have no page of their own, so their changes are listed in their grid's history, named;
+- department: ``/dashboard/departments/<id>/``, its own page, read by its staff, leaders and
+  administrators;
+- person: no page in the product (people are managed by import and in the admin), so the admin's
+  history page ``/admin/accounts/user/<id>/history/`` of django-simple-history;
+- weekly report: ``/reports/weekly/<id>/``, who asked for it and when its build started.
+"""
+
+import datetime
+import html
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F, Model, QuerySet
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import strip_tags
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Department, Role, User
+from accounts.tests.factories import DepartmentFactory, UserFactory
+from campaign.models import ProgressReport, Target, Task
+from campaign.tests.factories import CampaignFactory, TaskFactory
+from core.images import photos_prepare
+from core.tests.factories import photo_upload
+from grids.models import Grid, Place
+from grids.tests.factories import GridFactory, PlaceFactory
+from inspections import services
+from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent
+from inspections.tests.factories import CriterionFactory
+from masterdata.models import ImportJob
+from masterdata.services import masterdata_export
+from masterdata.tasks import import_masterdata_file
+from reports.models import WeeklyReport
+from reports.services import weekly_report_default_week
+from reports.tasks import build_weekly_report
+from reports.workbook import week_label
+
+pytestmark = pytest.mark.django_db
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# ---------------------------------------------------------------------------------------------
+# The world a write is made in
+
+
+@dataclass
+class World:
+    bureau: Department  # the department of the task and of the issue
+    subdistrict: Department
+    staff: User  # of the bureau
+    inspector: User
+    leader: User
+    administrator: User
+    auditor: User  # a superuser with the admin: reads every page the records are shown on
+    grid: Grid
+    place: Place
+    criterion: Criterion
+    task: Task
+    issue: Issue
+    extension: ExtensionRequest | None = None
+
+
+def build_world(issue_state: str) -> World:
+    """A bureau with a task and an issue, the issue brought to ``issue_state`` through the services,
+    everything then moved a day back."""
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    bureau = DepartmentFactory(code="CGJ", name="市城管局")
+    subdistrict = DepartmentFactory(code="GL", name="古楼街道", kind=Department.Kind.SUBDISTRICT)
+    staff = UserFactory(username="zhangli", last_name="张", first_name="丽", department=bureau, role=Role.STAFF)
+    inspector = UserFactory(username="liming", last_name="李", first_name="明", department=None, role=Role.INSPECTOR)
+    leader = UserFactory(username="rongzhi", last_name="荣", first_name="志", department=None, role=Role.LEADER)
+    administrator = UserFactory(
+        username="zhaoguan", last_name="赵", first_name="管", department=None, role=Role.ADMINISTRATOR
+    )
+    auditor = UserFactory(
+        username="shenji", last_name="审", first_name="计", department=None, is_staff=True, is_superuser=True
+    )
+    campaign = CampaignFactory()
+    grid = GridFactory(code="G01", name="古楼第1网格", subdistrict=subdistrict, leader=leader)
+    grid.departments.set([bureau])
+    place = PlaceFactory(code="P001", name="柳园小区", grid=grid, assigned_department=bureau)
+    criterion = CriterionFactory(code="CS-01", title="主次干道无暴露垃圾", lead=Criterion.Lead.TERRITORIAL)
+    task = TaskFactory(code="RW-001", campaign=campaign, department=bureau, accountable=staff)
+    issue = services.issue_file(
+        reporter=inspector, place=place, criterion=criterion, description="路边有暴露垃圾", dispatch=False
+    )
+    world = World(
+        bureau=bureau,
+        subdistrict=subdistrict,
+        staff=staff,
+        inspector=inspector,
+        leader=leader,
+        administrator=administrator,
+        auditor=auditor,
+        grid=grid,
+        place=place,
+        criterion=criterion,
+        task=task,
+        issue=issue,
+    )
+    if issue_state != "reported":
+        services.issue_dispatch(issue=issue, actor=inspector)
+    if issue_state in ("extension requested", "submitted"):  # a submitted issue's request still waits
+        world.extension = services.extension_request(
+            issue=issue, actor=staff, reason="需采购设备", requested_deadline=_later_deadline(world)
+        )
+    if issue_state == "submitted":
+        photos = photos_prepare([photo_upload()])
+        services.issue_submit(issue=issue, actor=staff, note="已清理", photos=photos)
+    world.issue = Issue.objects.get(pk=issue.pk)
+    _move_a_day_back()
+    return world
+
+
+def _move_a_day_back() -> None:
+    """What the world held before the write happened the day before: only the write's own records
+    can then be today's entries on a page."""
+    day = datetime.timedelta(days=1)
+    for model in (Department, User, Grid, Place, Criterion, Target, Task, Issue):
+        model.history.update(history_date=F("history_date") - day)
+    for model in (ProgressReport, IssueEvent, ExtensionRequest):
+        model.objects.update(created=F("created") - day)
+
+
+def _later_deadline(world: World) -> datetime.datetime:
+    issue = Issue.objects.get(pk=world.issue.pk)
+    return issue.deadline + datetime.timedelta(days=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table: how to write, and which records the write must leave where
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Records a write must leave on one object, and where that object's page shows them."""
+
+    what: str
+    records: Callable[[World], QuerySet]  # the object's records of this kind
+    user: str  # the field naming who made a record
+    time: str  # the field holding when
+    page: Callable[[World], str]
+    section: str  # the id of the part of the page that lists the records
+    time_format: str = "Y-m-d H:i"
+    mark: str = ""  # more text the entry shows, where a page lists the records of several objects
+
+
+@dataclass(frozen=True)
+class Write:
+    """How to make a route's write as a user allowed to, and the records it must leave."""
+
+    actor: str  # the World attribute of who writes
+    via: str  # "page" (a session), "api" (a token) or "open311" (an api_key)
+    url: Callable[[World], str]
+    leaves: tuple[Shown, ...]
+    data: Callable[[World], dict] = field(default=lambda world: {})
+    issue_state: str = "dispatched"  # how far the world's issue has gone before the write
+    ok: int = 0  # the status of success; 0: 302 for a page, 200 for the API
+    then: Callable[[World], None] | None = None  # the Celery work the write queued, run for its user
+    method: str = "POST"
+
+
+def _new_issue(world: World) -> Issue:
+    return Issue.objects.exclude(pk=world.issue.pk).get()
+
+
+def _the_issue(world: World) -> Issue:
+    return Issue.objects.get(pk=world.issue.pk)
+
+
+def _issue_page(issue: Callable[[World], Issue]) -> Callable[[World], str]:
+    return lambda world: reverse("inspections:issue_detail", args=[issue(world).pk])
+
+
+def _task_page(task: Callable[[World], Task]) -> Callable[[World], str]:
+    return lambda world: reverse("campaign:task_detail", args=[task(world).pk])
+
+
+def _rectification_task(issue: Callable[[World], Issue]) -> Callable[[World], Task]:
+    return lambda world: issue(world).rectification_task
+
+
+def history(what: str, obj: Callable[[World], Model], page: Callable[[World], str], *, mark: str = "") -> Shown:
+    """django-simple-history records of ``obj``, listed in the page's change history."""
+
+    def records(world: World) -> QuerySet:
+        return obj(world).history.all()
+
+    return Shown(what, records, "history_user", "history_date", page, "history", mark=mark)
+
+
+def issue_step(*, task: bool = True, issue: Callable[[World], Issue] = _the_issue) -> tuple[Shown, ...]:
+    """What a step of an issue's workflow leaves: the issue's history and event, and its
+    rectification task's history."""
+    page = _issue_page(issue)
+    shown = (
+        history("issue", issue, page),
+        Shown("issue event", lambda world: issue(world).events.all(), "actor", "created", page, "events"),
+    )
+    if task:
+        shown += (history("rectification task", _rectification_task(issue), _task_page(_rectification_task(issue))),)
+    return shown
+
+
+EXTENSION_REQUESTED = Shown(
+    "extension request",
+    lambda world: world.issue.extension_requests.all(),
+    "requested_by",
+    "created",
+    _issue_page(_the_issue),
+    "extensions",
+)
+EXTENSION_DECIDED = Shown(
+    "extension decision",
+    lambda world: world.issue.extension_requests.all(),
+    "decided_by",
+    "decided_at",
+    _issue_page(_the_issue),
+    "extensions",
+)
+EXTENSION_STEP = (EXTENSION_REQUESTED, issue_step(task=False)[1])
+
+THE_TASK = (
+    history("task", lambda world: world.task, _task_page(lambda world: world.task)),
+    Shown(
+        "progress report",
+        lambda world: world.task.progress_reports.all(),
+        "author",
+        "created",
+        _task_page(lambda world: world.task),
+        "timeline",
+    ),
+)
+
+
+def _photo() -> SimpleUploadedFile:
+    return photo_upload("after.jpg")
+
+
+def _new_issue_data(world: World) -> dict:
+    return {"place": world.place.pk, "criterion": world.criterion.pk, "description": "楼道墙面有小广告"}
+
+
+def _deadline_data(world: World) -> dict:
+    return {"new_deadline": timezone.localdate(_later_deadline(world)).isoformat(), "reason": "需采购设备"}
+
+
+# --- The master-data import: the upload, then the import run for the uploader by a worker ----
+
+
+def _workbook(world: World) -> SimpleUploadedFile:
+    """The current master data, exported, with a department renamed and given a new head, a new
+    section, a person renamed and a new one, and the grid and its place renamed."""
+    buffer = io.BytesIO()
+    masterdata_export(stream=buffer)
+    buffer.seek(0)
+    workbook = load_workbook(buffer)
+    for name in list(workbook.sheetnames):
+        if name not in ("部门", "人员", "网格", "点位"):
+            del workbook[name]
+    _edit(workbook["部门"], "编码", "CGJ", {"名称": "市城市管理局", "负责人用户名": "xinren"})
+    _append(workbook["部门"], {"编码": "CGJ-ZF", "名称": "执法科", "类型": "科室", "上级部门编码": "CGJ"})
+    _edit(workbook["人员"], "用户名", "zhangli", {"职务": "科员"})
+    _append(workbook["人员"], {"用户名": "xinren", "姓": "钱", "名": "新", "部门编码": "CGJ", "角色": "部门联络员"})
+    _edit(workbook["网格"], "编码", "G01", {"名称": "古楼一网格"})
+    _edit(workbook["点位"], "编码", "P001", {"名称": "柳园北小区"})
+    saved = io.BytesIO()
+    workbook.save(saved)
+    return SimpleUploadedFile("主数据.xlsx", saved.getvalue(), content_type=XLSX)
+
+
+def _edit(worksheet, key: str, value: str, changes: dict) -> None:
+    headers = [cell.value for cell in worksheet[1]]
+    for row in worksheet.iter_rows(min_row=2):
+        if row[headers.index(key)].value == value:
+            for header, new in changes.items():
+                row[headers.index(header)].value = new
+            return
+    raise AssertionError(f"no row with {key}={value}")
+
+
+def _append(worksheet, values: dict) -> None:
+    worksheet.append([values.get(cell.value) for cell in worksheet[1]])
+
+
+def _run_import(world: World) -> None:
+    assert import_masterdata_file.run(ImportJob.objects.get().pk) == "succeeded"
+
+
+def _department(code: str) -> Callable[[World], Department]:
+    return lambda world: Department.objects.get(code=code)
+
+
+def _person(username: str) -> Callable[[World], User]:
+    return lambda world: User.objects.get(username=username)
+
+
+def _department_page(code: str) -> Callable[[World], str]:
+    return lambda world: reverse("dashboard_department", args=[_department(code)(world).pk])
+
+
+def _person_page(username: str) -> Callable[[World], str]:
+    return lambda world: reverse("admin:accounts_user_history", args=[_person(username)(world).pk])
+
+
+def _grid_page(world: World) -> str:
+    return reverse("dashboard_grid", args=[world.grid.pk])
+
+
+def _person_history(username: str) -> Shown:
+    return Shown(
+        f"person {username}",
+        lambda world: _person(username)(world).history.all(),
+        "history_user",
+        "history_date",
+        _person_page(username),
+        "change-history",
+        time_format="DATETIME_FORMAT",  # the admin's
+    )
+
+
+MASTER_DATA = (
+    Shown(
+        "import job",
+        lambda world: ImportJob.objects.all(),
+        "uploaded_by",
+        "created",
+        lambda world: reverse("masterdata:job", args=[ImportJob.objects.get().pk]),
+        "uploaded",
+    ),
+    history("grid", lambda world: world.grid, _grid_page, mark="古楼一网格"),  # the new name
+    history("place", lambda world: world.place, _grid_page, mark="柳园北小区"),  # its name, and the new one
+    history("department", _department("CGJ"), _department_page("CGJ")),  # renamed, and a new head
+    history("new department", _department("CGJ-ZF"), _department_page("CGJ-ZF")),
+    _person_history("zhangli"),
+    _person_history("xinren"),
+)
+
+
+# --- The weekly report: the request, then the build run for the leader by a worker ----------
+
+
+def _run_build(world: World) -> None:
+    build_weekly_report.run(report_id=WeeklyReport.objects.get().pk, send=False)
+
+
+WEEKLY_REPORT = (
+    Shown(
+        "weekly report",
+        lambda world: WeeklyReport.objects.all(),
+        "requested_by",
+        "started_at",
+        lambda world: reverse("weekly_report_detail", args=[WeeklyReport.objects.get().pk]),
+        "build",
+    ),
+)
+
+
+def _api(name: str, *, pk: Callable[[World], int] = lambda world: world.issue.pk) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[pk(world)])
+
+
+def _page(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[world.issue.pk])
+
+
+AUDITED: dict[str, Write] = {
+    # --- Pages ----------------------------------------------------------------------------------
+    "campaign:progress_create": Write(
+        "staff",
+        "page",
+        lambda world: reverse("campaign:progress_create", args=[world.task.pk]),
+        THE_TASK,
+        data=lambda world: {"percent": 40, "note": "已完成四成"},
+    ),
+    "inspections:issue_create": Write(
+        "inspector",
+        "page",
+        lambda world: reverse("inspections:issue_create"),
+        issue_step(issue=_new_issue),
+        data=lambda world: {**_new_issue_data(world), "grid": world.grid.pk, "photos": [_photo()]},
+    ),
+    "inspections:issue_dispatch": Write(
+        "inspector",
+        "page",
+        _page("inspections:issue_dispatch"),
+        issue_step(),
+        data=lambda world: {"department": world.bureau.pk, "note": "请尽快整改"},
+        issue_state="reported",
+    ),
+    "inspections:issue_start": Write("staff", "page", _page("inspections:issue_start"), issue_step()),
+    "inspections:issue_submit": Write(
+        "staff",
+        "page",
+        _page("inspections:issue_submit"),
+        issue_step(),
+        data=lambda world: {"note": "已清理完毕", "photos": [_photo()]},
+    ),
+    "inspections:issue_extend": Write(
+        "staff", "page", _page("inspections:issue_extend"), EXTENSION_STEP, data=_deadline_data
+    ),
+    "inspections:issue_return": Write(
+        "staff",
+        "page",
+        _page("inspections:issue_return"),
+        (*issue_step(), EXTENSION_DECIDED),  # the waiting request is refused by the return
+        data=lambda world: {"reason": "属交通局"},
+        issue_state="extension requested",
+    ),
+    "inspections:issue_verify": Write(
+        "inspector",
+        "page",
+        _page("inspections:issue_verify"),
+        (*issue_step(), EXTENSION_DECIDED),  # the waiting request is refused by the closing
+        data=lambda world: {"note": "现场核验合格"},
+        issue_state="submitted",
+    ),
+    "inspections:issue_send_back": Write(
+        "inspector",
+        "page",
+        _page("inspections:issue_send_back"),
+        issue_step(),
+        data=lambda world: {"reason": "仍有残留垃圾"},
+        issue_state="submitted",
+    ),
+    "inspections:issue_decide": Write(
+        "leader",
+        "page",
+        _page("inspections:issue_decide"),
+        (EXTENSION_DECIDED, *issue_step()),
+        data=lambda world: {"request_id": world.extension.pk, "decision": "approve", "note": "同意"},
+        issue_state="extension requested",
+    ),
+    "masterdata:index": Write(
+        "administrator",
+        "page",
+        lambda world: reverse("masterdata:index"),
+        MASTER_DATA,
+        data=lambda world: {"file": _workbook(world)},
+        then=_run_import,
+    ),
+    "weekly_report_build": Write(
+        "leader",
+        "page",
+        lambda world: reverse("weekly_report_build"),
+        WEEKLY_REPORT,
+        data=lambda world: {"week": week_label(weekly_report_default_week(today=timezone.localdate()))},
+        then=_run_build,
+    ),
+    # --- REST API, with a token -----------------------------------------------------------------
+    "api:task-report-progress": Write(
+        "staff",
+        "api",
+        _api("api:task-report-progress", pk=lambda world: world.task.pk),
+        THE_TASK,
+        data=lambda world: {"percent": 40, "note": "已完成四成"},
+        ok=201,
+    ),
+    "api:issue-list": Write(
+        "inspector",
+        "api",
+        lambda world: reverse("api:issue-list"),
+        issue_step(issue=_new_issue),
+        data=_new_issue_data,
+        ok=201,
+    ),
+    "api:issue-dispatch-issue": Write(
+        "inspector",
+        "api",
+        _api("api:issue-dispatch-issue"),
+        issue_step(),
+        data=lambda world: {"department": world.bureau.pk, "note": "请尽快整改"},
+        issue_state="reported",
+    ),
+    "api:issue-start": Write("staff", "api", _api("api:issue-start"), issue_step()),
+    "api:issue-submit": Write(
+        "staff",
+        "api",
+        _api("api:issue-submit"),
+        issue_step(),
+        data=lambda world: {"note": "已清理完毕", "photos": [_photo()]},
+    ),
+    "api:issue-return-issue": Write(
+        "staff",
+        "api",
+        _api("api:issue-return-issue"),
+        (*issue_step(), EXTENSION_DECIDED),
+        data=lambda world: {"reason": "属交通局"},
+        issue_state="extension requested",
+    ),
+    "api:issue-request-extension": Write(
+        "staff", "api", _api("api:issue-request-extension"), EXTENSION_STEP, data=_deadline_data, ok=201
+    ),
+    "api:issue-verify": Write(
+        "inspector",
+        "api",
+        _api("api:issue-verify"),
+        (*issue_step(), EXTENSION_DECIDED),
+        data=lambda world: {"note": "现场核验合格"},
+        issue_state="submitted",
+    ),
+    "api:issue-send-back": Write(
+        "inspector",
+        "api",
+        _api("api:issue-send-back"),
+        issue_step(),
+        data=lambda world: {"reason": "仍有残留垃圾"},
+        issue_state="submitted",
+    ),
+    "api:extensionrequest-decide": Write(
+        "leader",
+        "api",
+        _api("api:extensionrequest-decide", pk=lambda world: world.extension.pk),
+        (EXTENSION_DECIDED, *issue_step()),
+        data=lambda world: {"approve": "true", "note": "同意"},
+        issue_state="extension requested",
+    ),
+    # --- Open311, with an api_key ---------------------------------------------------------------
+    "open311:requests": Write(
+        "inspector",
+        "open311",
+        lambda world: reverse("open311:requests", kwargs={"fmt": "json"}),
+        issue_step(issue=_new_issue),
+        data=lambda world: {
+            "service_code": world.criterion.code,
+            "address_id": world.place.code,
+            "description": "井盖缺失",
+        },
+        ok=201,
+    ),
+}
+
+# Routes that accept a write but change no object of the product: why, in one line each.
+NO_AUDIT_OBJECT: dict[str, str] = {
+    "login": "Signing in starts a session (django-axes logs the attempts); no object of the product changes.",
+    "logout": "Signing out ends the session; no object of the product changes.",
+    "set_language": "Chooses the language of the pages for the session (a cookie); nothing is stored.",
+    "accounts:mark_all_read": "Marks the user's own notifications read: the inbox's state, not an audited object.",
+    "accounts:password_change": "The password is a secret the history leaves out by design (User history excludes it).",
+    "api:not-found": "Any address under /api/v1/ that names no endpoint: a 404 for every method, nothing written.",
+}
+
+# Left out of the walk: the Django admin (/admin/) keeps its own LogEntry and django-simple-history's
+# admin history of every change made there (and is_staff guards it, see reports/tests/test_admin.py).
+OUT_OF_SCOPE = ("admin/",)
+
+
+# ---------------------------------------------------------------------------------------------
+# The write routes, from the resolver
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            full = prefix + str(pattern.pattern)
+            yield f"{namespace}{pattern.name}" if pattern.name else full, full, pattern
+
+
+def _placeholder(name: str) -> str:
+    # An id no object has (nothing is found, so nothing is written), and a format the routes take.
+    return "json" if name == "fmt" else "999999"
+
+
+def write_routes(client: Client) -> dict[str, set[str]]:
+    """Every route (the admin left out) that accepts a write method → the write methods it accepts."""
+    superuser = UserFactory(username="probe", is_staff=True, is_superuser=True)
+    found = {}
+    for name, full, pattern in _walk(get_resolver().url_patterns):
+        if full.startswith(OUT_OF_SCOPE):
+            continue
+        kwargs = {key: _placeholder(key) for key in pattern.pattern.regex.groupindex}
+        url = reverse(name, kwargs=kwargs)
+        accepted = set()
+        for method in WRITE_METHODS:
+            client.force_login(superuser)  # again: logging out is one of the writes
+            if client.generic(method, url).status_code != 405:
+                accepted.add(method)
+        if accepted:
+            found[name] = accepted
+    return found
+
+
+def test_every_write_route_has_an_entry(client):
+    found = write_routes(client)
+
+    assert sorted(set(found) - set(AUDITED) - set(NO_AUDIT_OBJECT)) == [], "write routes without an entry"
+    assert sorted(set(AUDITED) & set(NO_AUDIT_OBJECT)) == [], "routes both audited and not"
+    assert sorted((set(AUDITED) | set(NO_AUDIT_OBJECT)) - set(found)) == [], "entries of routes that take no write"
+    for route, write in AUDITED.items():
+        assert found[route] == {write.method}, f"{route} accepts {sorted(found[route])}: audit each"
+    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (23, 6)  # the size the docstring states
+
+
+# ---------------------------------------------------------------------------------------------
+# Every audited write
+
+
+def _client_for(write: Write, world: World) -> tuple[Client, dict, dict]:
+    """A client signed in as the writer (the page's way, the API's or Open311's), the data to send
+    and the headers."""
+    actor = getattr(world, write.actor)
+    client, data, headers = Client(), write.data(world), {}
+    if write.via == "page":
+        client.force_login(actor)
+    elif write.via == "api":
+        headers["Authorization"] = f"Token {Token.objects.create(user=actor).key}"
+    else:
+        data["api_key"] = Token.objects.create(user=actor).key
+    return client, data, headers
+
+
+def section_entries(page: str, section: str) -> list[str]:
+    """The text of each entry (list item or table row) of the page's element with id ``section``."""
+    match = re.search(rf'<(\w+)\b[^>]*\bid="{re.escape(section)}"[^>]*>(.*?)</\1>', page, re.S)
+    assert match, f"the page has no #{section}"
+    return [" ".join(html.unescape(strip_tags(part)).split()) for part in re.split(r"</(?:li|tr)>", match.group(2))]
+
+
+@pytest.mark.parametrize("route", list(AUDITED))
+def test_a_write_leaves_a_record_shown_on_its_object_s_page(route):
+    write = AUDITED[route]
+    world = build_world(write.issue_state)
+    actor = getattr(world, write.actor)
+    client, data, headers = _client_for(write, world)
+
+    started = timezone.now()
+    response = client.post(write.url(world), data, headers=headers)
+    ok = write.ok or {"page": 302, "api": 200}[write.via]
+    assert response.status_code == ok, response.content.decode()[:2000]
+    if ok == 302:
+        assert not response["Location"].startswith(reverse("login"))
+    if write.then is not None:
+        write.then(world)
+    ended = timezone.now()
+
+    reader = Client()
+    reader.force_login(world.auditor)
+    for shown in write.leaves:
+        records = list(shown.records(world).filter(**{f"{shown.time}__gte": started}).select_related(shown.user))
+        assert records, f"the write left no {shown.what} record"
+        for record in records:
+            assert getattr(record, shown.user) == actor, f"a {shown.what} record names {getattr(record, shown.user)}"
+            assert started <= getattr(record, shown.time) <= ended
+        newest = max(records, key=lambda record: getattr(record, shown.time))
+        page = reader.get(shown.page(world))
+        assert page.status_code == 200, (shown.what, shown.page(world))
+        with translation.override("zh-hans"):
+            when = formats.date_format(timezone.localtime(getattr(newest, shown.time)), shown.time_format)
+        entries = section_entries(page.content.decode(), shown.section)
+        assert any(actor.display_name in entry and when in entry and shown.mark in entry for entry in entries), (
+            f"{shown.page(world)}#{shown.section} does not show {actor.display_name} at {when} for the {shown.what}",
+            entries,
+        )

@@ -1,0 +1,95 @@
+"""``manage.py loadtest``: a short real run against gunicorn on the test database, and its refusals."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from demo.services import demo_load
+from perf.loadtest import API_REQUESTS
+
+API_LISTS = set(API_REQUESTS.values())
+PAGES_AFTER_SIGN_IN = {"/login/ [sign in]", "/tasks/", "/issues/", "/dashboard/", "/tasks/<id>/"}
+
+
+@pytest.mark.services
+# gunicorn's workers read the demo through connections of their own: the data must be committed.
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_both_scenarios_on_postgresql_and_reports_every_endpoint(tmp_path):
+    demo_load()
+    report_path = tmp_path / "load.json"
+    out = io.StringIO()
+
+    call_command(
+        "loadtest",
+        *("--users", "2", "--duration", "5", "--workers", "2", "--json", str(report_path)),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+
+    report = json.loads(report_path.read_text())
+    api, mix = report["scenarios"]
+    assert (api["name"], mix["name"]) == ("api", "mix")
+    for scenario in (api, mix):
+        assert scenario["total"]["requests"] > 0
+        assert scenario["total"]["failures"] == 0, scenario["failures"]
+    assert {row["name"] for row in api["endpoints"] if row["requests"]} == API_LISTS
+    assert {row["name"] for row in mix["endpoints"] if row["requests"]} >= API_LISTS | PAGES_AFTER_SIGN_IN
+    # Where the CPU went: gunicorn's workers and the database connections serving them did the work.
+    assert api["cpu_percent"]["gunicorn"] > 0
+    assert api["cpu_percent"]["postgresql"] > 0
+    # The target is judged for the API users only, and the printed table says so.
+    assert api["target_met"] in (True, False)
+    assert mix["target_met"] is None
+    text = out.getvalue()
+    assert "Target at 16 users: >= 300 req/s, p95 <= 100 ms, 0 failures" in text
+    assert "GET /api/v1/scoreboards/grids/" in text
+    assert "POST /login/ [sign in]" in text
+    # The run's accounts let nobody in once it is over.
+    accounts = User.objects.filter(username__in=["loadtest-api", "loadtest-page"])
+    assert accounts.count() == 2
+    assert not accounts.filter(is_active=True).exists()
+
+
+def test_it_refuses_to_run_without_postgresql_and_touches_nothing(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    report_path = tmp_path / "load.json"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "loadtest", "--duration", "1", "--json", str(report_path)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 1
+    assert "The load test needs PostgreSQL" in done.stderr
+    assert "DATABASE_URL=postgres://" in done.stderr
+    assert not database.exists()
+    assert not report_path.exists()
+
+
+def test_it_refuses_a_run_without_users():
+    with pytest.raises(CommandError, match="--users: '0' must be at least 1"):
+        call_command("loadtest", "--users", "0")
+
+
+def test_it_refuses_an_api_mix_that_names_no_endpoint():
+    with pytest.raises(CommandError, match="'tickets=2' is not NAME=WEIGHT with NAME one of tasks, issues"):
+        call_command("loadtest", "--api-requests", "tasks=4,tickets=2")
+    with pytest.raises(CommandError, match="at least one request needs a weight above 0"):
+        call_command("loadtest", "--api-requests", "tasks=0")
