@@ -307,7 +307,9 @@ class _Sheet:
         key = (number_format, id(font), id(fill), id(alignment), border)
         style = self._styles.get(key)
         if style is not None:
-            cell._style = copy.copy(style)
+            # Shared, not copied: a write-only cell is written out as it is appended, and nothing
+            # sets a style on it after this method, so no cell can change another's.
+            cell._style = style
             return cell
         if number_format:
             cell.number_format = number_format

@@ -1,0 +1,852 @@
+"""The benchmark of issue 8 (``python manage.py bench``): what the product costs on the current database.
+
+Every measurement is an ``Entry``: ``name``, ``median_ms``, ``floor_ms`` (the least the job could
+cost), ``ratio`` (median / floor), ``queries``, ``reference_ms`` where a plain-DRF reference exists,
+a ``target`` (text) and whether it was ``met`` (``None`` where issue 8 sets no target), plus details
+such as ``rows`` or ``peak_rss_mb``.
+
+How the numbers are taken, so that a reader can trust them:
+
+* **Who asks.** The first active leader (role group ``leader``, not a superuser, lowest id): leaders
+  see the whole city, as the figures are meant. The API is called with the leader's token (one is
+  made for the run and deleted afterwards if the leader had none), the dashboard with a session
+  made for the run and deleted afterwards; no login happens, so ``last_login`` and django-axes'
+  logs are not touched.
+* **API lists and dashboard.** In-process requests through ``django.test.Client`` against the real
+  URLconf and the real middleware stack (HTTPS, as production redirects plain HTTP; ``testserver``
+  is added to ``ALLOWED_HOSTS`` for the run, nothing else is changed). One warm-up request, then
+  one request under ``CaptureQueriesContext`` that gives ``queries`` and the exact statements and
+  parameters the database driver received, then ``--repeat`` timed requests without any query
+  logging; ``median_ms`` is their median. The connection stays open between requests (as with
+  ``CONN_MAX_AGE`` > 0 in production), so connecting is not counted. Lists are the default first
+  page: 50 rows for tasks, issues and places; the scoreboards are not paged (every department or
+  grid, ``rows`` says how many).
+* **Floor.** The very SELECT statements the captured request executed, with the same parameters,
+  run again on the backend's own DB-API cursor (no Django wrapper, no logging), every row fetched;
+  median of ``--repeat`` rounds. Statements the ORM ran through a server-side cursor are fetched
+  all at once here, so the floor is, if anything, a little low. ``ratio`` = median / floor: what
+  Python (middleware, ORM, serialisation, rendering) adds to the database's own work.
+* **Reference.** ``perf/reference.py``: the same lists written as a tutorial DRF app would
+  (``ModelSerializer``, ``PageNumberPagination`` of 50, the same visibility queryset, no tuning),
+  served through the same middleware by pointing ``ROOT_URLCONF`` at that module for the moment
+  they are measured; warmed up and timed the same way. ``speedup`` = reference / ours, per row:
+  the same as per page for the lists (50 rows each), while a scoreboard answers every row at once
+  and the reference pages them by 50, so a client would need that many reference pages.
+* **Workbook.** ``reports.workbook.weekly_workbook_write`` of last week (the Monday build) into a
+  temporary file, in a child process forked for the purpose, so that ``peak_rss_mb`` (the child's
+  ``VmHWM``) is the workbook's own; ``rss_growth_mb`` is that peak less the child's RSS when it
+  started, the memory the build itself needed. The child uses the database connection it inherited
+  (so it reads exactly what the parent would, in a test's transaction too) while the parent waits,
+  and leaves with ``os._exit`` so that the connection is never closed from the child. The floor
+  runs, in a child the same way, the same selectors with the same arguments and writes their rows
+  with ``csv.writer`` (the row counts of the progress bar are left out: they are not rows).
+  ``queries`` are counted in the child by an execute wrapper (the statements
+  ``CaptureQueriesContext`` would list, without its logging cost). Peak RSS cannot be compared
+  within one run; the 10,000- and 100,000-task data sets are compared by running the bench on each
+  and passing the smaller run's JSON with ``--compare-rss`` (entry ``workbook_rss``).
+* **Reminders.** ``campaign.reminders.reminders_send`` on the latest working day up to today (a run
+  on a day off sends nothing), inside a transaction that is rolled back: nothing is kept, and the
+  ``on_commit`` deliveries never run. ``overdue_tasks`` says how many open overdue tasks it covered.
+* **Import.** A master-data workbook of ``--places`` new places (10,000 by default), made from the
+  product's own template (``masterdata_template``) with cells written by the schema's own
+  ``Column.to_cell``, imported by ``masterdata_import`` inside a transaction that is rolled back.
+  Making the file is not timed.
+* The heavy entries (workbook, reminders, import) run ``min(--repeat, 3)`` times; a rolled-back
+  run leaves only used-up sequence numbers on PostgreSQL. The bench refuses an empty database.
+* For the long jobs (workbook, reminders, import) ``sql_ms`` is the time spent inside the driver's
+  ``execute`` and ``slowest_sql`` its slowest statement; for pages ``slowest_sql`` is the slowest
+  statement of the floor, parameters filled in, ready for ``EXPLAIN ANALYZE``.
+
+Running it as production runs (``DEBUG`` off, so the static files' manifest must exist)::
+
+    export SECRET_KEY=bench STATIC_ROOT=/tmp/bench-static
+    python manage.py collectstatic --noinput
+    DATABASE_URL=postgres://…/civic_scale10k python manage.py bench --json bench-10k.json
+    DATABASE_URL=postgres://…/civic_scale python manage.py bench --json bench-100k.json --compare-rss bench-10k.json
+"""
+
+import csv
+import datetime
+import gc
+import io
+import math
+import multiprocessing
+import resource
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from accounts.models import Role, User
+from campaign.models import ProgressReport, Task
+from campaign.reminders import BATCH_SIZE as REMINDER_BATCH_SIZE
+from campaign.reminders import reminders_send
+from core.working_time import WorkingCalendar
+from grids.models import Grid, Place
+from inspections.models import Issue
+from masterdata.schema import PLACES, README_SHEET
+from masterdata.services import masterdata_import, masterdata_template
+from reports.selectors import (
+    ZONE,
+    Period,
+    campaign_kpis,
+    department_scoreboard,
+    grid_scoreboard,
+    open_issues,
+    overdue_tasks_stream,
+    target_progress,
+)
+from reports.services import weekly_report_default_week
+from reports.workbook import CHUNK_SIZE, reference_moment, weekly_workbook_write
+
+DEFAULT_REPEAT = 7
+HEAVY_REPEAT = 3
+DEFAULT_PLACES = 10_000
+PLACE_CODE_PREFIX = "BENCH-P"
+MB = 1024 * 1024
+SQL_SHOWN = 2000  # characters of a slow statement kept in the JSON
+
+# Issue 8's targets.
+API_FLOOR_RATIO = 8
+API_SPEEDUP = 2
+API_QUERIES = 5
+DASHBOARD_MS = 150
+DASHBOARD_QUERIES = 15
+WORKBOOK_FLOOR_RATIO = 10
+WORKBOOK_RSS_GROWTH_MB = 50
+REMINDERS_SECONDS = 60
+REMINDERS_FIXED_QUERIES = 20
+REMINDERS_QUERIES_PER_BATCH = 4
+
+
+class BenchError(Exception):
+    """The benchmark cannot run or a measured request failed; the message says why."""
+
+
+@dataclass
+class Entry:
+    """One measurement: times in milliseconds, ``met`` None where there is no target to meet."""
+
+    name: str
+    median_ms: float | None
+    floor_ms: float | None
+    queries: int | None
+    target: str
+    met: bool | None
+    reference_ms: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median_ms is None or not self.floor_ms:
+            return None
+        return self.median_ms / self.floor_ms
+
+    def as_dict(self) -> dict[str, Any]:
+        entry = {
+            "name": self.name,
+            "median_ms": _round(self.median_ms),
+            "floor_ms": _round(self.floor_ms),
+            "ratio": _round(self.ratio, 2),
+            "queries": self.queries,
+        }
+        if self.reference_ms is not None:
+            entry["reference_ms"] = _round(self.reference_ms)
+        return {**entry, **self.details, "target": self.target, "met": self.met}
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass
+class Bench:
+    """What every measurement shares: the repeats, the leader's two clients and today's date."""
+
+    repeat: int
+    places: int
+    leader: User
+    api: Client
+    pages: Client
+    today: datetime.date
+
+    @property
+    def heavy_repeat(self) -> int:
+        return min(self.repeat, HEAVY_REPEAT)
+
+
+# ---------------------------------------------------------------------------------------------
+# The data set and the session
+
+
+def bench_counts() -> dict[str, int]:
+    """The size of the data set, printed above the table and stored in the JSON."""
+    today = timezone.localdate()
+    return {
+        "tasks": Task.objects.count(),
+        "overdue_tasks": Task.objects.open().filter(due_date__lt=today).count(),
+        "progress_reports": ProgressReport.objects.count(),
+        "issues": Issue.objects.count(),
+        "places": Place.objects.count(),
+        "grids": Grid.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def bench_leader() -> User:
+    """The leader the requests are made as; a clear error on an empty database."""
+    if not Task.objects.exists():
+        raise BenchError("The database holds no tasks: run seed_scale or load_demo first.")
+    leader = (
+        User.objects.filter(groups__name=Role.LEADER, is_active=True, is_superuser=False)
+        .select_related("department")
+        .order_by("pk")
+        .first()
+    )
+    if leader is None:
+        raise BenchError(
+            "The database has no active leader to make the requests as: run seed_scale or load_demo first."
+        )
+    return leader
+
+
+def _require_static_manifest() -> None:
+    """With DEBUG off the pages link hashed static files: without collectstatic they fail with a 500."""
+    if settings.DEBUG or not getattr(staticfiles_storage, "manifest_strict", False):
+        return
+    if not staticfiles_storage.hashed_files:
+        raise BenchError(
+            f"The static files' manifest is missing in {settings.STATIC_ROOT} and DEBUG is off, so the pages "
+            "cannot render: run `manage.py collectstatic` first (with the same STATIC_ROOT)."
+        )
+
+
+@contextmanager
+def bench_session(*, repeat: int = DEFAULT_REPEAT, places: int = DEFAULT_PLACES) -> Iterator[Bench]:
+    """A leader's API token and page session for the run, both removed afterwards if made for it."""
+    if repeat < 1:
+        raise BenchError("--repeat must be at least 1.")
+    if places < 1:
+        raise BenchError("--places must be at least 1.")
+    _require_static_manifest()
+    leader = bench_leader()
+    token, token_made = Token.objects.get_or_create(user=leader)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    try:
+        # What Client.force_login stores, without login() and its signals (last_login, axes).
+        session[SESSION_KEY] = leader._meta.pk.value_to_string(leader)
+        session[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
+        session[HASH_SESSION_KEY] = leader.get_session_auth_hash()
+        session.save()
+        pages = Client()
+        pages.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        api = Client(headers={"Authorization": f"Token {token.key}"})
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            yield Bench(repeat=repeat, places=places, leader=leader, api=api, pages=pages, today=timezone.localdate())
+    finally:
+        session.delete()
+        if token_made:
+            token.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing and the floor
+
+
+class _Statements:
+    """An execute wrapper that keeps each statement and its parameters as the driver received them."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any, bool]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.calls.append((sql, params, many))
+        return execute(sql, params, many, context)
+
+    @property
+    def selects(self) -> list[tuple[int, str, Any]]:
+        """The reads among them: (position, statement, parameters)."""
+        return [
+            (index, sql, params)
+            for index, (sql, params, many) in enumerate(self.calls)
+            if not many and sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
+
+
+class _QueryCounter:
+    """An execute wrapper that counts statements (one per ``execute``/``executemany``, as
+    CaptureQueriesContext does) and times them: the database's share of a long job, and its
+    slowest statement (the time inside ``execute``; rows a server-side cursor fetches later are not in it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self.slowest = (0.0, "")
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.count += 1
+            self.seconds += elapsed
+            if elapsed > self.slowest[0]:
+                self.slowest = (elapsed, sql)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "sql_ms": _round(self.seconds * 1000),
+            "slowest_sql_ms": _round(self.slowest[0] * 1000),
+            "slowest_sql": self.slowest[1][:SQL_SHOWN],
+        }
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def _median_index(samples: list[float]) -> int:
+    """The run whose time is the median (the lower middle one of an even number)."""
+    ordered = sorted(range(len(samples)), key=samples.__getitem__)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _timed(work: Callable[[], Any], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _replay(statements: list[tuple[str, Any]]) -> list[float]:
+    """Run the statements again on the backend's own cursor, fetching every row: seconds for each."""
+    connection.ensure_connection()
+    seconds = []
+    for sql, params in statements:
+        started = time.perf_counter()
+        cursor = connection.create_cursor()
+        try:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        finally:
+            cursor.close()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+@dataclass
+class _Page:
+    median_ms: float
+    floor_ms: float
+    queries: int
+    rows: int
+    slowest_ms: float | None
+    slowest_sql: str | None
+
+    def details(self) -> dict[str, Any]:
+        """Where the database's share of the time goes: the slowest statement of the floor."""
+        return {"slowest_sql_ms": _round(self.slowest_ms), "slowest_sql": self.slowest_sql}
+
+
+def _get(client: Client, url: str):
+    response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise BenchError(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
+    return response
+
+
+def _measure_page(client: Client, url: str, *, repeat: int) -> _Page:
+    """Warm up, capture one request's queries and statements, time ``repeat`` requests, replay the floor."""
+    _get(client, url)
+    statements = _Statements()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(statements):
+        response = _get(client, url)
+    # Read at once: every later request empties the connection's query log (request_started).
+    logged = [query["sql"] for query in captured]
+    if len(statements.calls) != len(logged):
+        raise BenchError(f"GET {url}: {len(logged)} queries captured but {len(statements.calls)} statements seen.")
+    selects = statements.selects
+    gc.collect()
+    samples = _timed(lambda: _get(client, url), repeat)
+    rounds = [_replay([(sql, params) for _index, sql, params in selects]) for _ in range(repeat)]
+    per_statement = [statistics.median(times) * 1000 for times in zip(*rounds, strict=True)]
+    slowest = max(range(len(selects)), key=per_statement.__getitem__, default=None)
+    rows = 0
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = response.json()
+        rows = len(body["results"]) if isinstance(body, dict) and "results" in body else 0
+    return _Page(
+        median_ms=_median_ms(samples),
+        floor_ms=_median_ms([sum(times) for times in rounds]),
+        queries=len(logged),
+        rows=rows,
+        slowest_ms=None if slowest is None else per_statement[slowest],
+        slowest_sql=None if slowest is None else logged[selects[slowest][0]],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# API lists
+
+
+def _api_list(bench: Bench, name: str, url: str, reference_url: str) -> Entry:
+    ours = _measure_page(bench.api, url, repeat=bench.repeat)
+    with override_settings(ROOT_URLCONF="perf.reference"):
+        reference = _measure_page(bench.api, reference_url, repeat=bench.repeat)
+    speedup = reference.median_ms / ours.median_ms
+    if ours.rows and reference.rows:
+        speedup = (reference.median_ms / reference.rows) / (ours.median_ms / ours.rows)
+    met = ours.median_ms <= API_FLOOR_RATIO * ours.floor_ms and speedup >= API_SPEEDUP and ours.queries <= API_QUERIES
+    return Entry(
+        name=name,
+        median_ms=ours.median_ms,
+        floor_ms=ours.floor_ms,
+        queries=ours.queries,
+        reference_ms=reference.median_ms,
+        target=f"≤ {API_FLOOR_RATIO}× floor, ≥ {API_SPEEDUP}× faster than plain DRF, ≤ {API_QUERIES} queries",
+        met=met,
+        details={
+            "url": url,
+            "rows": ours.rows,
+            "speedup": round(speedup, 2),
+            "reference_queries": reference.queries,
+            "reference_rows": reference.rows,
+            **ours.details(),
+        },
+    )
+
+
+def measure_api_tasks(bench: Bench) -> Entry:
+    """``GET /api/v1/tasks/``: the first page (50 tasks, newest change first)."""
+    return _api_list(bench, "api_tasks", "/api/v1/tasks/", "/reference/tasks/")
+
+
+def measure_api_issues(bench: Bench) -> Entry:
+    """``GET /api/v1/issues/``: the first page (50 issues, newest change first)."""
+    return _api_list(bench, "api_issues", "/api/v1/issues/", "/reference/issues/")
+
+
+def measure_api_places(bench: Bench) -> Entry:
+    """``GET /api/v1/places/``: the first page (50 places)."""
+    return _api_list(bench, "api_places", "/api/v1/places/", "/reference/places/")
+
+
+def measure_api_department_scoreboard(bench: Bench) -> Entry:
+    """``GET /api/v1/scoreboards/departments/``: this week's ranking, every department."""
+    return _api_list(
+        bench,
+        "api_scoreboard_departments",
+        "/api/v1/scoreboards/departments/",
+        "/reference/scoreboards/departments/",
+    )
+
+
+def measure_api_grid_scoreboard(bench: Bench) -> Entry:
+    """``GET /api/v1/scoreboards/grids/``: this week's grid board, every grid."""
+    return _api_list(bench, "api_scoreboard_grids", "/api/v1/scoreboards/grids/", "/reference/scoreboards/grids/")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboard
+
+
+def measure_dashboard(bench: Bench) -> Entry:
+    """``GET /dashboard/`` as the leader, the default period (this week), the page fully rendered."""
+    page = _measure_page(bench.pages, "/dashboard/", repeat=bench.repeat)
+    return Entry(
+        name="dashboard",
+        median_ms=page.median_ms,
+        floor_ms=page.floor_ms,
+        queries=page.queries,
+        target=f"≤ {DASHBOARD_MS} ms, ≤ {DASHBOARD_QUERIES} queries",
+        met=page.median_ms <= DASHBOARD_MS and page.queries <= DASHBOARD_QUERIES,
+        details={"url": "/dashboard/", **page.details()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Work done in a child process
+
+
+def _memory_kb() -> tuple[int, int]:
+    """This process's resident set now and at its peak (``VmRSS``, ``VmHWM``), in KiB."""
+    values = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                key, _, rest = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    values[key] = int(rest.split()[0])
+    except OSError:
+        pass
+    peak = values.get("VmHWM", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return values.get("VmRSS", peak), peak
+
+
+def _child_main(work: Callable[[], dict], sender) -> None:
+    try:
+        start_kb, _ = _memory_kb()
+        counter = _QueryCounter()
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = work()
+            seconds = time.perf_counter() - started
+        _, peak_kb = _memory_kb()
+        sender.send(
+            {
+                **result,
+                "seconds": seconds,
+                "queries": counter.count,
+                "sql": counter.details(),
+                "start_kb": start_kb,
+                "peak_kb": peak_kb,
+            }
+        )
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it as a BenchError
+        sender.send({"error": f"{type(exc).__name__}: {exc}"})
+    finally:
+        sender.close()
+
+
+def _in_child(work: Callable[[], dict]) -> dict:
+    """Run ``work`` in a forked child on the inherited connection while this process waits.
+
+    The child ends with ``os._exit`` (multiprocessing's way out of a forked child), so its copy of
+    the connection is never closed: closing it would end this process's database session."""
+    gc.collect()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(work, sender))
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv()
+    except EOFError:
+        outcome = {"error": "the child process ended without an answer"}
+    finally:
+        receiver.close()
+        child.join()
+    if "error" in outcome:
+        raise BenchError(f"In the child process: {outcome['error']} (exit code {child.exitcode}).")
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Weekly workbook
+
+
+def _workbook_xlsx(week_start: datetime.date) -> dict:
+    with tempfile.TemporaryFile() as stream:
+        facts = weekly_workbook_write(stream, week_start=week_start)
+        return {"rows": sum(facts.rows.values()), "bytes": stream.tell()}
+
+
+def _streamed(rows: Iterable[dict]) -> Iterable[dict]:
+    """A selector's rows: a queryset read in chunks, as the workbook reads it, or the list it returned."""
+    return rows.iterator(chunk_size=CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
+
+
+def _workbook_csv(week_start: datetime.date) -> dict:
+    """The rows of ``weekly_workbook_write``, read by the same selectors with the same arguments,
+    written with ``csv.writer``: the least the workbook could cost."""
+    period = Period.week(day=week_start)
+    moment = reference_moment(period, timezone.now())
+    today = timezone.localtime(moment, ZONE).date()
+    rows = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+
+        def write(values) -> None:
+            nonlocal rows
+            writer.writerow(values)
+            rows += 1
+
+        kpis = campaign_kpis(period=period, today=today)
+        for part in ("tasks", "issues"):
+            for key, value in kpis[part].items():
+                previous = kpis["previous"][part][key] if kpis["previous"] else None
+                write((part, key, value, previous))
+        for row in _streamed(department_scoreboard(period=period, today=today)):
+            write(row.values())
+        _count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
+        for row in overdue:
+            write(row.values())
+        issues = (
+            open_issues(now=moment)
+            .filter(reported_at__lt=moment)
+            .values(
+                "code",
+                "department__name",
+                "grid__name",
+                "place__name",
+                "criterion__title",
+                "deadline",
+                "status",
+                "is_overdue",
+            )
+        )
+        for row in _streamed(issues):
+            write(row.values())
+        for row in target_progress(today=today):
+            write(row.values())
+        for row in _streamed(grid_scoreboard(period=period, today=today)):
+            write(row.values())
+        return {"rows": rows, "bytes": stream.tell()}
+
+
+def measure_workbook(bench: Bench) -> Entry:
+    """The weekly accountability workbook of last week, whole data set, against its CSV floor."""
+    week_start = weekly_report_default_week(today=bench.today)
+    builds = [_in_child(lambda: _workbook_xlsx(week_start)) for _ in range(bench.heavy_repeat)]
+    floors = [_in_child(lambda: _workbook_csv(week_start)) for _ in range(bench.heavy_repeat)]
+    median_ms = _median_ms([build["seconds"] for build in builds])
+    floor_ms = _median_ms([floor["seconds"] for floor in floors])
+    peak = max(builds, key=lambda build: build["peak_kb"])
+    return Entry(
+        name="workbook",
+        median_ms=median_ms,
+        floor_ms=floor_ms,
+        queries=builds[0]["queries"],
+        target=(
+            f"≤ {WORKBOOK_FLOOR_RATIO}× CSV floor; peak RSS +{WORKBOOK_RSS_GROWTH_MB} MB at most "
+            "from 10k to 100k tasks (see workbook_rss)"
+        ),
+        met=median_ms <= WORKBOOK_FLOOR_RATIO * floor_ms,
+        details={
+            "week_start": week_start.isoformat(),
+            "rows": builds[0]["rows"],
+            "file_mb": round(builds[0]["bytes"] / MB, 2),
+            "peak_rss_mb": round(peak["peak_kb"] / 1024, 1),
+            "rss_growth_mb": round(max(build["peak_kb"] - build["start_kb"] for build in builds) / 1024, 1),
+            "floor_rows": floors[0]["rows"],
+            "floor_queries": floors[0]["queries"],
+            "floor_peak_rss_mb": round(max(floor["peak_kb"] for floor in floors) / 1024, 1),
+            "floor_sql_ms": floors[0]["sql"]["sql_ms"],
+            **builds[0]["sql"],
+        },
+    )
+
+
+def workbook_rss_compare(*, workbook: dict[str, Any], other: dict[str, Any]) -> Entry:
+    """Compare this run's workbook memory with another run's (``bench --json`` of a smaller data set).
+
+    The workbook's own memory (``rss_growth_mb``, the child's peak less its start) is compared, so
+    that what the parent process happened to hold does not count."""
+    others = {entry["name"]: entry for entry in other.get("entries", [])}
+    if "workbook" not in others:
+        raise BenchError("The other run's JSON has no workbook entry: run bench there with the workbook included.")
+    theirs = others["workbook"]
+    growth = workbook["rss_growth_mb"] - theirs["rss_growth_mb"]
+    return Entry(
+        name="workbook_rss",
+        median_ms=None,
+        floor_ms=None,
+        queries=None,
+        target=f"peak RSS grows < {WORKBOOK_RSS_GROWTH_MB} MB from the smaller data set to this one",
+        met=growth < WORKBOOK_RSS_GROWTH_MB,
+        details={
+            "rss_growth_delta_mb": round(growth, 1),
+            "peak_rss_delta_mb": round(workbook["peak_rss_mb"] - theirs["peak_rss_mb"], 1),
+            "rss_growth_mb": workbook["rss_growth_mb"],
+            "other_rss_growth_mb": theirs["rss_growth_mb"],
+            "tasks": Task.objects.count(),
+            "other_tasks": other.get("counts", {}).get("tasks"),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders
+
+
+def reminders_day(*, today: datetime.date) -> datetime.date:
+    """The day the bench runs the reminders on: the latest working day up to ``today`` (a run on a
+    day off sends nothing)."""
+    calendar = WorkingCalendar(today - datetime.timedelta(days=31), today)
+    day = today
+    while not calendar.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    """A transaction that is always rolled back: nothing is kept and no on_commit callback runs."""
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+def measure_reminders(bench: Bench) -> Entry:
+    """One run of the reminder ladder over every open task, rolled back."""
+    day = reminders_day(today=bench.today)
+    overdue = Task.objects.open().filter(due_date__lt=day).count()
+    samples, queries, runs, timings = [], [], [], []
+    for _ in range(bench.heavy_repeat):
+        counter = _QueryCounter()
+        with _rolled_back(), connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            runs.append(reminders_send(today=day))
+            samples.append(time.perf_counter() - started)
+        queries.append(counter.count)
+        timings.append(counter)
+    middle = _median_index(samples)
+    run = runs[middle]
+    median_ms = _median_ms(samples)
+    allowed = REMINDERS_FIXED_QUERIES + REMINDERS_QUERIES_PER_BATCH * math.ceil(run.reminders / REMINDER_BATCH_SIZE)
+    return Entry(
+        name="reminders",
+        median_ms=median_ms,
+        floor_ms=None,
+        queries=max(queries),
+        target=(
+            f"50,000 overdue tasks ≤ {REMINDERS_SECONDS} s; queries ≤ {REMINDERS_FIXED_QUERIES} + "
+            f"{REMINDERS_QUERIES_PER_BATCH} per {REMINDER_BATCH_SIZE} reminders (never per task)"
+        ),
+        met=median_ms <= REMINDERS_SECONDS * 1000 and max(queries) <= allowed,
+        details={
+            "date": day.isoformat(),
+            "overdue_tasks": overdue,
+            "reminders": run.reminders,
+            "digests": run.digests,
+            "by_step": run.by_step,
+            **timings[middle].details(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Master-data import
+
+
+def places_workbook(*, count: int) -> bytes:
+    """A master-data workbook of ``count`` new places (codes ``BENCH-P000000``...), made from the
+    product's template: its 说明 and 点位 sheets, the example row replaced by the new rows. Each
+    place lies in an existing grid, its subdistrict the territorial unit and assigned department."""
+    grids = list(Grid.objects.order_by("code").values_list("code", "subdistrict__code"))
+    if not grids:
+        raise BenchError("The database has no grids to put the imported places in: run seed_scale or load_demo first.")
+    if Place.objects.filter(code__startswith=PLACE_CODE_PREFIX).exists():
+        raise BenchError(f"Places with codes {PLACE_CODE_PREFIX}... exist already; the import would not create them.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl: data validation extensions it does not keep
+        workbook = load_workbook(io.BytesIO(masterdata_template()))
+    for name in workbook.sheetnames:
+        if name not in (README_SHEET, PLACES.name):
+            workbook.remove(workbook[name])
+    sheet = workbook[PLACES.name]
+    sheet.delete_rows(2)
+    for number in range(count):
+        grid, subdistrict = grids[number % len(grids)]
+        values = {
+            "code": f"{PLACE_CODE_PREFIX}{number:06d}",
+            "name": f"压测小区{number}",
+            "kind": Place.Kind.COMPOUND.value,
+            "grid": grid,
+            "address": f"东昌府区压测路{number}号",
+            "latitude": Decimal("36.400000") + Decimal(number % 1000) / 10000,
+            "longitude": Decimal("115.900000") + Decimal(number // 1000) / 1000,
+            "assigned_department": subdistrict,
+            "assigned_leader": None,
+            "territorial_unit": subdistrict,
+            "households": 100 + number % 900,
+            "length_m": None,
+            "property_company": "压测物业公司",
+        }
+        sheet.append([column.to_cell(values[column.key]) for column in PLACES.columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def measure_import(bench: Bench) -> Entry:
+    """``masterdata_import`` of ``bench.places`` new places from an Excel workbook, rolled back."""
+    content = places_workbook(count=bench.places)
+    samples, queries, timings = [], [], []
+    for _ in range(bench.heavy_repeat):
+        counter = _QueryCounter()
+        with _rolled_back(), connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = masterdata_import(file=io.BytesIO(content), dry_run=False)
+            samples.append(time.perf_counter() - started)
+        queries.append(counter.count)
+        timings.append(counter)
+        if not result.ok:
+            raise BenchError("The import refused the generated workbook: " + "; ".join(map(str, result.errors[:5])))
+        created = result.counts[PLACES.name]["created"]
+        if created != bench.places:
+            raise BenchError(f"The import created {created} places instead of {bench.places}.")
+    return Entry(
+        name="import_places",
+        median_ms=_median_ms(samples),
+        floor_ms=None,
+        queries=max(queries),
+        target="none in issue 8 (informational)",
+        met=None,
+        details={
+            "places": bench.places,
+            "file_mb": round(len(content) / MB, 2),
+            **timings[_median_index(samples)].details(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
+    "api_tasks": measure_api_tasks,
+    "api_issues": measure_api_issues,
+    "api_places": measure_api_places,
+    "api_scoreboard_departments": measure_api_department_scoreboard,
+    "api_scoreboard_grids": measure_api_grid_scoreboard,
+    "dashboard": measure_dashboard,
+    "workbook": measure_workbook,
+    "reminders": measure_reminders,
+    "import_places": measure_import,
+}
+
+
+def bench_run(
+    *,
+    names: list[str] | None = None,
+    repeat: int = DEFAULT_REPEAT,
+    places: int = DEFAULT_PLACES,
+    progress: Callable[[str], None] | None = None,
+) -> list[Entry]:
+    """Run the named measurements (all by default), in ``MEASUREMENTS`` order; ``progress(name)``
+    hears of each before it starts."""
+    names = list(MEASUREMENTS) if names is None else names
+    unknown = [name for name in names if name not in MEASUREMENTS]
+    if unknown:
+        raise BenchError(f"Unknown measurement {', '.join(unknown)}; choose from {', '.join(MEASUREMENTS)}.")
+    entries = []
+    with bench_session(repeat=repeat, places=places) as bench:
+        for name, measure in MEASUREMENTS.items():
+            if name in names:
+                if progress is not None:
+                    progress(name)
+                entries.append(measure(bench))
+    return entries
