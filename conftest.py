@@ -5,6 +5,7 @@ A test that needs a real database or broker server asks for the ``services`` fix
 ``REQUIRE_SERVICES=1`` (CI) a missing server is an error.
 """
 
+import logging
 import os
 
 import pytest
@@ -18,6 +19,35 @@ def _require(what: str, available: bool) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"REQUIRE_SERVICES=1 but {what} is not available")
     pytest.skip(f"needs {what}")
+
+
+@pytest.fixture
+def logged(monkeypatch):
+    """``logged("campaign.reminders")`` returns the list of messages that logger will emit during
+    the test. It listens on the module's own logger, not on the root logger that ``caplog`` uses:
+    a Celery worker started earlier in the same process re-plumbs the root logger, its level and
+    may leave loggers disabled."""
+    messages: list[str] = []
+
+    class Listener(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    listener = Listener(level=logging.DEBUG)
+    loggers = []
+
+    def listen(name: str) -> list[str]:
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "disabled", False)
+        loggers.append((logger, logger.level))
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(listener)
+        return messages
+
+    yield listen
+    for logger, level in loggers:
+        logger.removeHandler(listener)
+        logger.setLevel(level)
 
 
 @pytest.fixture

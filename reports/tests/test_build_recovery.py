@@ -142,8 +142,9 @@ def test_it_says_not_ready_instead_of_a_file_while_the_first_build_runs(leader):
 
 
 def test_it_fails_the_build_at_once_when_the_broker_is_down(
-    leader, broker_down, django_capture_on_commit_callbacks, caplog
+    leader, broker_down, django_capture_on_commit_callbacks, logged
 ):
+    log = logged("reports.services")
     with django_capture_on_commit_callbacks(execute=True):
         response = leader.post("/reports/weekly/build/", {"week": "2018-W11"})
 
@@ -152,7 +153,7 @@ def test_it_fails_the_build_at_once_when_the_broker_is_down(
     assert report.status == Status.FAILED
     assert report.error.startswith("Not queued, the broker is unavailable")
     assert report.finished_at is not None
-    assert "Could not queue the build of weekly report" in caplog.text
+    assert any("Could not queue the build of weekly report" in message for message in log)
     page = leader.get(response["Location"]).content.decode()
     assert "The workbook could not be built. Try again" in page
     assert "Build again" in page
