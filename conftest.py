@@ -51,6 +51,21 @@ def logged(monkeypatch):
 
 
 @pytest.fixture
+def broker_down():
+    """The broker's address is a loopback port where nothing listens, as when Redis is stopped."""
+    from config.celery import app
+
+    original = app.conf.broker_write_url
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    app._after_fork()  # drop the pooled connections to the real broker
+    try:
+        yield
+    finally:
+        app.conf.broker_write_url = original
+        app._after_fork()
+
+
+@pytest.fixture
 def postgres(db):
     """The test runs on PostgreSQL (DATABASE_URL=postgres://...)."""
     _require("PostgreSQL (set DATABASE_URL)", connection.vendor == "postgresql")

@@ -11,16 +11,14 @@ even when the sweep (every second here) queues some of them more than once.
 
 # ruff: noqa: S101 -- a drill asserts, like every test
 
-import http.server
-import json
 import re
-import threading
 import time
 from collections import Counter
 
 import pytest
 import requests
 
+from core.tests.chat_robot import chat_robot
 from faults.drill import manage, seed, sent_mail, start_beat, start_web, start_worker, wait_for
 
 pytestmark = pytest.mark.faults(timeout=300)
@@ -32,36 +30,15 @@ DOWN_FOR = 6.0
 @pytest.fixture
 def robot():
     """A department chat robot on 127.0.0.1 that accepts every post and counts them."""
-    posts: list[tuple[str, str]] = []
-
-    class Robot(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # the name http.server calls
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            posts.append((self.path, body["markdown"]["content"]))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server, posts
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chat_robot() as robot:
+        yield robot
 
 
 def test_it_sends_every_reminder_once_when_redis_comes_back(
     cluster, database, redis, processes, environment, robot, tmp_path, findings
 ):
-    server, posts = robot
     env = environment(REMINDER_REDELIVER_AFTER_SECONDS=REDELIVER_AFTER)
-    made = seed(env, "reminders", robot=f"http://127.0.0.1:{server.server_port}/robot")
+    made = seed(env, "reminders", robot=robot.url("/robot"))
     _web, base = start_web(processes, env)
     worker = start_worker(processes, env, "worker", concurrency=2)
     start_beat(processes, env)
@@ -96,12 +73,12 @@ def test_it_sends_every_reminder_once_when_redis_comes_back(
     assert owed["digests"] == owed["inbox"] == digests
     time.sleep(max(0, DOWN_FOR - (time.monotonic() - down)))
     assert sent_mail(tmp_path / "mail") == []
-    assert posts == []
+    assert robot.received == []
 
     redis.start()
     up = time.monotonic()
     wait_for(
-        lambda: len(sent_mail(tmp_path / "mail")) >= owed["email"] and len(posts) >= owed["webhook"],
+        lambda: len(sent_mail(tmp_path / "mail")) >= owed["email"] and len(robot.received) >= owed["webhook"],
         timeout=120,
         what=f"{owed['email']} e-mails and {owed['webhook']} robot posts",
     )
@@ -111,9 +88,9 @@ def test_it_sends_every_reminder_once_when_redis_comes_back(
     mail = sent_mail(tmp_path / "mail")
     assert len(mail) == owed["email"]
     assert max(Counter(message["to"] for message in mail).values()) == 1  # nobody had two
-    assert len(posts) == owed["webhook"]
-    assert len({content for _path, content in posts}) == len(posts)  # no post twice
-    assert {path for path, _content in posts} == {"/robot/CGJ"}  # the section's go to its bureau's robot
+    assert len(robot.received) == owed["webhook"]
+    assert len({body["markdown"]["content"] for body in robot.received}) == len(robot.received)  # no post twice
+    assert set(robot.paths) == {"/robot/CGJ"}  # the section's go to its bureau's robot
     attempts = _attempts(cluster, database)
     assert attempts == {("email", True): owed["email"], ("webhook", True): owed["webhook"]}
     requeued = sum(int(n) for n in re.findall(r"Queuing (\d+) reminder deliveries again", worker.output()))
@@ -131,7 +108,7 @@ def test_it_sends_every_reminder_once_when_redis_comes_back(
     findings(
         f"Redis down {up - down:.1f} s; workbook request failed cleanly in {build_seconds:.1f} s; the run "
         f"committed {digests} digests (inbox) in {run_seconds:.1f} s with nothing queued; once Redis was back "
-        f"{len(mail)} e-mails and {len(posts)} robot posts went out within {delivered - up:.1f} s, each once "
+        f"{len(mail)} e-mails and {len(robot.received)} robot posts went out within {delivered - up:.1f} s, each once "
         f"(the sweep queued {requeued} deliveries for {owed['email'] + owed['webhook']} owed)"
     )
 

@@ -109,12 +109,11 @@ from reports.selectors import (
     campaign_kpis,
     department_scoreboard,
     grid_scoreboard,
-    open_issues,
     overdue_tasks_stream,
     target_progress,
 )
 from reports.services import weekly_report_default_week
-from reports.workbook import CHUNK_SIZE, reference_moment, weekly_workbook_write
+from reports.workbook import CHUNK_SIZE, reference_moment, week_open_issues, weekly_workbook_write
 
 DEFAULT_REPEAT = 7
 HEAVY_REPEAT = 3
@@ -591,20 +590,7 @@ def _workbook_csv(week_start: datetime.date) -> dict:
         _count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
         for row in overdue:
             write(row.values())
-        issues = (
-            open_issues(now=moment)
-            .filter(reported_at__lt=moment)
-            .values(
-                "code",
-                "department__name",
-                "grid__name",
-                "place__name",
-                "criterion__title",
-                "deadline",
-                "status",
-                "is_overdue",
-            )
-        )
+        issues = week_open_issues(moment=moment)
         for row in _streamed(issues):
             write(row.values())
         for row in target_progress(today=today):

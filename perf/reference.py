@@ -27,7 +27,7 @@ from campaign.selectors import task_visible_to
 from grids.models import Grid, Place
 from inspections.models import Issue, IssuePhoto
 from inspections.selectors import issue_visible_to
-from reports.selectors import OPEN_ISSUE_STATUSES, SUBMITTED_ISSUE_STATUSES, Period
+from reports.selectors import OPEN_ISSUE_STATUSES, SCOREBOARD_FIELDS, SUBMITTED_ISSUE_STATUSES, Period
 
 PAGE_SIZE = 50
 
@@ -167,23 +167,7 @@ class ReferenceDepartmentScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Department
-        fields = (
-            "id",
-            "code",
-            "name",
-            "short_name",
-            "dispatched",
-            "closed",
-            "open",
-            "closure_rate",
-            "closed_on_time",
-            "on_time_closure_rate",
-            "reworked",
-            "rework_base",
-            "rework_rate",
-            "points_lost",
-            "overdue_tasks",
-        )
+        fields = SCOREBOARD_FIELDS  # the same keys as the product's ranking
 
     def _period(self) -> Period:
         return self.context["period"]

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -382,6 +383,25 @@ def _number(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | Decimal) else float(value)
 
 
+def week_open_issues(*, moment: datetime.datetime) -> QuerySet:
+    """The 问题整改 sheet's rows: issues open at ``moment``, found before it (not those found after
+    the week, when the workbook is built later)."""
+    return (
+        open_issues(now=moment)
+        .filter(reported_at__lt=moment)
+        .values(
+            "code",
+            "department__name",
+            "grid__name",
+            "place__name",
+            "criterion__title",
+            "deadline",
+            "status",
+            "is_overdue",
+        )
+    )
+
+
 def weekly_workbook_write(
     stream: IO[bytes] | str,
     *,
@@ -404,20 +424,7 @@ def weekly_workbook_write(
         kpis = campaign_kpis(period=period, today=today)
         departments = department_scoreboard(period=period, today=today)
         overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
-        issues = (
-            open_issues(now=moment)
-            .filter(reported_at__lt=moment)  # not those found after the week, when it is built later
-            .values(
-                "code",
-                "department__name",
-                "grid__name",
-                "place__name",
-                "criterion__title",
-                "deadline",
-                "status",
-                "is_overdue",
-            )
-        )
+        issues = week_open_issues(moment=moment)
         targets = target_progress(today=today)
         grids = grid_scoreboard(period=period, today=today)
         statuses = {value: str(label) for value, label in Issue.Status.choices}

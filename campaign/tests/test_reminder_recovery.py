@@ -6,9 +6,6 @@ faults/test_redis_outage.py drills the same with real processes and a Redis that
 """
 
 import datetime
-import http.server
-import json
-import threading
 import time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -35,6 +32,7 @@ from campaign.tests.factories import CampaignFactory, TaskFactory
 from config.celery import app
 from core.models import Heartbeat
 from core.tasks import heartbeat
+from core.tests.chat_robot import chat_robot
 
 D = datetime.date
 WEDNESDAY = D(2026, 3, 11)  # an ordinary working day
@@ -64,19 +62,6 @@ def city(settings):
     for person in (city.zhang, city.li, city.wang, city.zhao):
         TaskFactory(campaign=campaign, department=person.department, accountable=person, due_date=D(2026, 3, 10))
     return city
-
-
-@pytest.fixture
-def broker_down():
-    """The broker's address is a loopback port where nothing listens, as when Redis is stopped."""
-    original = app.conf.broker_write_url
-    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
-    app._after_fork()  # drop the pooled connections to the real broker
-    try:
-        yield
-    finally:
-        app.conf.broker_write_url = original
-        app._after_fork()
 
 
 def digest_of(user) -> ReminderDigest:
@@ -156,30 +141,14 @@ def test_it_does_not_try_a_channel_again_after_six_failures(city, mailoutbox):
 @pytest.fixture
 def robot():
     """A chat robot on 127.0.0.1 that accepts every post."""
-    received = []
-
-    class Robot(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # the name http.server calls
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}/robot", received=received)
-    server.shutdown()
-    server.server_close()
+    with chat_robot() as robot:
+        yield robot
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_sends_a_delivery_queued_by_the_run_and_again_by_the_sweep_once(city, robot, settings):
     settings.REMINDER_REDELIVER_AFTER_SECONDS = 60
-    city.bureau.webhook_url = robot.url
+    city.bureau.webhook_url = robot.url("/robot")
     city.bureau.save()
     reminders_send(today=WEDNESDAY)  # queues its four deliveries; no worker has taken them yet
     # As if those messages had waited long enough to look lost: the sweep queues all four again.

@@ -1,7 +1,5 @@
 import datetime
-import http.server
 import io
-import json
 import threading
 import time
 from types import SimpleNamespace
@@ -20,6 +18,7 @@ from campaign.reminders import reminder_candidates, reminder_digest_deliver, rem
 from campaign.tasks import deliver_reminder_digest, send_reminders
 from campaign.tests.factories import CampaignFactory, TaskFactory
 from config.celery import app
+from core.tests.chat_robot import chat_robot
 from core.working_time import add_working_days
 from grids.tests.factories import GridFactory, PlaceFactory
 
@@ -275,36 +274,15 @@ def test_it_writes_the_email_in_chinese_text_and_html(city, mailoutbox):
 @pytest.fixture
 def robot():
     """A chat robot on 127.0.0.1 that fails the first message with a 500 and accepts the rest."""
-    received = []
-
-    class Robot(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # the name http.server calls
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            if len(received) == 1:
-                self.send_response(500)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}/cgi-bin/webhook/send?key=test", received=received)
-    server.shutdown()
-    server.server_close()
+    with chat_robot(refuse_first=1) as robot:
+        yield robot
 
 
 @pytest.mark.django_db
 def test_it_retries_a_failed_webhook_and_records_every_attempt_without_a_duplicate(
     city, robot, django_capture_on_commit_callbacks
 ):
-    city.department.webhook_url = robot.url
+    city.department.webhook_url = robot.url()
     city.department.save()
     task(city, "LATE1", D(2026, 3, 10), title="占道经营清理")
     with django_capture_on_commit_callbacks() as enqueued:

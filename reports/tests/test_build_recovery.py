@@ -19,7 +19,6 @@ from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.models import Task
 from campaign.tests.factories import CampaignFactory
-from config.celery import app
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.services import weekly_report_build
 from reports.workbook import PROGRESS_EVERY, SHEET_NAMES
@@ -37,19 +36,6 @@ def leader(client, db):
     client.force_login(UserFactory(role=Role.LEADER, department=None))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
-
-
-@pytest.fixture
-def broker_down():
-    """The broker's address is a loopback port where nothing listens, as when Redis is stopped."""
-    original = app.conf.broker_write_url
-    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
-    app._after_fork()  # drop the pooled connections to the real broker
-    try:
-        yield
-    finally:
-        app.conf.broker_write_url = original
-        app._after_fork()
 
 
 @pytest.fixture
