@@ -27,6 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -862,13 +863,30 @@ def _tree_levels(rows: list[dict[str, Any]]) -> list[list[str]]:
 
 def import_job_create(*, file: UploadedFile, uploaded_by: User, dry_run: bool) -> ImportJob:
     """Store an uploaded workbook and queue its import once the upload is committed."""
-    from masterdata.tasks import import_masterdata_file  # the task module imports this one
-
     job = ImportJob(uploaded_by=uploaded_by, dry_run=dry_run, original_name=file.name[:200])
     job.file.save(file.name, file, save=False)
     job.save()
-    transaction.on_commit(lambda: import_masterdata_file.delay(job.pk))
+    transaction.on_commit(lambda: _enqueue_import(job.pk))
     return job
+
+
+def _enqueue_import(job_id: int) -> None:
+    """Queue the import; with the broker down, fail the job at once with a message saying so, so
+    that the administrator uploads again later instead of waiting on a job nobody will run. The
+    job's row tells how the import went, so its Celery result is not kept."""
+    from masterdata.tasks import import_masterdata_file  # the task module imports this one
+
+    try:
+        import_masterdata_file.apply_async((job_id,), ignore_result=True)
+    except BrokerUnavailable as exc:
+        logger.warning("Could not queue master data import job %s: %s", job_id, exc)
+        message = "后台任务队列暂时不可用，导入未开始，数据未改变；请稍后重新上传"
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+            status=ImportJob.Status.FAILED,
+            errors=[RowError("", None, "", message).as_dict()],
+            error_count=1,
+            finished_at=timezone.now(),
+        )
 
 
 def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob | None:

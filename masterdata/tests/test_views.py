@@ -137,6 +137,22 @@ def test_it_imports_an_upload_in_the_background(admin_client, administrator, cit
     assert import_masterdata_file.run(job.pk) == "succeeded"
 
 
+def test_it_fails_the_job_at_once_and_says_so_when_the_broker_is_down(
+    admin_client, city, broker_down, django_capture_on_commit_callbacks, logged
+):
+    log = logged("masterdata.services")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(admin_client, saved(exported()).getvalue())
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.error_count) == ("failed", 1)
+    assert job.finished_at is not None
+    assert any(f"Could not queue master data import job {job.pk}" in message for message in log)
+    page = admin_client.get(response.url).content.decode()
+    assert "后台任务队列暂时不可用，导入未开始，数据未改变；请稍后重新上传" in page
+    assert "job-progress.js" not in page  # nothing left to wait for
+
+
 def test_it_shows_the_errors_of_a_bad_upload(admin_client, city):
     before = row_counts()
     _upload(admin_client, b"code,name\nP1,road\n", name="places.xlsx")
