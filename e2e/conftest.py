@@ -43,10 +43,15 @@ def browser(chromium_path):
 @pytest.fixture
 def page(browser, live_server):
     """A phone-sized page (375 px wide) speaking Chinese, with the live server as base URL."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 375, "height": 800}, locale="zh-CN", accept_downloads=True
     )
     context.set_default_timeout(15_000)
+    # The assertions wait as long as the actions: on a loaded two-core CI machine an htmx swap can take
+    # longer than Playwright's default five seconds.
+    expect.set_options(timeout=15_000)
     page = context.new_page()
     yield page
     context.close()
