@@ -239,6 +239,26 @@ def _apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[i
     return [count + minimum for count in counts]
 
 
+def grid_lattice(
+    *, rng: random.Random, rows: int, cols: int, centre: tuple[float, float], cell_km: float, jitter: float
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """The corners of a ``rows`` × ``cols`` lattice of square cells of ``cell_km`` centred on
+    ``centre`` (latitude, longitude), each moved at random by up to ``jitter`` of a cell. Keys are
+    ``(row, column)`` from the north-west corner, values ``(longitude, latitude)``. Neighbouring
+    cells share their corners, so grids drawn on it tile the area without gaps."""
+    lat_step = cell_km / 111.0
+    lng_step = cell_km / (111.32 * math.cos(math.radians(centre[0])))
+    north, west = centre[0] + rows / 2 * lat_step, centre[1] - cols / 2 * lng_step
+    return {
+        (r, c): (
+            west + (c + rng.uniform(-jitter, jitter)) * lng_step,
+            north - (r + rng.uniform(-jitter, jitter)) * lat_step,
+        )
+        for r in range(rows + 1)
+        for c in range(cols + 1)
+    }
+
+
 class _Cell:
     """One grid's quadrilateral of the jittered lattice, as its four corners (lng, lat)."""
 
@@ -455,19 +475,14 @@ class _DemoBuilder:
     def _grids(self) -> None:
         rng = self.rng
         rows, cols = len(data.GRID_MAP), len(data.GRID_MAP[0])
-        lat_step = data.CELL_KM / 111.0
-        lng_step = data.CELL_KM / (111.32 * math.cos(math.radians(data.CENTRE_LATITUDE)))
-        north = data.CENTRE_LATITUDE + rows / 2 * lat_step
-        west = data.CENTRE_LONGITUDE - cols / 2 * lng_step
-        # Neighbouring cells share their corners, so the grids tile the area without gaps.
-        corners = {
-            (r, c): (
-                west + (c + rng.uniform(-0.18, 0.18)) * lng_step,
-                north - (r + rng.uniform(-0.18, 0.18)) * lat_step,
-            )
-            for r in range(rows + 1)
-            for c in range(cols + 1)
-        }
+        corners = grid_lattice(
+            rng=rng,
+            rows=rows,
+            cols=cols,
+            centre=(data.CENTRE_LATITUDE, data.CENTRE_LONGITUDE),
+            cell_km=data.CELL_KM,
+            jitter=0.18,
+        )
         cells_by_subdistrict: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for r, row in enumerate(data.GRID_MAP):
             for c, key in enumerate(row):

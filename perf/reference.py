@@ -27,7 +27,7 @@ from campaign.selectors import task_visible_to
 from grids.models import Grid, Place
 from inspections.models import Issue, IssuePhoto
 from inspections.selectors import issue_visible_to
-from reports.selectors import OPEN_ISSUE_STATUSES, SCOREBOARD_FIELDS, SUBMITTED_ISSUE_STATUSES, Period
+from reports.selectors import GRID_FIELDS, OPEN_ISSUE_STATUSES, SCOREBOARD_FIELDS, SUBMITTED_ISSUE_STATUSES, Period
 
 PAGE_SIZE = 50
 
@@ -228,19 +228,7 @@ class ReferenceGridScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Grid
-        fields = (
-            "id",
-            "code",
-            "name",
-            "boundary",
-            "latitude",
-            "longitude",
-            "leader_name",
-            "open_issues",
-            "points_lost",
-            "open_tasks",
-            "overdue_tasks",
-        )
+        fields = GRID_FIELDS  # the same keys as the product's grid board
 
     def _found(self, grid: Grid):
         return Issue.objects.filter(self.context["period"].moments("reported_at"), grid=grid)

@@ -74,6 +74,7 @@ from core.errors import ApplicationError
 from core.working_time import WorkingCalendar
 from demo import data as demo_data
 from demo import names
+from demo.services import grid_lattice
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
 
@@ -1127,17 +1128,7 @@ class _Builder:
         rng, w, count = self.rng, self.writer, self.size.grids
         cols = math.ceil(math.sqrt(count))
         rows = math.ceil(count / cols)
-        lat_step = GRID_KM / 111.0
-        lng_step = GRID_KM / (111.32 * math.cos(math.radians(CENTRE[0])))
-        north, west = CENTRE[0] + rows / 2 * lat_step, CENTRE[1] - cols / 2 * lng_step
-        corners = {
-            (r, c): (
-                west + (c + rng.uniform(-0.15, 0.15)) * lng_step,
-                north - (r + rng.uniform(-0.15, 0.15)) * lat_step,
-            )
-            for r in range(rows + 1)
-            for c in range(cols + 1)
-        }
+        corners = grid_lattice(rng=rng, rows=rows, cols=cols, centre=CENTRE, cell_km=GRID_KM, jitter=0.15)
         first = w.reserve_ids(Grid, count)
         self.grid_ids = list(range(first, first + count))
         self.grid_subdistrict: list[_Dept] = []

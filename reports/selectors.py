@@ -405,16 +405,6 @@ def _sorted(rows: list[dict], sort: str, *, then: tuple[str, ...]) -> list[dict]
     return present + [row for row in rows if row[field] is None]
 
 
-def _period_rows(relation: str, period: Period) -> Q:
-    """Rows of the ``relation`` whose ``reported_at`` falls in ``period``, as a join condition."""
-    q = Q()
-    if period.start is not None:
-        q &= Q(**{f"{relation}__reported_at__gte": period.starts_at})
-    if period.end is not None:
-        q &= Q(**{f"{relation}__reported_at__lt": period.ends_before})
-    return q
-
-
 def department_scoreboard(
     *,
     period: Period,
@@ -435,7 +425,7 @@ def department_scoreboard(
     joined and counted with filters (an index range scan on ``reported_at``), then the overdue tasks
     grouped by department. Issues and tasks are never joined to each other, which would multiply
     them, nor read through a subquery per department, which is slow for a long period."""
-    routed = Q(issues__status__in=Issue.ROUTED_STATUSES) & _period_rows("issues", period)
+    routed = Q(issues__status__in=Issue.ROUTED_STATUSES) & period.moments("issues__reported_at")
     closed = Q(routed__status=Issue.Status.CLOSED)
     submitted = Q(routed__status__in=SUBMITTED_ISSUE_STATUSES)
     departments = Department.objects.exclude(kind=Department.Kind.SECTION).filter(
@@ -516,7 +506,7 @@ def grid_scoreboard(*, period: Period, today: datetime.date, grid_ids: list[int]
 
     Two queries: the grids with the period's issues joined and counted, then the open tasks grouped
     by grid (as ``department_scoreboard()``, issues and tasks never multiply each other)."""
-    found = _period_rows("issues", period)
+    found = period.moments("issues__reported_at")
     grids = Grid.objects.all() if grid_ids is None else Grid.objects.filter(pk__in=grid_ids)
     rows = list(
         grids.annotate(found=FilteredRelation("issues", condition=found))

@@ -51,7 +51,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F, Model, QuerySet
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import strip_tags
 from openpyxl import load_workbook
@@ -63,6 +63,7 @@ from campaign.models import ProgressReport, Target, Task
 from campaign.tests.factories import CampaignFactory, TaskFactory
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
+from core.tests.routes import url_patterns
 from grids.models import Grid, Place
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections import services
@@ -592,16 +593,6 @@ OUT_OF_SCOPE = ("admin/",)
 # The write routes, from the resolver
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            full = prefix + str(pattern.pattern)
-            yield f"{namespace}{pattern.name}" if pattern.name else full, full, pattern
-
-
 def _placeholder(name: str) -> str:
     # An id no object has (nothing is found, so nothing is written), and a format the routes take.
     return "json" if name == "fmt" else "999999"
@@ -611,7 +602,7 @@ def write_routes(client: Client) -> dict[str, set[str]]:
     """Every route (the admin left out) that accepts a write method → the write methods it accepts."""
     superuser = UserFactory(username="probe", is_staff=True, is_superuser=True)
     found = {}
-    for name, full, pattern in _walk(get_resolver().url_patterns):
+    for name, full, pattern in url_patterns():
         if full.startswith(OUT_OF_SCOPE):
             continue
         kwargs = {key: _placeholder(key) for key in pattern.pattern.regex.groupindex}

@@ -30,7 +30,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -38,6 +38,7 @@ from accounts.models import Department, Notification, Role, User
 from accounts.tests.factories import DepartmentFactory
 from campaign.models import ProgressReport, Task
 from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
+from core.tests.routes import url_patterns
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections.models import ExtensionRequest, Issue, IssueEvent
 from inspections.tests.factories import CriterionFactory, InspectionFactory, IssueFactory
@@ -198,21 +199,11 @@ FIXED_URLS = {"api:not-found": "/api/v1/no-such-endpoint/"}
 # The routes
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            full = prefix + str(pattern.pattern)
-            yield full, f"{namespace}{pattern.name}" if pattern.name else full
-
-
 def routes() -> dict[str, str]:
     """Every route: its name (or, unnamed, its full pattern) → its full pattern. Left out: the
     Django admin (its own is_staff gate and tests) and static/media file serving."""
     found = {}
-    for full, key in _walk(get_resolver().url_patterns):
+    for key, full, _pattern in url_patterns():
         if full.startswith(("admin/", "media/", "static/")):
             continue
         found[key] = full
