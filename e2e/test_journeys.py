@@ -186,6 +186,22 @@ def submit_rectification(page: Page, note: str, photo) -> None:
     expect(page.locator(".page-head .badge")).to_have_text(re.compile("待核"))
 
 
+def test_a_grid_chosen_before_the_scripts_arrive_still_brings_its_places(page: Page, city):
+    """On a slow network the inspector may pick the grid before htmx has loaded; the places come anyway."""
+    sign_in(page, "wang.fang")
+    held = []
+    page.route("**/htmx.min.js", lambda route: held.append(route))  # the script stays "on the network" until released
+    page.goto("/issues/new/", wait_until="commit")
+    page.get_by_label("网格").select_option(label=f"{city['grid'].code} {city['grid'].name}")
+    expect(page.get_by_role("combobox", name="点位")).not_to_contain_text("柳园小区")
+    for _ in range(150):  # the browser asked for the script while parsing <head>; wait for the ask
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    expect(page.get_by_role("combobox", name="点位")).to_contain_text("柳园小区")
+
+
 def test_issue_round_trip_with_one_rework(page: Page, city, jpeg):
     grid, place = city["grid"], city["place"]
 

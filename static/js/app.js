@@ -9,6 +9,16 @@
     document.querySelectorAll("[data-autosubmit-form] select[name=sort]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
+
+    // A choice made while the scripts were still loading (a slow network) fired its event before
+    // htmx listened: send it again now, so that what depends on it (a grid's places) arrives.
+    if (!window.htmx) { return; }
+    document.querySelectorAll("[hx-get][hx-trigger]").forEach(function (control) {
+      var changed = control.tagName === "SELECT"
+        ? Array.prototype.some.call(control.options, function (option) { return option.selected !== option.defaultSelected; })
+        : control.value !== control.defaultValue;
+      if (changed) { window.htmx.trigger(control, control.getAttribute("hx-trigger").split(/[\s,]/)[0]); }
+    });
   });
 
   // The account menu (<details>) closes when one taps elsewhere.
