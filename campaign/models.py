@@ -257,6 +257,14 @@ class Task(TimeStampedModel):
             models.Index(fields=["section", "status", "due_date"], name="task_section_idx"),
             models.Index(fields=["accountable", "status", "due_date"], name="task_accountable_idx"),
             models.Index(fields=["status", "due_date"], name="task_status_due_idx"),
+            # A period's tasks by due date, counted from the index alone (dashboard figures, rankings).
+            models.Index(fields=["due_date"], include=["status", "completed_at", "department"], name="task_due_idx"),
+            # The longest overdue first (dashboard, exports) and the weekly completions, read in order
+            # or from the index alone.
+            models.Index(
+                fields=["due_date"], condition=Q(status__in=["todo", "in_progress"]), name="task_open_due_idx"
+            ),
+            models.Index(fields=["completed_at"], condition=Q(status="done"), name="task_completed_idx"),
             models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
             models.Index(fields=["updated", "id"], name="task_updated_idx"),
         ]
@@ -272,7 +280,13 @@ class ProgressReport(models.Model):
     """An append-only entry in a task's log: a percentage and/or a quantity toward the task's target,
     a note, and photos. A report is never edited; a correction is a new report."""
 
-    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="progress_reports")
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        db_index=False,  # progress_task_idx and progress_task_quantity_idx both lead with it
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="progress_reports"
     )
@@ -299,7 +313,11 @@ class ProgressReport(models.Model):
                 name="progress_says_something",
             ),
         ]
-        indexes = [models.Index(fields=["task", "-created"], name="progress_task_idx")]
+        indexes = [
+            models.Index(fields=["task", "-created"], name="progress_task_idx"),
+            # Covering (PostgreSQL): a target's progress is summed from the index alone.
+            models.Index(fields=["task"], include=["quantity"], name="progress_task_quantity_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code} @ {self.created:%Y-%m-%d}"

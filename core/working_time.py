@@ -7,6 +7,7 @@ the package when both speak of a day.
 """
 
 import datetime
+import functools
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -16,6 +17,16 @@ from core.models import WorkdayOverride
 
 # Far enough for any rectification limit; keeps a typo (e.g. 3000 days) from looping for long.
 MAX_WORKING_DAYS = 366
+
+
+@functools.lru_cache(maxsize=4096)
+def _official_working_day(day: datetime.date) -> bool:
+    """The package's answer for ``day`` (Monday–Friday for a year it does not know). Fixed per
+    installed package, so remembered: a year of overdue days is counted on every dashboard view."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
 
 
 class WorkingCalendar:
@@ -30,10 +41,7 @@ class WorkingCalendar:
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return day.weekday() < 5
+        return _official_working_day(day)
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The ``days``-th working day after ``start`` (``start`` itself not counted)."""

@@ -125,3 +125,13 @@ def test_leader_sees_the_map_and_the_charts(page: Page, dashboard_data, tmp_path
     expect(page.locator("#map-legend")).to_contain_text("丢分")
 
     assert problems == []
+
+
+def test_the_map_says_so_when_its_data_cannot_be_loaded(page: Page, dashboard_data):
+    page.route("**/dashboard/map/**", lambda route: route.fulfill(status=503, body="unavailable"))
+    sign_in(page, "liu.leader")
+    page.goto("/dashboard/")
+
+    grid_map = page.get_by_role("region", name="网格分布图")
+    expect(grid_map).to_have_text("地图加载失败，请刷新页面重试。")
+    expect(page.locator("#chart-issues canvas")).to_have_count(1)  # the rest of the page still works

@@ -198,7 +198,10 @@ class Issue(TimeStampedModel):
             models.Index(fields=["grid", "status"], name="issue_grid_idx"),
             models.Index(fields=["status", "deadline"], name="issue_status_deadline_idx"),
             models.Index(fields=["criterion"], name="issue_criterion_idx"),
-            models.Index(fields=["-reported_at"], name="issue_reported_idx"),
+            # Covering (PostgreSQL): the period figures and weekly trends count and sum from the
+            # index alone, without visiting the table's rows.
+            models.Index(fields=["-reported_at"], include=["points", "status"], name="issue_reported_idx"),
+            models.Index(fields=["closed_at"], condition=Q(status="closed"), name="issue_closed_idx"),
             models.Index(fields=["updated", "id"], name="issue_updated_idx"),
         ]
 

@@ -483,6 +483,21 @@ def measure_dashboard(bench: Bench) -> Entry:
     )
 
 
+def measure_dashboard_map(bench: Bench) -> Entry:
+    """``GET /dashboard/map/``: the map's JSON that the dashboard fetches once shown, every grid's
+    boundary and figures for this week."""
+    page = _measure_page(bench.pages, "/dashboard/map/", repeat=bench.repeat)
+    return Entry(
+        name="dashboard_map",
+        median_ms=page.median_ms,
+        floor_ms=page.floor_ms,
+        queries=page.queries,
+        target="none in issue 8 (fetched after the dashboard shows)",
+        met=None,
+        details={"url": "/dashboard/map/", **page.details()},
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Work done in a child process
 
@@ -809,6 +824,7 @@ MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
     "api_scoreboard_departments": measure_api_department_scoreboard,
     "api_scoreboard_grids": measure_api_grid_scoreboard,
     "dashboard": measure_dashboard,
+    "dashboard_map": measure_dashboard_map,
     "workbook": measure_workbook,
     "reminders": measure_reminders,
     "import_places": measure_import,

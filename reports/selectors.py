@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -52,8 +53,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -269,11 +271,11 @@ def _task_figures(*, periods: list[Period], today: datetime.date) -> list[dict]:
     aggregates = {}
     for n, period in enumerate(periods):
         due = period.days("due_date")
-        aggregates |= {
-            f"total_{n}": Count("pk", filter=due),
-            f"done_{n}": Count("pk", filter=due & done),
-            f"overdue_{n}": Count("pk", filter=due & _overdue(today)),
-            f"on_time_{n}": Count("pk", filter=due & done & Q(completed_on__lte=F("due_date"))),
+        aggregates |= {  # counting the (never empty) due dates reads task_due_idx alone
+            f"total_{n}": Count("due_date", filter=due),
+            f"done_{n}": Count("due_date", filter=due & done),
+            f"overdue_{n}": Count("due_date", filter=due & _overdue(today)),
+            f"on_time_{n}": Count("due_date", filter=due & done & Q(completed_on__lte=F("due_date"))),
         }
     row = (
         _tasks_due(_spanning(periods))
@@ -464,7 +466,7 @@ def department_scoreboard(
         )
     )
     overdue_by_department = dict(
-        overdue.order_by().values("department_id").annotate(n=Count("pk")).values_list("department_id", "n")
+        overdue.order_by().values("department_id").annotate(n=Count("*")).values_list("department_id", "n")
     )
     for row in rows:
         row["overdue_tasks"] = overdue_by_department.get(row["id"], 0)
@@ -534,6 +536,39 @@ def grid_scoreboard(*, period: Period, today: datetime.date, grid_ids: list[int]
         row["open_tasks"] = figures.get("open_tasks", 0)
         row["overdue_tasks"] = figures.get("overdue_tasks", 0)
     return rows
+
+
+def grids_most_open_issues(*, period: Period, limit: int) -> list[dict]:
+    """The ``limit`` grids with the most issues found in ``period`` and still open, with the points
+    those issues lost (``open_issues`` and ``points_lost`` as in ``grid_scoreboard()``), most first.
+
+    One grouped query over the period's issues: the dashboard needs these few rows, not the whole
+    city's grids, which ``dashboard_map`` sends to the map separately."""
+    rows = (
+        Issue.objects.filter(period.moments("reported_at"))
+        .values("grid_id", "grid__code", "grid__name")
+        .annotate(
+            open_issues=Count("pk", filter=~Q(status=Issue.Status.CLOSED)),
+            points_lost=Coalesce(Sum("points"), Value(Decimal(0)), output_field=POINTS),
+        )
+        .filter(open_issues__gt=0)
+        .order_by("-open_issues", "grid__code")
+    )
+    return [
+        {
+            "id": row["grid_id"],
+            "code": row["grid__code"],
+            "name": row["grid__name"],
+            "open_issues": row["open_issues"],
+            "points_lost": row["points_lost"],
+        }
+        for row in rows[:limit]
+    ]
+
+
+def grids_without_boundary() -> int:
+    """How many grids have no boundary drawn yet (the map shows them as dots, if it can)."""
+    return Grid.objects.filter(Q(boundary__isnull=True) | Q(boundary={})).count()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -619,25 +654,29 @@ def _projected(row: dict, *, today: datetime.date) -> dict:
 # Trends
 
 
-def _local_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(ZONE).date() if value.tzinfo else value.date()
-    return value
-
-
 def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
     """The last ``weeks`` Monday-based weeks up to and including this one, oldest first; each row:
     ``week`` (its Monday), ``found``, ``rectified`` (closed that week), ``points_lost`` (of the
-    issues found that week) and ``tasks_completed``. One query, three grouped counts in a UNION ALL."""
+    issues found that week) and ``tasks_completed``. One query, three grouped counts in a UNION ALL.
+
+    Rows go to their week by comparing the moment with the weeks' ends (a ``CASE``), which costs a
+    third of truncating every moment to its week in the local time zone, and the counts read the
+    covering indexes alone."""
     first = Period.week(day=today - datetime.timedelta(weeks=weeks - 1))
     span = Period("trend", first.start, Period.week(day=today).end)
+    mondays = [first.start + datetime.timedelta(weeks=n) for n in range(weeks)]
+    week_ends = [Period.week(day=monday).ends_before for monday in mondays]
 
     def weekly(queryset: QuerySet, moment: str, figure: str, points: Any) -> QuerySet:
+        week = Case(
+            *(When(**{f"{moment}__lt": end}, then=Value(n)) for n, end in enumerate(week_ends)),
+            output_field=IntegerField(),
+        )
         return (
-            queryset.annotate(week=TruncWeek(moment, tzinfo=ZONE))
+            queryset.annotate(week=week)
             .order_by()
             .values("week")
-            .annotate(figure=Value(figure), n=Count("pk"), points=points)
+            .annotate(figure=Value(figure), n=Count("*"), points=points)  # COUNT(*): index-only scans
         )
 
     no_points = Value(Decimal(0), output_field=POINTS)
@@ -656,23 +695,16 @@ def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
         ),
         all=True,
     )
-    rows = {
-        first.start + datetime.timedelta(weeks=n): {
-            "week": first.start + datetime.timedelta(weeks=n),
-            "found": 0,
-            "rectified": 0,
-            "points_lost": Decimal(0),
-            "tasks_completed": 0,
-        }
-        for n in range(weeks)
-    }
+    rows = [
+        {"week": monday, "found": 0, "rectified": 0, "points_lost": Decimal(0), "tasks_completed": 0}
+        for monday in mondays
+    ]
     for bucket in counts:
-        week = _local_date(bucket["week"])
-        if week in rows:
-            rows[week][bucket["figure"]] = bucket["n"]
-            if bucket["figure"] == "found":
-                rows[week]["points_lost"] = Decimal(bucket["points"])
-    return list(rows.values())
+        row = rows[bucket["week"]]
+        row[bucket["figure"]] = bucket["n"]
+        if bucket["figure"] == "found":
+            row["points_lost"] = Decimal(bucket["points"])
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

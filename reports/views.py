@@ -36,6 +36,8 @@ from reports.selectors import (
     department_scoreboard,
     grid_detail,
     grid_scoreboard,
+    grids_most_open_issues,
+    grids_without_boundary,
     open_issues,
     open_tasks,
     overdue_tasks,
@@ -50,6 +52,7 @@ from reports.workbook import week_label
 TREND_WEEKS = 12
 TOP_GRIDS = 5
 OVERDUE_ON_PAGE = 30
+RANKING_PER_PAGE = 30
 LIST_LIMIT = 100
 # 按期结案率 bands: at least 90 % is green, at least 70 % amber, below that red.
 GREEN_FROM, AMBER_FROM = 0.9, 0.7
@@ -131,27 +134,12 @@ def _number(value) -> float:
     return float(value or 0)
 
 
-def _dashboard_data(*, period: Period, grids: list[dict], trends: list[dict]) -> dict:
-    """What the map and the charts draw, handed to ``static/reports/dashboard.js`` as JSON."""
+def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
+    """What the charts draw and where the map fetches its grids, handed to
+    ``static/reports/dashboard.js`` as JSON."""
     return {
         "tileUrl": settings.DASHBOARD_TILE_URL,
-        "grids": [
-            {
-                "id": grid["id"],
-                "code": grid["code"],
-                "name": grid["name"],
-                "boundary": grid["boundary"],
-                "lat": None if grid["latitude"] is None else float(grid["latitude"]),
-                "lng": None if grid["longitude"] is None else float(grid["longitude"]),
-                "leader": grid["leader_name"] or "",
-                "openIssues": grid["open_issues"],
-                "pointsLost": _number(grid["points_lost"]),
-                "openTasks": grid["open_tasks"],
-                "overdueTasks": grid["overdue_tasks"],
-                "url": f"{reverse('dashboard_grid', args=[grid['id']])}?period={period.key}",
-            }
-            for grid in grids
-        ],
+        "mapUrl": f"{reverse('dashboard_map')}?{urlencode({'period': period.key})}",
         "trends": {
             "weeks": [f"{row['week']:%m-%d}" for row in trends],
             "found": [row["found"] for row in trends],
@@ -169,6 +157,8 @@ def _dashboard_data(*, period: Period, grids: list[dict], trends: list[dict]) ->
             "rectified": _("Issues rectified"),
             "tasksCompleted": _("Tasks completed"),
             "noMap": _("No grid has a boundary yet."),
+            "mapLoading": _("Loading the map…"),
+            "mapFailed": _("The map could not be loaded. Reload the page to try again."),
         },
     }
 
@@ -177,16 +167,18 @@ def _dashboard_data(*, period: Period, grids: list[dict], trends: list[dict]) ->
 @require_GET
 def dashboard(request):
     """The leaders' dashboard: KPIs, the department ranking, the grid map, targets, trends and the
-    overdue list. Department staff get their own department's row and overdue tasks only."""
+    overdue list. Department staff get their own department's row and overdue tasks only.
+
+    The map's grids (every boundary in the city) come from ``dashboard_map`` once the page is shown,
+    and the ranking is shown a page at a time, so the page stays small whatever the city's size."""
     _require(request, "reports.view_dashboard")
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
     sort = scoreboard_ordering(request.GET.get("sort"))
     department_ids = _scope(request)
-    scoreboard = [
-        {**row, "band": rate_band(row["on_time_closure_rate"])}
-        for row in department_scoreboard(period=period, today=today, department_ids=department_ids, sort=sort)
-    ]
+    ranking = Paginator(
+        department_scoreboard(period=period, today=today, department_ids=department_ids, sort=sort), RANKING_PER_PAGE
+    ).get_page(request.GET.get("page"))
     overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE + 1)
     context = {
         "today": today,
@@ -194,27 +186,53 @@ def dashboard(request):
         "periods": _period_links(period, sort=sort),
         "sort": sort,
         "columns": _scoreboard_columns(period, sort),
-        "scoreboard": scoreboard,
+        "page": ranking,
+        "scoreboard": [{**row, "band": rate_band(row["on_time_closure_rate"])} for row in ranking],
         "overdue": overdue[:OVERDUE_ON_PAGE],
         "overdue_more": len(overdue) > OVERDUE_ON_PAGE,
         "city": department_ids is None,
     }
     if department_ids is None:
-        grids = grid_scoreboard(period=period, today=today)
-        trends = weekly_trends(weeks=TREND_WEEKS, today=today)
         targets = target_progress(today=today)
         context.update(
             kpis=campaign_kpis(period=period, today=today),
             targets=targets,
             targets_at_risk=sum(not target["on_track"] for target in targets),
-            grids_without_boundary=sum(not grid["boundary"] for grid in grids),
-            top_grids=sorted(
-                (grid for grid in grids if grid["open_issues"]), key=lambda grid: (-grid["open_issues"], grid["code"])
-            )[:TOP_GRIDS],
+            grids_without_boundary=grids_without_boundary(),
+            top_grids=grids_most_open_issues(period=period, limit=TOP_GRIDS),
             trend_weeks=TREND_WEEKS,
-            data=_dashboard_data(period=period, grids=grids, trends=trends),
+            data=_dashboard_data(period=period, trends=weekly_trends(weeks=TREND_WEEKS, today=today)),
         )
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_map(request):
+    """The dashboard map's grids as JSON, fetched by ``dashboard.js``: each grid's boundary (or its
+    centre), its leader and its figures for the period (``grid_scoreboard()``), with a link to its
+    page. City-wide figures, so for those who may read them."""
+    _require(request, "reports.view_city_figures")
+    today = timezone.localdate()
+    period = Period.of(request.GET.get("period", ""), today=today)
+    grids = [
+        {
+            "id": grid["id"],
+            "code": grid["code"],
+            "name": grid["name"],
+            "boundary": grid["boundary"] or None,
+            "lat": None if grid["latitude"] is None else float(grid["latitude"]),
+            "lng": None if grid["longitude"] is None else float(grid["longitude"]),
+            "leader": grid["leader_name"] or "",
+            "openIssues": grid["open_issues"],
+            "pointsLost": _number(grid["points_lost"]),
+            "openTasks": grid["open_tasks"],
+            "overdueTasks": grid["overdue_tasks"],
+            "url": f"{reverse('dashboard_grid', args=[grid['id']])}?period={period.key}",
+        }
+        for grid in grid_scoreboard(period=period, today=today)
+    ]
+    return JsonResponse({"period": period.key, "grids": grids})
 
 
 @login_required

@@ -1,9 +1,9 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 86 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 87 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 182 route-methods × 6 roles = 1,092 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 184 route-methods × 6 roles = 1,104 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
@@ -95,6 +95,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "masterdata:job_status": {"GET": "lffffl", "POST": "lffffl"},
     # --- Leaders' figures -----------------------------------------------------------------------
     "dashboard": {"GET": "loofol", "POST": PAGE_405},
+    "dashboard_map": {"GET": "lfffol", "POST": PAGE_405},
     "dashboard_department": {"GET": "loffol", "POST": PAGE_405},  # department A's page
     "dashboard_grid": {"GET": "lfffol", "POST": PAGE_405},
     "dashboard_overdue_xlsx": {"GET": "loofol", "POST": PAGE_405},

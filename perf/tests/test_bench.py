@@ -60,7 +60,7 @@ def test_it_writes_every_measurement_with_the_issues_keys(demo, tmp_path):
         assert ISSUE_KEYS <= set(entry), name
         assert entry["median_ms"] > 0, name
         assert entry["queries"] > 0, name
-    for name in [*API_LISTS, "dashboard", "workbook"]:
+    for name in [*API_LISTS, "dashboard", "dashboard_map", "workbook"]:
         entry = measured[name]
         assert entry["floor_ms"] > 0, name
         assert entry["ratio"] == pytest.approx(entry["median_ms"] / entry["floor_ms"], rel=0.01), name

@@ -83,7 +83,13 @@ def staff_of(client, department):
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client):
-    for url in ("/dashboard/", "/dashboard/overdue.xlsx", "/dashboard/departments/1/", "/dashboard/grids/1/"):
+    for url in (
+        "/dashboard/",
+        "/dashboard/map/",
+        "/dashboard/overdue.xlsx",
+        "/dashboard/departments/1/",
+        "/dashboard/grids/1/",
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
@@ -94,6 +100,7 @@ def test_it_refuses_users_who_are_neither_leaders_nor_department_staff(client, h
     client.force_login(UserFactory(role=role, department=None))
     for url in (
         "/dashboard/",
+        "/dashboard/map/",
         "/dashboard/overdue.xlsx",
         f"/dashboard/departments/{housing['department'].pk}/",
         f"/dashboard/grids/{housing['grid'].pk}/",
@@ -200,23 +207,70 @@ def test_it_bands_the_on_time_closure_rate(leader, housing):
     ]
 
 
-def test_it_hands_the_map_and_the_charts_their_data_as_json_without_inline_scripts(leader, housing):
+def test_it_hands_the_charts_their_data_as_json_without_inline_scripts(leader, housing):
     response = leader.get("/dashboard/")
 
     data = response.context["data"]
-    grid = data["grids"][0]
-    assert grid["boundary"]["type"] == "Polygon"
-    assert (grid["openIssues"], grid["pointsLost"], grid["url"]) == (
-        1,
-        2.0,
-        f"/dashboard/grids/{housing['grid'].pk}/?period=this_week",
-    )
+    assert data["mapUrl"] == "/dashboard/map/?period=this_week"
+    assert "grids" not in data  # the map's boundaries are fetched, not carried by the page
     assert len(data["trends"]["weeks"]) == 12
     assert data["trends"]["found"][-1] == 2
     page = response.content.decode()
     assert '<script id="dashboard-data" type="application/json">' in page
     for tag in re.findall(r"<script\b[^>]*>", page):
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_its_map_data_gives_every_grid_its_shape_figures_and_page(leader, housing, urban):
+    GridFactory(code="G-DOT", boundary=None, latitude=36.5, longitude=116.0)
+    response = leader.get("/dashboard/map/?period=this_week")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    grids = {grid["code"]: grid for grid in response.json()["grids"]}
+    assert set(grids) == {"G-QZJ", "G-CGJ", "G-DOT"}
+    housing_grid = grids["G-QZJ"]
+    assert housing_grid["boundary"]["type"] == "Polygon"
+    assert (housing_grid["openIssues"], housing_grid["pointsLost"], housing_grid["overdueTasks"]) == (1, 2.0, 1)
+    assert housing_grid["url"] == f"/dashboard/grids/{housing['grid'].pk}/?period=this_week"
+    assert (grids["G-DOT"]["boundary"], grids["G-DOT"]["lat"], grids["G-DOT"]["openIssues"]) == (None, 36.5, 0)
+
+    last_week = leader.get("/dashboard/map/?period=last_week").json()["grids"]
+    assert {grid["openIssues"] for grid in last_week} == {0}
+
+
+def test_its_map_data_is_for_those_who_may_read_city_figures(client, housing):
+    assert client.get("/dashboard/map/")["Location"].startswith("/login/")
+    staff_of(client, housing["department"])
+    assert client.get("/dashboard/map/").status_code == 403
+
+
+def test_it_lists_the_grids_with_most_open_issues_and_counts_those_without_boundary(leader, housing, urban):
+    busy = department_with_work("BUSY", n=3)
+    GridFactory(code="G-NONE", boundary=None)
+    response = leader.get("/dashboard/")
+
+    top = response.context["top_grids"]
+    assert [(grid["code"], grid["open_issues"]) for grid in top] == [("G-BUSY", 3), ("G-CGJ", 1), ("G-QZJ", 1)]
+    assert top[0]["id"] == busy["grid"].pk
+    assert top[0]["points_lost"] == 6  # all six issues found there in the period, the three closed ones too
+    assert response.context["grids_without_boundary"] == 1
+    page = response.content.decode()
+    assert "G-BUSY" in page
+    assert "有1个网格尚未设置边界" in page
+
+
+def test_it_shows_the_ranking_a_page_at_a_time(leader):
+    for number in range(32):
+        department_with_work(f"D{number:02}")
+
+    first = leader.get("/dashboard/?sort=name")
+    second = leader.get("/dashboard/?sort=name&page=2")
+
+    assert [row["code"] for row in first.context["scoreboard"]] == [f"D{number:02}" for number in range(30)]
+    assert [row["code"] for row in second.context["scoreboard"]] == ["D30", "D31"]
+    assert 'href="?sort=name&amp;page=2"' in first.content.decode()
+    assert leader.get("/dashboard/?sort=name&page=99").context["scoreboard"][-1]["code"] == "D31"
 
 
 def test_it_opens_a_departments_tasks_and_issues(leader, housing):
@@ -299,7 +353,14 @@ def test_it_exports_only_the_staffs_own_department(client, housing, urban):
 
 @pytest.mark.parametrize(
     "url",
-    ["/dashboard/", "/dashboard/?period=campaign&sort=name", "department", "grid", "/dashboard/overdue.xlsx"],
+    [
+        "/dashboard/",
+        "/dashboard/?period=campaign&sort=name",
+        "/dashboard/map/",
+        "department",
+        "grid",
+        "/dashboard/overdue.xlsx",
+    ],
 )
 def test_its_query_count_does_not_grow_with_the_rows(
     leader, django_assert_max_num_queries, django_assert_num_queries, url

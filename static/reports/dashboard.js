@@ -1,5 +1,6 @@
 /* The leaders' dashboard: the grid map (Leaflet) and the weekly trends (ECharts).
    The figures come from the page as JSON (<script id="dashboard-data" type="application/json">),
+   the map's grids from the JSON at data.mapUrl,
    so this file has no inline counterpart and runs under a strict Content-Security-Policy. */
 (function () {
   "use strict";
@@ -71,18 +72,41 @@
     });
   }
 
+  // The grids (every boundary in the city) are fetched once the page shows, keeping the page small.
   function drawMap() {
     var container = document.getElementById("grid-map");
-    if (!container || !window.L) {
+    if (!container || !window.L || !data.mapUrl) {
       return;
     }
+    container.setAttribute("aria-busy", "true");
+    container.textContent = labels.mapLoading;
+    fetch(data.mapUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        container.textContent = "";
+        container.removeAttribute("aria-busy");
+        drawGrids(container, body.grids);
+      })
+      .catch(function () {
+        container.removeAttribute("aria-busy");
+        container.classList.add("is-empty");
+        container.textContent = labels.mapFailed;
+      });
+  }
+
+  function drawGrids(container, grids) {
     var map = L.map(container, { zoomSnap: 0.25, attributionControl: Boolean(data.tileUrl) });
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19 }).addTo(map);
     }
     var layer = L.featureGroup().addTo(map);
     var shapes = [];
-    data.grids.forEach(function (grid) {
+    grids.forEach(function (grid) {
       var shape = null;
       if (grid.boundary) {
         shape = L.geoJSON(grid.boundary);
