@@ -82,7 +82,8 @@ class TargetQuerySet(models.QuerySet):
     def with_current_value(self) -> "TargetQuerySet":
         """Annotate ``reported`` (the sum of progress quantities) and ``current_value``.
 
-        More-is-better targets climb from the baseline; less-is-better ones fall from it."""
+        More-is-better targets climb from the baseline; less-is-better ones fall from it (the rule
+        ``Target.value_after()`` applies in Python)."""
         reported = (
             ProgressReport.objects.filter(task__target=OuterRef("pk"), quantity__isnull=False)
             .order_by()
@@ -138,6 +139,12 @@ class Target(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def value_after(cls, *, baseline: Decimal, direction: str, reported: Decimal) -> Decimal:
+        """The current value once ``reported`` has been achieved, the rule of ``with_current_value()``
+        in Python: more-is-better targets climb from the baseline, less-is-better ones fall."""
+        return baseline - reported if direction == cls.Direction.DECREASE else baseline + reported
 
 
 class TaskQuerySet(models.QuerySet):

@@ -41,11 +41,11 @@ from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Notification, User
 from campaign.models import DeliveryAttempt, Reminder, ReminderDigest, Task
 from core.models import Heartbeat
+from core.services import enqueue
 from core.working_time import WorkingCalendar
 
 logger = logging.getLogger(__name__)
@@ -394,22 +394,18 @@ def _enqueue_deliveries(outbox: list[tuple[int, str]]) -> int:
 
     A broker that is down is logged, not raised: the run has committed and the inbox has its
     digests, and ``reminder_deliveries_requeue`` queues the rest once the broker is back. The
-    first refusal stops the loop, as every further message would wait for the same timeout.
-
-    Nobody reads a delivery's Celery result (its attempts are in the database), so none is kept: sending
-    then needs only the broker, not a subscription to the result backend, which fails otherwise."""
+    first refusal stops the loop, as every further message would wait for the same timeout."""
     from campaign.tasks import deliver_reminder_digest  # the tasks module imports this one
 
     for queued, (digest_id, channel) in enumerate(outbox):
-        try:
-            deliver_reminder_digest.apply_async((digest_id, channel), ignore_result=True)
-        except BrokerUnavailable as exc:
+        error = enqueue(deliver_reminder_digest, digest_id, channel)
+        if error is not None:
             logger.warning(
                 "Could not queue %d of %d reminder deliveries, the broker is unavailable (%s); "
                 "the sweep will queue them when it is back.",
                 len(outbox) - queued,
                 len(outbox),
-                exc,
+                error,
             )
             return queued
     return len(outbox)

@@ -27,7 +27,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -39,6 +38,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Department, User
 from campaign.models import Campaign, Target
 from core.history import history_author
+from core.services import enqueue
 from grids.models import Grid
 from masterdata.models import ImportJob
 from masterdata.schema import (
@@ -872,14 +872,12 @@ def import_job_create(*, file: UploadedFile, uploaded_by: User, dry_run: bool) -
 
 def _enqueue_import(job_id: int) -> None:
     """Queue the import; with the broker down, fail the job at once with a message saying so, so
-    that the administrator uploads again later instead of waiting on a job nobody will run. The
-    job's row tells how the import went, so its Celery result is not kept."""
+    that the administrator uploads again later instead of waiting on a job nobody will run."""
     from masterdata.tasks import import_masterdata_file  # the task module imports this one
 
-    try:
-        import_masterdata_file.apply_async((job_id,), ignore_result=True)
-    except BrokerUnavailable as exc:
-        logger.warning("Could not queue master data import job %s: %s", job_id, exc)
+    error = enqueue(import_masterdata_file, job_id)
+    if error is not None:
+        logger.warning("Could not queue master data import job %s: %s", job_id, error)
         message = "后台任务队列暂时不可用，导入未开始，数据未改变；请稍后重新上传"
         ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
             status=ImportJob.Status.FAILED,

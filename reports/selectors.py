@@ -44,18 +44,16 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate
+from django.db.models.functions import Coalesce, Concat, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -186,28 +184,6 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     if not denominator:
         return None
     return (numerator or 0) / denominator
-
-
-def _rate(numerator: str, denominator: str) -> Any:
-    """A fraction computed by the database; NULL (``None``) when the denominator is zero."""
-    return Cast(F(numerator), FloatField()) / NullIf(Cast(F(denominator), FloatField()), Value(0.0))
-
-
-def _correlated(queryset: QuerySet, *, outer: str, aggregate: Any, output_field: Any, default: Any) -> Coalesce:
-    """One aggregate of ``queryset`` rows whose ``outer`` points at the outer row, as a scalar
-    subquery: several of them on one row never multiply each other as joins would."""
-    inner = (
-        queryset.filter(**{outer: OuterRef("pk")}).order_by().values(outer).annotate(value=aggregate).values("value")
-    )
-    return Coalesce(Subquery(inner, output_field=output_field), Value(default), output_field=output_field)
-
-
-def _count(queryset: QuerySet, *, outer: str) -> Coalesce:
-    return _correlated(queryset, outer=outer, aggregate=Count("pk"), output_field=IntegerField(), default=0)
-
-
-def _points(queryset: QuerySet, *, outer: str) -> Coalesce:
-    return _correlated(queryset, outer=outer, aggregate=Sum("points"), output_field=POINTS, default=Decimal(0))
 
 
 def _tasks_due(period: Period) -> QuerySet[Task]:
@@ -619,9 +595,9 @@ def target_progress(*, today: datetime.date) -> list[dict]:
         .values_list("task__target", "total")
     )
     for row in targets:
-        amount = reported.get(row["id"]) or Decimal(0)
-        decrease = row["direction"] == Target.Direction.DECREASE
-        row["current_value"] = row["baseline"] - amount if decrease else row["baseline"] + amount
+        row["current_value"] = Target.value_after(
+            baseline=row["baseline"], direction=row["direction"], reported=reported.get(row["id"]) or Decimal(0)
+        )
         span = row["target_value"] - row["baseline"]
         row["progress"] = float(row["current_value"] - row["baseline"]) / float(span) if span else None
     return [_projected(row, today=today) for row in targets]

@@ -21,10 +21,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Role, User
 from core.errors import ApplicationError
+from core.services import enqueue
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import Period
 from reports.workbook import Progress, week_label, weekly_workbook_write
@@ -101,17 +101,15 @@ def weekly_report_request(*, week_start: datetime.date, requested_by: User) -> W
 
 def _enqueue_build(report_id: int) -> None:
     """Queue the build; with the broker down, fail the report at once, so that the leader may try again
-    (a report left waiting would refuse a new build until it counts as stuck). The report's row tells
-    how the build went, so its Celery result is not kept (nor subscribed to on the result backend)."""
+    (a report left waiting would refuse a new build until it counts as stuck)."""
     from reports.tasks import build_weekly_report  # the tasks module imports this one
 
-    try:
-        build_weekly_report.apply_async(kwargs={"report_id": report_id, "send": False}, ignore_result=True)
-    except BrokerUnavailable as exc:
-        logger.warning("Could not queue the build of weekly report %s: %s", report_id, exc)
+    error = enqueue(build_weekly_report, report_id=report_id, send=False)
+    if error is not None:
+        logger.warning("Could not queue the build of weekly report %s: %s", report_id, error)
         WeeklyReport.objects.filter(pk=report_id, status=Status.PENDING).update(
             status=Status.FAILED,
-            error=f"Not queued, the broker is unavailable: {exc}"[:2000],
+            error=f"Not queued, the broker is unavailable: {error}"[:2000],
             finished_at=timezone.now(),
         )
 

@@ -14,17 +14,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from accounts.models import Department
-from campaign.models import Task
 from core.errors import ApplicationError
 from core.history import change_history
 from grids.models import Grid, Place
@@ -47,7 +43,7 @@ from reports.selectors import (
     weekly_trends,
 )
 from reports.services import iso_week_start, weekly_report_default_week, weekly_report_request
-from reports.workbook import week_label
+from reports.workbook import overdue_workbook_write, week_label
 
 TREND_WEEKS = 12
 TOP_GRIDS = 5
@@ -304,22 +300,6 @@ def grid_page(request, pk: int):
     )
 
 
-OVERDUE_SHEET = "逾期任务"
-OVERDUE_HEADERS = (
-    ("任务编号", 16),
-    ("任务名称", 40),
-    ("类型", 10),
-    ("责任单位", 24),
-    ("科室", 18),
-    ("责任人", 12),
-    ("联系电话", 15),
-    ("截止日期", 12),
-    ("逾期工作日", 11),
-    ("逾期天数", 10),
-    ("完成进度", 10),
-)
-
-
 @login_required
 @require_GET
 def overdue_xlsx(request):
@@ -328,47 +308,12 @@ def overdue_xlsx(request):
     _require(request, "reports.view_dashboard")
     today = timezone.localdate()
     count, rows = overdue_tasks_stream(today=today, department_ids=_scope(request))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(OVERDUE_SHEET)
-    sheet.freeze_panes = "A2"
-    for index, (_header, width) in enumerate(OVERDUE_HEADERS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(OVERDUE_HEADERS) - 1)}{count + 1}"
-    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
-    header = []
-    for title, _width in OVERDUE_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font, cell.fill = bold, header_fill
-        header.append(cell)
-    sheet.append(header)
-    with translation.override("zh-hans"):
-        kinds = {value: str(label) for value, label in Task.Kind.choices}
-    for row in rows:
-        due = WriteOnlyCell(sheet, value=row["due_date"])
-        due.number_format = "yyyy-mm-dd"
-        percent = WriteOnlyCell(sheet, value=row["percent"] / 100)
-        percent.number_format = "0%"
-        sheet.append(
-            [
-                row["code"],
-                row["title"],
-                kinds.get(row["kind"], row["kind"]),
-                row["department_name"],
-                row["section_name"] or "",
-                row["accountable_name"] or "",
-                row["accountable_phone"] or "",
-                due,
-                row["days_overdue"],
-                row["calendar_days_overdue"],
-                percent,
-            ]
-        )
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    overdue_workbook_write(buffer, rows=rows, total=count, today=today)
     filename = f"逾期任务-{today:%Y%m%d}.xlsx"
     return HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 

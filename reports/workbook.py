@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from campaign.models import Task
 from inspections.models import Issue
 from reports.selectors import (
     ZONE,
@@ -97,6 +98,20 @@ class Column:
     number_format: str | None = None
 
 
+# The dashboard's overdue export (``overdue_workbook_write``): the weekly sheet's columns and more.
+EXPORT_OVERDUE_COLUMNS = (
+    Column("任务编号", 14),
+    Column("任务名称", 38),
+    Column("类型", 8),
+    Column("责任单位", 22),
+    Column("科室", 16),
+    Column("责任人", 10),
+    Column("联系电话", 13),
+    Column("截止日期", 10, DATE),
+    Column("逾期工作日", 9, INTEGER),
+    Column("逾期天数", 8, INTEGER),
+    Column("完成进度", 8, "0%"),
+)
 DEPARTMENT_COLUMNS = (
     Column("部门", 28),
     Column("派遣", 8, INTEGER),
@@ -255,6 +270,7 @@ class _Sheet:
         header_row: int = 1,
         widths: Sequence[int] | None = None,
         subtitle: str = "",
+        document: str = TITLE,
     ) -> None:
         self.columns, self.counter, self.header_row = columns, counter, header_row
         self.sheet = sheet = workbook.create_sheet(title)
@@ -275,7 +291,7 @@ class _Sheet:
         sheet.print_title_rows = f"{header_row}:{header_row}"
         sheet.print_options.horizontalCentered = True
         sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
-        sheet.oddHeader.center.text = f"{TITLE} · {title}{(' · ' + subtitle) if subtitle else ''}"
+        sheet.oddHeader.center.text = f"{document} · {title}{(' · ' + subtitle) if subtitle else ''}"
         sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
     @property
@@ -454,6 +470,43 @@ def weekly_workbook_write(
         "open_issues": facts.rows[ISSUES],
     }
     return facts
+
+
+def overdue_workbook_write(stream: IO[bytes] | str, *, rows: Iterable[dict], total: int, today: datetime.date) -> int:
+    """Write the overdue tasks ``rows`` (``overdue_tasks_stream()``, ``total`` of them) as a
+    one-sheet workbook, the dashboard's download: the weekly sheet's style, text kept as text.
+    Returns the rows written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kinds = {value: str(label) for value, label in Task.Kind.choices}
+    workbook = Workbook(write_only=True)
+    sheet = _Sheet(
+        workbook,
+        OVERDUE,
+        EXPORT_OVERDUE_COLUMNS,
+        counter=_Counter(total, None),
+        subtitle=f"截至 {today:%Y-%m-%d}",
+        document="创城逾期任务",
+    )
+    sheet.header()
+    for row in rows:
+        sheet.data(
+            (
+                row["code"],
+                row["title"],
+                kinds.get(row["kind"], row["kind"]),
+                row["department_name"],
+                row["section_name"] or "",
+                row["accountable_name"] or "",
+                row["accountable_phone"] or "",
+                row["due_date"],
+                row["days_overdue"],
+                row["calendar_days_overdue"],
+                row["percent"] / 100,
+            )
+        )
+    written = sheet.finish()
+    workbook.save(stream)
+    return written
 
 
 def _period_text(period: Period) -> str:

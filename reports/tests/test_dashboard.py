@@ -341,6 +341,17 @@ def test_it_exports_the_overdue_list_with_chinese_headers_and_real_types(leader,
     assert first[10] == 0
 
 
+def test_the_overdue_export_keeps_a_title_that_looks_like_a_formula_as_text(leader, housing):
+    task = Task.objects.filter(department=housing["department"], target=None).get()
+    task.title = '=HYPERLINK("http://example.com","点此")'
+    task.save(update_fields=["title"])
+
+    workbook = load_workbook(io.BytesIO(leader.get("/dashboard/overdue.xlsx").content))
+    cell = workbook["逾期任务"]["B2"]
+
+    assert (cell.value, cell.data_type) == (task.title, "s")
+
+
 def test_it_exports_only_the_staffs_own_department(client, housing, urban):
     response = staff_of(client, urban["department"]).get("/dashboard/overdue.xlsx")
 
