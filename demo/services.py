@@ -32,6 +32,7 @@ from core.working_time import deadline_after
 from demo import data, names
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+from inspections.services import RECTIFICATION_STATUS
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SEED = 2018
@@ -57,14 +58,6 @@ ISSUE_STATUS_WEIGHTS = (
     (0, {"rectifying": 12, "dispatched": 40, "reported": 48}),
 )
 EXTENSION_OUTCOMES = ("pending", "approved", "refused", None)
-# Where a dispatched issue's rectification task stands, as the inspections service keeps it in step.
-RECTIFICATION_STATUS = {
-    "dispatched": Task.Status.TODO,
-    "rectifying": Task.Status.IN_PROGRESS,
-    "submitted": Task.Status.IN_PROGRESS,
-    "closed": Task.Status.DONE,
-    "returned": Task.Status.CANCELLED,
-}
 
 
 # Reading ---------------------------------------------------------------------------------------------
@@ -226,7 +219,7 @@ def _coordinate(value: float) -> Decimal:
     return Decimal(f"{value:.6f}")
 
 
-def _apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
+def apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
     """Split ``total`` into whole shares proportional to ``weights`` (largest remainder), each at least
     ``minimum``."""
     rest = total - minimum * len(weights)
@@ -259,7 +252,7 @@ def grid_lattice(
     }
 
 
-class _Cell:
+class LatticeCell:
     """One grid's quadrilateral of the jittered lattice, as its four corners (lng, lat)."""
 
     def __init__(
@@ -490,7 +483,7 @@ class _DemoBuilder:
                     cells_by_subdistrict[data.GRID_MAP_KEYS[key]].append((r, c))
 
         self.grids: list[Grid] = []
-        self.cells: dict[str, _Cell] = {}
+        self.cells: dict[str, LatticeCell] = {}
         self.outer_grids: list[Grid] = []
         leaders = iter(
             itertools.chain.from_iterable(
@@ -500,7 +493,7 @@ class _DemoBuilder:
         )
         for subdistrict in self.subdistricts:
             for number, (r, c) in enumerate(cells_by_subdistrict[subdistrict.code], start=1):
-                cell = _Cell(corners[r, c], corners[r, c + 1], corners[r + 1, c + 1], corners[r + 1, c])
+                cell = LatticeCell(corners[r, c], corners[r, c + 1], corners[r + 1, c + 1], corners[r + 1, c])
                 centre = cell.point(0.5, 0.5)
                 grid = Grid(
                     code=f"LC-G{len(self.grids) + 1:02d}",
@@ -550,9 +543,9 @@ class _DemoBuilder:
                 result.append(weight)
             return result
 
-        street_counts = _apportion(data.STREET_COUNT, weights("streets"), minimum=1)
-        compound_counts = _apportion(data.COMPOUND_COUNT, weights("compounds"), minimum=3)
-        village_counts = _apportion(data.VILLAGE_COUNT, weights("villages"))
+        street_counts = apportion(data.STREET_COUNT, weights("streets"), minimum=1)
+        compound_counts = apportion(data.COMPOUND_COUNT, weights("compounds"), minimum=3)
+        village_counts = apportion(data.VILLAGE_COUNT, weights("villages"))
         streets = iter(names.street_names(data.STREET_COUNT))
         compounds = iter(names.compound_names(data.COMPOUND_COUNT))
         villages = iter(names.village_names(data.VILLAGE_COUNT))

@@ -46,6 +46,16 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "decide": (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED),
 }
 
+# Where a dispatched issue's rectification task stands, for each state the issue can be in: the
+# steps below keep the task in step by this table (and the demo and scale data follow it).
+RECTIFICATION_STATUS: dict[str, str] = {
+    Status.DISPATCHED: Task.Status.TODO,
+    Status.RECTIFYING: Task.Status.IN_PROGRESS,
+    Status.SUBMITTED: Task.Status.IN_PROGRESS,
+    Status.CLOSED: Task.Status.DONE,
+    Status.RETURNED: Task.Status.CANCELLED,
+}
+
 
 def issue_route(*, place: Place, criterion: Criterion) -> Department:
     """The one routing rule: the criterion says who leads its rectification.
@@ -212,7 +222,7 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
         "accountable": department.head,
         "due_date": timezone.localtime(issue.deadline).date(),
         "start_date": timezone.localdate(),
-        "status": Task.Status.TODO,
+        "status": RECTIFICATION_STATUS[issue.status],
         "percent": 0,
         "completed_at": None,
     }
@@ -232,11 +242,12 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
     return task
 
 
-def _set_task(issue: Issue, *, actor: User, status: str, reason: str) -> None:
+def _set_task(issue: Issue, *, actor: User, reason: str) -> None:
+    """Bring the issue's rectification task to where the issue's new state puts it."""
     task = issue.rectification_task
     if task is None:
         return
-    task.status = status
+    task.status = status = RECTIFICATION_STATUS[issue.status]
     task.completed_at = timezone.now() if status == Task.Status.DONE else None
     if status == Task.Status.DONE:
         task.percent = 100
@@ -260,7 +271,7 @@ def issue_start(*, issue: Issue, actor: User) -> Issue:
         _require(issue, ALLOWED_FROM["start"], _("started"))
         issue.status = Status.RECTIFYING
         issue.save(update_fields=["status", "updated"])
-        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Rectification started"))
+        _set_task(issue, actor=actor, reason=_("Rectification started"))
         _record(issue, action=Action.STARTED, from_status=Status.DISPATCHED, actor=actor)
     return issue
 
@@ -281,7 +292,7 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
         issue.rectification_note = note
         issue.save(update_fields=["status", "submitted_at", "rectification_note", "updated"])
         _add_photos(issue, photos, stage=IssuePhoto.Stage.RECTIFIED, actor=actor)
-        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Rectification submitted"))
+        _set_task(issue, actor=actor, reason=_("Rectification submitted"))
         _record(issue, action=Action.SUBMITTED, from_status=previous, actor=actor, note=note)
         notification_send(
             recipients=_inspectors_of(issue),
@@ -300,7 +311,7 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
         issue.status = Status.CLOSED
         issue.closed_at = timezone.now()
         issue.save(update_fields=["status", "closed_at", "updated"])
-        _set_task(issue, actor=actor, status=Task.Status.DONE, reason=_("Verified and closed"))
+        _set_task(issue, actor=actor, reason=_("Verified and closed"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue closed"))
         _record(issue, action=Action.VERIFIED, from_status=Status.SUBMITTED, actor=actor, note=note)
         notification_send(
@@ -324,7 +335,7 @@ def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.rework_count += 1
         issue.submitted_at = None
         issue.save(update_fields=["status", "rework_count", "submitted_at", "updated"])
-        _set_task(issue, actor=actor, status=Task.Status.IN_PROGRESS, reason=_("Sent back for rework"))
+        _set_task(issue, actor=actor, reason=_("Sent back for rework"))
         _record(issue, action=Action.SENT_BACK, from_status=Status.SUBMITTED, actor=actor, note=reason)
         notification_send(
             recipients=department_contacts(department=issue.department),
@@ -347,7 +358,7 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.status = Status.RETURNED
         issue.return_reason = reason
         issue.save(update_fields=["status", "return_reason", "updated"])
-        _set_task(issue, actor=actor, status=Task.Status.CANCELLED, reason=_("Returned for re-routing"))
+        _set_task(issue, actor=actor, reason=_("Returned for re-routing"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue returned"))
         _record(issue, action=Action.RETURNED, from_status=previous, actor=actor, note=reason)
         notification_send(

@@ -76,7 +76,7 @@ import statistics
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -87,7 +87,6 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -106,14 +105,10 @@ from masterdata.services import masterdata_import, masterdata_template
 from reports.selectors import (
     ZONE,
     Period,
-    campaign_kpis,
-    department_scoreboard,
-    grid_scoreboard,
-    overdue_tasks_stream,
-    target_progress,
+    week_figures,
 )
 from reports.services import weekly_report_default_week
-from reports.workbook import CHUNK_SIZE, reference_moment, week_open_issues, weekly_workbook_write
+from reports.workbook import CHUNK_SIZE, reference_moment, weekly_workbook_write
 
 DEFAULT_REPEAT = 7
 HEAVY_REPEAT = 3
@@ -181,7 +176,6 @@ class Bench:
 
     repeat: int
     places: int
-    leader: User
     api: Client
     pages: Client
     today: datetime.date
@@ -200,7 +194,7 @@ def bench_counts() -> dict[str, int]:
     today = timezone.localdate()
     return {
         "tasks": Task.objects.count(),
-        "overdue_tasks": Task.objects.open().filter(due_date__lt=today).count(),
+        "overdue_tasks": Task.objects.overdue(today).count(),
         "progress_reports": ProgressReport.objects.count(),
         "issues": Issue.objects.count(),
         "places": Place.objects.count(),
@@ -213,12 +207,7 @@ def bench_leader() -> User:
     """The leader the requests are made as; a clear error on an empty database."""
     if not Task.objects.exists():
         raise BenchError("The database holds no tasks: run seed_scale or load_demo first.")
-    leader = (
-        User.objects.filter(groups__name=Role.LEADER, is_active=True, is_superuser=False)
-        .select_related("department")
-        .order_by("pk")
-        .first()
-    )
+    leader = User.objects.filter(groups__name=Role.LEADER, is_active=True, is_superuser=False).order_by("pk").first()
     if leader is None:
         raise BenchError(
             "The database has no active leader to make the requests as: run seed_scale or load_demo first."
@@ -258,7 +247,7 @@ def bench_session(*, repeat: int = DEFAULT_REPEAT, places: int = DEFAULT_PLACES)
         pages.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
         api = Client(headers={"Authorization": f"Token {token.key}"})
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-            yield Bench(repeat=repeat, places=places, leader=leader, api=api, pages=pages, today=timezone.localdate())
+            yield Bench(repeat=repeat, places=places, api=api, pages=pages, today=timezone.localdate())
     finally:
         session.delete()
         if token_made:
@@ -575,14 +564,9 @@ def _workbook_xlsx(week_start: datetime.date) -> dict:
         return {"rows": sum(facts.rows.values()), "bytes": stream.tell()}
 
 
-def _streamed(rows: Iterable[dict]) -> Iterable[dict]:
-    """A selector's rows: a queryset read in chunks, as the workbook reads it, or the list it returned."""
-    return rows.iterator(chunk_size=CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
-
-
 def _workbook_csv(week_start: datetime.date) -> dict:
-    """The rows of ``weekly_workbook_write``, read by the same selectors with the same arguments,
-    written with ``csv.writer``: the least the workbook could cost."""
+    """The rows of ``weekly_workbook_write``, read by the same ``week_figures()``, written with
+    ``csv.writer``: the least the workbook could cost."""
     period = Period.week(day=week_start)
     moment = reference_moment(period, timezone.now())
     today = timezone.localtime(moment, ZONE).date()
@@ -595,23 +579,19 @@ def _workbook_csv(week_start: datetime.date) -> dict:
             writer.writerow(values)
             rows += 1
 
-        kpis = campaign_kpis(period=period, today=today)
+        week = week_figures(period=period, moment=moment, today=today, chunk_size=CHUNK_SIZE)
         for part in ("tasks", "issues"):
-            for key, value in kpis[part].items():
-                previous = kpis["previous"][part][key] if kpis["previous"] else None
-                write((part, key, value, previous))
-        for row in _streamed(department_scoreboard(period=period, today=today)):
-            write(row.values())
-        _count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
-        for row in overdue:
-            write(row.values())
-        issues = week_open_issues(moment=moment)
-        for row in _streamed(issues):
-            write(row.values())
-        for row in target_progress(today=today):
-            write(row.values())
-        for row in _streamed(grid_scoreboard(period=period, today=today)):
-            write(row.values())
+            for key, value in week.kpis[part].items():
+                write((part, key, value, week.kpis["previous"][part][key]))
+        for rows_of_a_sheet in (
+            week.departments,
+            week.overdue,
+            week.issues.iterator(chunk_size=CHUNK_SIZE),
+            week.targets,
+            week.grids,
+        ):
+            for row in rows_of_a_sheet:
+                write(row.values())
         return {"rows": rows, "bytes": stream.tell()}
 
 
@@ -703,7 +683,7 @@ def _rolled_back() -> Iterator[None]:
 def measure_reminders(bench: Bench) -> Entry:
     """One run of the reminder ladder over every open task, rolled back."""
     day = reminders_day(today=bench.today)
-    overdue = Task.objects.open().filter(due_date__lt=day).count()
+    overdue = Task.objects.overdue(day).count()
     samples, queries, runs, timings = [], [], [], []
     for _ in range(bench.heavy_repeat):
         counter = _QueryCounter()

@@ -74,9 +74,10 @@ from core.errors import ApplicationError
 from core.working_time import WorkingCalendar
 from demo import data as demo_data
 from demo import names
-from demo.services import grid_lattice
+from demo.services import LatticeCell, apportion, grid_lattice
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+from inspections.services import RECTIFICATION_STATUS
 
 PREFIX = "SC-"
 USER_PREFIX = "sc-"
@@ -226,14 +227,6 @@ ISSUE_STATUS_WEIGHTS = (
     (4, (("closed", 14), ("submitted", 22), ("rectifying", 30), ("dispatched", 18), ("returned", 4), ("reported", 12))),
     (0, (("rectifying", 12), ("dispatched", 40), ("reported", 48))),
 )
-# Where a dispatched issue's rectification task stands (as the inspections service keeps it).
-RECTIFICATION_STATUS = {
-    "dispatched": Task.Status.TODO,
-    "rectifying": Task.Status.IN_PROGRESS,
-    "submitted": Task.Status.IN_PROGRESS,
-    "closed": Task.Status.DONE,
-    "returned": Task.Status.CANCELLED,
-}
 # How the pledged tasks that are not overdue stand, as shares of them.
 TASK_MIX = (("done", 45), ("running", 30), ("todo", 17), ("cancelled", 8))
 EXTENSION_OUTCOMES = ("pending", "approved", "refused")
@@ -700,19 +693,6 @@ def _chunks(rows: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _apportion(total: int, weights: Sequence[float]) -> list[int]:
-    """Split ``total`` into whole shares proportional to ``weights`` (largest remainder)."""
-    weight_sum = sum(weights)
-    if total <= 0 or weight_sum <= 0:
-        return [0] * len(weights)
-    exact = [total * weight / weight_sum for weight in weights]
-    counts = [math.floor(share) for share in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
-    for index in by_remainder[: total - sum(counts)]:
-        counts[index] += 1
-    return counts
-
-
 # The plan ----------------------------------------------------------------------------------------------
 
 
@@ -1132,7 +1112,7 @@ class _Builder:
         first = w.reserve_ids(Grid, count)
         self.grid_ids = list(range(first, first + count))
         self.grid_subdistrict: list[_Dept] = []
-        self.grid_cells: list[tuple] = []
+        self.grid_cells: list[LatticeCell] = []
         self.grid_leader: list[int] = []
         self.grid_departments: list[list[_Dept]] = []
         self.grid_names: list[str] = []
@@ -1141,22 +1121,21 @@ class _Builder:
         founded = self.moment(9 * 60)
         for index in range(count):
             r, c = divmod(index, cols)
-            nw, ne, se, sw = corners[r, c], corners[r, c + 1], corners[r + 1, c + 1], corners[r + 1, c]
+            cell = LatticeCell(corners[r, c], corners[r, c + 1], corners[r + 1, c + 1], corners[r + 1, c])
             subdistrict = self.subdistricts[index * len(self.subdistricts) // count]
             self.grids_by_subdistrict[subdistrict.id].append(index)
             leader = self.county_leaders[index * len(self.county_leaders) // count]
             assigned = rng.sample(self.bureaus, rng.choice((1, 2, 2, 3)))
             name = f"{subdistrict.name}第{len(self.grids_by_subdistrict[subdistrict.id])}网格"
-            ring = [sw, se, ne, nw, sw]  # GeoJSON: counter-clockwise and closed
-            boundary = {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
-            latitude, longitude = f"{(nw[1] + se[1]) / 2:.6f}", f"{(nw[0] + se[0]) / 2:.6f}"
+            boundary = cell.geometry()
+            latitude, longitude = f"{(cell.nw[1] + cell.se[1]) / 2:.6f}", f"{(cell.nw[0] + cell.se[0]) / 2:.6f}"
             code = f"{PREFIX}G{index + 1:05d}"
             grids.append(
                 (first + index, founded, founded, code, name, subdistrict.id, leader, boundary, latitude, longitude)
             )
             links += [(first + index, dept.id) for dept in assigned]
             self.grid_subdistrict.append(subdistrict)
-            self.grid_cells.append((nw, ne, se, sw))
+            self.grid_cells.append(cell)
             self.grid_leader.append(leader)
             self.grid_departments.append(assigned)
             self.grid_names.append(name)
@@ -1165,10 +1144,8 @@ class _Builder:
 
     def _point(self, grid: int, u: float, v: float) -> tuple[str, str]:
         """(latitude, longitude) of the point ``u`` west→east and ``v`` north→south inside ``grid``."""
-        nw, ne, se, sw = self.grid_cells[grid]
-        north = (nw[0] + (ne[0] - nw[0]) * u, nw[1] + (ne[1] - nw[1]) * u)
-        south = (sw[0] + (se[0] - sw[0]) * u, sw[1] + (se[1] - sw[1]) * u)
-        return f"{north[1] + (south[1] - north[1]) * v:.6f}", f"{north[0] + (south[0] - north[0]) * v:.6f}"
+        longitude, latitude = self.grid_cells[grid].point(u, v)
+        return f"{latitude:.6f}", f"{longitude:.6f}"
 
     def _place_name(self, kind: str) -> str:
         rng = self.rng
@@ -1427,7 +1404,7 @@ class _Builder:
         pledged, overdue = total - len(chosen), overdue_target - late
         mix = ["overdue"] * overdue
         for (name, _share), number in zip(
-            TASK_MIX, _apportion(pledged - overdue, [s for _n, s in TASK_MIX]), strict=True
+            TASK_MIX, apportion(pledged - overdue, [s for _n, s in TASK_MIX]), strict=True
         ):
             mix += [name] * number
         rng.shuffle(mix)
@@ -1577,7 +1554,7 @@ class _Builder:
             )
         if total >= len(eligible):
             weights = [1 if task.issue else max(1, (task.last_day - task.first_day + 1) // 7) for task in eligible]
-            for task, extra in zip(eligible, _apportion(total - len(eligible), weights), strict=True):
+            for task, extra in zip(eligible, apportion(total - len(eligible), weights), strict=True):
                 task.reports = 1 + extra
         else:
             for task in rng.sample(eligible, total):

@@ -799,6 +799,55 @@ def open_issues(
     )
 
 
+def week_open_issues(*, moment: datetime.datetime) -> QuerySet:
+    """The open issues of a week's report: open at ``moment``, found before it (not those found
+    after the week, when the workbook is built later)."""
+    return (
+        open_issues(now=moment)
+        .filter(reported_at__lt=moment)
+        .values(
+            "code",
+            "department__name",
+            "grid__name",
+            "place__name",
+            "criterion__title",
+            "deadline",
+            "status",
+            "is_overdue",
+        )
+    )
+
+
+@dataclass
+class WeekFigures:
+    """Everything a week's accountability workbook shows; the overdue tasks and the open issues
+    are read as they are written (an iterator and a queryset), the rest are lists."""
+
+    kpis: dict
+    departments: list[dict]
+    overdue_count: int
+    overdue: Iterator[dict]
+    issues: QuerySet
+    targets: list[dict]
+    grids: list[dict]
+
+
+def week_figures(*, period: Period, moment: datetime.datetime, today: datetime.date, chunk_size: int) -> WeekFigures:
+    """The figures of the week ``period``, judged at ``moment`` (``today`` its local date), for the
+    weekly workbook and the benchmark's floor of it: the dashboard's selectors, so that none of the
+    three can disagree."""
+    overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=chunk_size)
+    return WeekFigures(
+        kpis=campaign_kpis(period=period, today=today),
+        departments=department_scoreboard(period=period, today=today),
+        overdue_count=overdue_count,
+        overdue=overdue,
+        issues=week_open_issues(moment=moment),
+        targets=target_progress(today=today),
+        grids=grid_scoreboard(period=period, today=today),
+    )
+
+
 def grid_detail(*, grid_id: int) -> Grid:
     """One grid with its leader, subdistrict, assigned departments and active places (three queries)."""
     places = Place.objects.filter(is_active=True).select_related("assigned_department", "assigned_leader")

@@ -28,7 +28,6 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -39,16 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.models import Task
 from inspections.models import Issue
-from reports.selectors import (
-    ZONE,
-    Period,
-    campaign_kpis,
-    department_scoreboard,
-    grid_scoreboard,
-    open_issues,
-    overdue_tasks_stream,
-    target_progress,
-)
+from reports.selectors import ZONE, Period, week_figures
 
 Progress = Callable[[int, int], None]
 
@@ -399,25 +389,6 @@ def _number(value: Any) -> Any:
     return value if value is None or isinstance(value, int | float | Decimal) else float(value)
 
 
-def week_open_issues(*, moment: datetime.datetime) -> QuerySet:
-    """The 问题整改 sheet's rows: issues open at ``moment``, found before it (not those found after
-    the week, when the workbook is built later)."""
-    return (
-        open_issues(now=moment)
-        .filter(reported_at__lt=moment)
-        .values(
-            "code",
-            "department__name",
-            "grid__name",
-            "place__name",
-            "criterion__title",
-            "deadline",
-            "status",
-            "is_overdue",
-        )
-    )
-
-
 def weekly_workbook_write(
     stream: IO[bytes] | str,
     *,
@@ -437,25 +408,26 @@ def weekly_workbook_write(
 
     # The workbook is Chinese whoever builds it (a worker, a leader browsing in English, a shell).
     with translation.override(settings.LANGUAGE_CODE):
-        kpis = campaign_kpis(period=period, today=today)
-        departments = department_scoreboard(period=period, today=today)
-        overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=CHUNK_SIZE)
-        issues = week_open_issues(moment=moment)
-        targets = target_progress(today=today)
-        grids = grid_scoreboard(period=period, today=today)
+        week = week_figures(period=period, moment=moment, today=today, chunk_size=CHUNK_SIZE)
+        kpis = week.kpis
         statuses = {value: str(label) for value, label in Issue.Status.choices}
 
         counter = _Counter(
-            len(KPI_ROWS) + len(departments) + overdue_count + issues.count() + len(targets) + len(grids),
+            len(KPI_ROWS)
+            + len(week.departments)
+            + week.overdue_count
+            + week.issues.count()
+            + len(week.targets)
+            + len(week.grids),
             progress,
         )
         workbook = Workbook(write_only=True)
         facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, counter)
-        facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, departments, counter)
-        facts.rows[OVERDUE] = _write_overdue(workbook, facts, overdue, counter)
-        facts.rows[ISSUES] = _write_issues(workbook, facts, issues, statuses, counter)
-        facts.rows[TARGETS] = _write_targets(workbook, facts, targets, counter)
-        facts.rows[GRIDS] = _write_grids(workbook, facts, grids, counter)
+        facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, week.departments, counter)
+        facts.rows[OVERDUE] = _write_overdue(workbook, facts, week.overdue, counter)
+        facts.rows[ISSUES] = _write_issues(workbook, facts, week.issues, statuses, counter)
+        facts.rows[TARGETS] = _write_targets(workbook, facts, week.targets, counter)
+        facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
         workbook.save(stream)
         counter.finish()
 
