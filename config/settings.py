@@ -141,7 +141,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
 
     def _client_address(request):
         """The client as the one proxy in front saw it: the last X-Forwarded-For entry, which it appended."""
@@ -202,7 +203,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": _visibility_timeout,
         "unacked_restore_interval": min(10, _restore_every),
-        "unacked_restore_throttle": max(1, _restore_every // min(10, _restore_every)),
+        "unacked_restore_throttle": max(1, _restore_every // 10),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -307,7 +308,7 @@ LOGGING = {
 
 # Transport and browser hardening; see README "Deploying". The defaults are the safe ones when DEBUG is off.
 # Leave a proxy in front to set X-Forwarded-Proto.
-if env_bool("BEHIND_PROXY", default=False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Off when the proxy in front already redirects plain HTTP to HTTPS itself.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -8,10 +8,8 @@ free port, in a folder of its own, and stopped (or killed) when the drill ends.
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +21,8 @@ from typing import Any
 
 import psycopg2
 
+from perf.loadtest import free_port, loopback_production_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -32,13 +32,6 @@ MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 class DrillError(AssertionError):
     """A drill's precondition or wait failed; the message says what was expected."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], Any], *, timeout: float, what: str, interval: float = 0.2) -> Any:
@@ -262,13 +255,7 @@ def product_environment(*, database_url: str, redis: RedisServer, folder: Path, 
         "HOME": os.environ.get("HOME", str(folder)),
         "LANG": "C.UTF-8",
         "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
+        **loopback_production_settings(),
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": redis.url(0),
         "CELERY_RESULT_BACKEND": redis.url(1),

@@ -249,7 +249,11 @@ class IssueAction:
     label: str
     done: str
     run: Callable[[Issue, User, IssueActionForm], object]
-    statuses: tuple[str, ...] = ()
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        """The issue states the step can be taken from (the workflow's ``ALLOWED_FROM``)."""
+        return services.ALLOWED_FROM[self.name]
 
 
 def _decide(issue: Issue, actor: User, form: DecideForm):
@@ -273,7 +277,6 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_dispatch(
                 issue=issue, actor=actor, department=form.cleaned_data["department"], note=form.cleaned_data["note"]
             ),
-            statuses=services.ALLOWED_FROM["dispatch"],
         ),
         IssueAction(
             name="start",
@@ -282,7 +285,6 @@ ACTIONS = {
             label=gettext_lazy("Start rectification"),
             done=gettext_lazy("Rectification started."),
             run=lambda issue, actor, form: services.issue_start(issue=issue, actor=actor),
-            statuses=services.ALLOWED_FROM["start"],
         ),
         IssueAction(
             name="submit",
@@ -296,7 +298,6 @@ ACTIONS = {
                 note=form.cleaned_data["note"],
                 photos=photos_prepare(form.cleaned_data["photos"]),
             ),
-            statuses=services.ALLOWED_FROM["submit"],
         ),
         IssueAction(
             name="extend",
@@ -307,7 +308,6 @@ ACTIONS = {
             run=lambda issue, actor, form: services.extension_request(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"], requested_deadline=form.cleaned_deadline()
             ),
-            statuses=services.ALLOWED_FROM["extend"],
         ),
         IssueAction(
             name="return",
@@ -318,7 +318,6 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_return(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"]
             ),
-            statuses=services.ALLOWED_FROM["return"],
         ),
         IssueAction(
             name="verify",
@@ -329,7 +328,6 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_verify(
                 issue=issue, actor=actor, note=form.cleaned_data["note"]
             ),
-            statuses=services.ALLOWED_FROM["verify"],
         ),
         IssueAction(
             name="send_back",
@@ -340,7 +338,6 @@ ACTIONS = {
             run=lambda issue, actor, form: services.issue_send_back(
                 issue=issue, actor=actor, reason=form.cleaned_data["reason"]
             ),
-            statuses=services.ALLOWED_FROM["send_back"],
         ),
         IssueAction(
             name="decide",
@@ -377,10 +374,11 @@ def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm]
 
     forms = {}
     for action in ACTIONS.values():
-        if action.name == "decide":
-            shown = pending is not None
-        else:
-            shown = issue.status in action.statuses and not (action.name == "extend" and pending is not None)
+        shown = issue.status in action.statuses
+        if action.name == "extend":  # one extension request at a time
+            shown = shown and pending is None
+        elif action.name == "decide":
+            shown = shown and pending is not None
         if not shown or not request.user.has_perm(action.perm, issue):
             continue
         initial = {"request_id": pending.pk} if action.name == "decide" else None

@@ -255,22 +255,27 @@ def _static_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _server_env() -> dict[str, str]:
-    """The environment of a production server on loopback: DEBUG off, a key of its own, plain HTTP."""
+def loopback_production_settings() -> dict[str, str]:
+    """The settings that make a production server of the product on loopback: DEBUG off, a key of
+    its own, and plain HTTP (loopback has no TLS: no redirect to HTTPS, cookies that travel without
+    it). The load test's server and the fault drills' processes both start from these."""
     return {
-        **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Loopback has no TLS: no redirect to HTTPS, and cookies that travel without it.
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
         "SECURE_HSTS_SECONDS": "0",
     }
 
 
+def _server_env() -> dict[str, str]:
+    return {**os.environ, **loopback_production_settings()}
+
+
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -186,6 +186,16 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     return (numerator or 0) / denominator
 
 
+def _issue_rates(*, closed: int, dispatched: int, closed_on_time: int, reworked: int, rework_base: int) -> dict:
+    """结案率 (closed of dispatched), 按期结案率 (on time of closed) and 返工率 (reworked of those
+    submitted at least once); ``None`` where there is nothing to rate."""
+    return {
+        "closure_rate": _ratio(closed, dispatched),
+        "on_time_closure_rate": _ratio(closed_on_time, closed),
+        "rework_rate": _ratio(reworked, rework_base),
+    }
+
+
 def _tasks_due(period: Period) -> QuerySet[Task]:
     return Task.objects.filter(period.days("due_date")).exclude(status=Task.Status.CANCELLED)
 
@@ -300,9 +310,13 @@ def _issue_figures(*, periods: list[Period]) -> list[dict]:
     result = []
     for n in range(len(periods)):
         figures = {key: row[f"{key}_{n}"] for key in ISSUE_FIGURE_KEYS}
-        figures["closure_rate"] = _ratio(figures["rectified"], figures["dispatched"])
-        figures["on_time_closure_rate"] = _ratio(figures["closed_on_time"], figures["rectified"])
-        figures["rework_rate"] = _ratio(figures["reworked"], figures["rework_base"])
+        figures |= _issue_rates(
+            closed=figures["rectified"],
+            dispatched=figures["dispatched"],
+            closed_on_time=figures["closed_on_time"],
+            reworked=figures["reworked"],
+            rework_base=figures["rework_base"],
+        )
         result.append(figures)
     return result
 
@@ -446,9 +460,13 @@ def department_scoreboard(
     )
     for row in rows:
         row["overdue_tasks"] = overdue_by_department.get(row["id"], 0)
-        row["closure_rate"] = _ratio(row["closed"], row["dispatched"])
-        row["on_time_closure_rate"] = _ratio(row["closed_on_time"], row["closed"])
-        row["rework_rate"] = _ratio(row["reworked"], row["rework_base"])
+        row |= _issue_rates(
+            closed=row["closed"],
+            dispatched=row["dispatched"],
+            closed_on_time=row["closed_on_time"],
+            reworked=row["reworked"],
+            rework_base=row["rework_base"],
+        )
     rows = _sorted(rows, scoreboard_ordering(sort), then=("sort_order", "code"))
     return [{key: row[key] for key in SCOREBOARD_FIELDS} for row in rows]
 

@@ -367,10 +367,15 @@ def weekly_report_detail(request, pk: int):
     """One week's workbook: its progress while it builds (the page polls the status), then the download."""
     _require(request, "reports.view_weekly_reports")
     report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
+    return _weekly_report_page(request, report)
+
+
+def _weekly_report_page(request, report: WeeklyReport, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "reports/weekly_detail.html",
         {"report": report, "can_build": request.user.has_perm("reports.build_weekly_report")},
+        status=status,
     )
 
 
@@ -403,12 +408,7 @@ def weekly_report_download(request, pk: int):
     report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
     if not report.file:
         messages.warning(request, _("This week's workbook has not been built yet."))
-        return render(
-            request,
-            "reports/weekly_detail.html",
-            {"report": report, "can_build": request.user.has_perm("reports.build_weekly_report")},
-            status=404,
-        )
+        return _weekly_report_page(request, report, status=404)
     return FileResponse(
         report.file.open("rb"), as_attachment=True, filename=report.filename, content_type=XLSX_CONTENT_TYPE
     )

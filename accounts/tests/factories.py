@@ -34,5 +34,5 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create: bool, extracted: Role | None, **kwargs) -> None:
         if create and extracted:
-            # get_or_create: a transactional test flushes the tables, the migration-made groups with them.
-            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+            # The role groups exist after every migrate and every flush (accounts.apps, post_migrate).
+            self.groups.add(Group.objects.get(name=extracted))

@@ -266,7 +266,7 @@ class World:
 
 def _user(username: str, role: str, department=None) -> User:
     user = User.objects.create(username=username, last_name="张", first_name=username, department=department)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.groups.add(Group.objects.get(name=role))
     return user
 
 

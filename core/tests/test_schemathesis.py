@@ -206,7 +206,6 @@ def _rows(django_db_setup, django_db_blocker):
     request, under ids no other field holds (9101..., 9201...): ``object_level_authorization`` finds
     an object in a peer's list by its id appearing anywhere in it. A third department gets an issue
     filed through the service, with its photo and rectification task."""
-    from django.contrib.auth.models import Group
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
@@ -228,8 +227,7 @@ def _rows(django_db_setup, django_db_blocker):
         for name, first_id in (("staff_a", 9101), ("staff_b", 9201)):
             department = DepartmentFactory()
             SectionFactory(parent=department)
-            staff = UserFactory(username=name, department=department)
-            staff.groups.add(Group.objects.get_or_create(name=Role.STAFF)[0])
+            staff = UserFactory(username=name, department=department, role=Role.STAFF)
             Token.objects.create(user=staff, key=TOKENS[name])
             target = TargetFactory(pledge__department=department)
             task = TaskFactory(id=first_id, target=target, department=department, accountable=staff)

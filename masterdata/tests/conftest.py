@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.models import Department, Role
 from accounts.tests.factories import DepartmentFactory, SectionFactory, UserFactory
@@ -13,9 +12,6 @@ from inspections.tests.factories import CriterionFactory
 @pytest.fixture
 def city(db) -> dict:
     """A small city with one of everything the workbook holds, built through the factories."""
-    # A transactional test run before this one flushes the role groups that a migration created.
-    for role in Role:
-        Group.objects.get_or_create(name=role)
     district = DepartmentFactory(code="DCF", name="东昌府区", kind=Department.Kind.DISTRICT)
     subdistrict = DepartmentFactory(code="DCF-GL", name="古楼街道", kind=Department.Kind.SUBDISTRICT, parent=district)
     community = DepartmentFactory(
