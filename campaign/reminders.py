@@ -98,7 +98,6 @@ class Ladder:
     head_from: datetime.date  # due on or before: escalated to the department head
     leader_from: datetime.date  # due on or before: escalated to the grid or campaign leader
     calendar: WorkingCalendar = field(repr=False)
-    working_day_index: dict[datetime.date, int] = field(repr=False)
 
     @classmethod
     def on(cls, today: datetime.date, *, earliest_due: datetime.date | None = None) -> "Ladder":
@@ -108,26 +107,13 @@ class Ladder:
             settings.REMINDER_ESCALATE_HEAD_DAYS,
             settings.REMINDER_ESCALATE_LEADER_DAYS,
         )
-        # Even the longest Chinese holiday leaves well over half of the days working.
-        start = today - datetime.timedelta(days=max(head, leader) * 2 + 14)
-        if earliest_due is not None:
-            start = min(start, earliest_due)
-        end = today + datetime.timedelta(days=soon * 2 + 14)
-        calendar = WorkingCalendar(start, end)
-        # Working days counted from ``start``: the difference of two entries is the working days between.
-        index, count = {}, 0
-        for offset in range((end - start).days + 1):
-            day = start + datetime.timedelta(days=offset)
-            if offset and calendar.is_working_day(day):
-                count += 1
-            index[day] = count
+        calendar = WorkingCalendar.spanning(today, earliest_due, margin=max(soon, head, leader))
         return cls(
             today=today,
             due_soon_until=calendar.add_working_days(today, soon),
             head_from=calendar.subtract_working_days(today, head),
             leader_from=calendar.subtract_working_days(today, leader),
             calendar=calendar,
-            working_day_index=index,
         )
 
     @property
@@ -136,9 +122,7 @@ class Ladder:
 
     def days_left(self, due_date: datetime.date) -> int:
         """Working days from today to the due date: negative when the task is that many days overdue."""
-        if due_date not in self.working_day_index:  # a task added since the ladder was built
-            return self.calendar.working_days_between(self.today, due_date)
-        return self.working_day_index[due_date] - self.working_day_index[self.today]
+        return self.calendar.working_days_between(self.today, due_date)
 
 
 @dataclass(frozen=True, order=True)

@@ -46,20 +46,11 @@ class DueIn:
 
 
 def working_days_until(today: datetime.date, dates) -> dict[datetime.date, int]:
-    """Working days from ``today`` to each date (negative for past dates), as
-    ``core.working_time.working_days_between`` counts them, with one calendar for the whole span."""
-    wanted = {day for day in dates if day is not None}
-    if not wanted:
+    """Working days from ``today`` to each date (negative for past dates), one calendar for them all."""
+    dates = [day for day in dates if day is not None]
+    if not dates:
         return {}
-    start, end = min(wanted | {today}), max(wanted | {today})
-    calendar = WorkingCalendar(start, end)
-    # Working days counted from ``start`` up to each day: the difference of two entries is the answer.
-    counted, running, day = {}, 0, start
-    while day <= end:
-        running += calendar.is_working_day(day)
-        counted[day] = running
-        day += datetime.timedelta(days=1)
-    return {day: counted[day] - counted[today] for day in wanted}
+    return WorkingCalendar.spanning(today, *dates).working_days_from(today, dates)
 
 
 def attach_due_in(tasks, today: datetime.date) -> None:

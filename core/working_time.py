@@ -4,10 +4,15 @@ Public holidays are off and make-up weekend days (调休) are on, as published b
 Council and packaged by ``chinese-calendar``. Years the package does not know yet fall back to
 Monday–Friday, corrected by the administrators' ``WorkdayOverride`` table, which also wins over
 the package when both speak of a day.
+
+``WorkingCalendar`` is the one arithmetic of working days: every page, figure, reminder, export
+and the scale seeder count with it, so that "3 working days overdue" means the same everywhere.
 """
 
+import bisect
 import datetime
 import functools
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -17,6 +22,9 @@ from core.models import WorkdayOverride
 
 # Far enough for any rectification limit; keeps a typo (e.g. 3000 days) from looping for long.
 MAX_WORKING_DAYS = 366
+# Even the longest Chinese holiday leaves well over half of the days working: a span of
+# ``days * 2 + SLACK_DAYS`` calendar days holds ``days`` working days.
+SLACK_DAYS = 14
 
 
 @functools.lru_cache(maxsize=4096)
@@ -29,75 +37,107 @@ def _official_working_day(day: datetime.date) -> bool:
         return day.weekday() < 5
 
 
+def _span_for(days: int) -> datetime.timedelta:
+    return datetime.timedelta(days=abs(days) * 2 + SLACK_DAYS)
+
+
 class WorkingCalendar:
-    """Answers "is this a working day?" for a span of dates with one query for the overrides."""
+    """Working days from ``start`` to ``end`` (inclusive), read with one query for the overrides.
+
+    Counting is a lookup: the calendar numbers the working days of its span once, so that the
+    working days between any two dates of the span are a subtraction. Dates outside the span are
+    answered too (the calendar grows, with one more query), so a caller never gets a wrong count."""
 
     def __init__(self, start: datetime.date, end: datetime.date) -> None:
+        if end < start:
+            start, end = end, start
         self.start, self.end = start, end
         self.overrides = dict(
             WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
         )
+        self._working: list[int] | None = None  # ordinals of the working days of the span, in order
+
+    @classmethod
+    def spanning(cls, *days: datetime.date | None, margin: int = 0) -> "WorkingCalendar":
+        """A calendar over every given date (``None`` ignored), ``margin`` working days wider each side."""
+        present = [day for day in days if day is not None]
+        return cls(min(present) - _span_for(margin), max(present) + _span_for(margin))
 
     def is_working_day(self, day: datetime.date) -> bool:
+        self._cover(day)
         if day in self.overrides:
             return self.overrides[day]
         return _official_working_day(day)
+
+    def _cover(self, *days: datetime.date) -> None:
+        """Grow the span to hold ``days`` (rare: callers build the calendar over what they need)."""
+        start, end = min(self.start, *days), max(self.end, *days)
+        if (start, end) != (self.start, self.end):
+            self.__init__(start, end)
+
+    @property
+    def working_ordinals(self) -> list[int]:
+        if self._working is None:
+            first, last = self.start.toordinal(), self.end.toordinal()
+            self._working = [n for n in range(first, last + 1) if self.is_working_day(datetime.date.fromordinal(n))]
+        return self._working
+
+    def working_days_through(self, day: datetime.date) -> int:
+        """Working days of the span on or before ``day``; differences of two answers count between them."""
+        self._cover(day)
+        return bisect.bisect_right(self.working_ordinals, day.toordinal())
+
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days in (start, end]; negative when ``end`` is before ``start``.
+
+        A deadline on ``end`` seen on ``start`` has this many working days left; seen after, it is
+        ``-result`` working days overdue."""
+        self._cover(start, end)
+        return self.working_days_through(end) - self.working_days_through(start)
+
+    def working_days_from(self, today: datetime.date, days: Iterable[datetime.date | None]) -> dict:
+        """``{day: working_days_between(today, day)}`` for every given day (``None`` left out)."""
+        wanted = {day for day in days if day is not None}
+        if wanted:
+            self._cover(today, *wanted)
+        return {day: self.working_days_between(today, day) for day in wanted}
 
     def add_working_days(self, start: datetime.date, days: int) -> datetime.date:
         """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
         if not 0 <= days <= MAX_WORKING_DAYS:
             raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}, not {days}")
-        day, counted = start, 0
-        while counted < days:
-            day += datetime.timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
-        return day
+        if days == 0:
+            return start
+        self._cover(start, start + _span_for(days))
+        index = self.working_days_through(start) + days - 1
+        return datetime.date.fromordinal(self.working_ordinals[index])
 
     def subtract_working_days(self, end: datetime.date, days: int) -> datetime.date:
         """The latest date ``d`` with at least ``days`` working days in (d, end]: a task due on or
         before it is at least ``days`` working days overdue on ``end``."""
         if not 0 <= days <= MAX_WORKING_DAYS:
             raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}, not {days}")
-        day, counted = end, 0
-        while counted < days:
-            if self.is_working_day(day):
-                counted += 1
-            day -= datetime.timedelta(days=1)
-        return day
-
-    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
-        """Working days in (start, end]; negative when ``end`` is before ``start``."""
-        sign = 1
-        if end < start:
-            start, end, sign = end, start, -1
-        count = sum(
-            1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + datetime.timedelta(offset))
-        )
-        return sign * count
-
-
-def _calendar_for(start: datetime.date, end: datetime.date) -> WorkingCalendar:
-    return WorkingCalendar(min(start, end), max(start, end))
+        if days == 0:
+            return end
+        self._cover(end - _span_for(days), end)
+        # The ``days``-th working day on or before ``end``, counted backwards; the day before it.
+        index = self.working_days_through(end) - days
+        return datetime.date.fromordinal(self.working_ordinals[index]) - datetime.timedelta(days=1)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date ``days`` working days after ``start``."""
-    # Even the longest Chinese holiday leaves well over half of the days working.
-    return _calendar_for(start, start + datetime.timedelta(days=days * 2 + 14)).add_working_days(start, days)
+    return WorkingCalendar.spanning(start, margin=days).add_working_days(start, days)
 
 
 def subtract_working_days(end: datetime.date, days: int) -> datetime.date:
     """The latest due date that is at least ``days`` working days overdue on ``end``."""
-    return _calendar_for(end - datetime.timedelta(days=days * 2 + 14), end).subtract_working_days(end, days)
+    return WorkingCalendar.spanning(end, margin=days).subtract_working_days(end, days)
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days from ``start`` (exclusive) to ``end`` (inclusive); negative if ``end`` is earlier.
-
-    A task due on ``end`` seen on ``start`` has this many working days left; seen after, it is
-    ``-result`` working days overdue."""
-    return _calendar_for(start, end).working_days_between(start, end)
+    """Working days from ``start`` (exclusive) to ``end`` (inclusive); negative if ``end`` is earlier."""
+    return WorkingCalendar(start, end).working_days_between(start, end)
 
 
 def deadline_after(start: datetime.datetime, working_days: int) -> datetime.datetime:

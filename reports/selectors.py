@@ -762,24 +762,13 @@ def overdue_tasks_stream(
 def _with_days_overdue(rows: Iterable[dict], *, today: datetime.date) -> Iterator[dict]:
     """Add ``days_overdue`` and ``calendar_days_overdue`` to rows sorted by due date, the earliest
     first: the working-day calendar is read once, from the first row's due date to today."""
-    working_days_before = None
+    calendar = None
     for row in rows:
-        if working_days_before is None:
-            working_days_before = _working_day_counter(row["due_date"], today)
-        row["days_overdue"] = working_days_before[today] - working_days_before[row["due_date"]]
+        if calendar is None:
+            calendar = WorkingCalendar(row["due_date"], today)
+        row["days_overdue"] = calendar.working_days_between(row["due_date"], today)
         row["calendar_days_overdue"] = (today - row["due_date"]).days
         yield row
-
-
-def _working_day_counter(start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
-    """For each day of [start, end], the working days in (start, day]: one calendar, one query."""
-    calendar = WorkingCalendar(start, end)
-    counts, total, day = {start: 0}, 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        total += calendar.is_working_day(day)
-        counts[day] = total
-    return counts
 
 
 def open_tasks(
