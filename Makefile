@@ -3,6 +3,7 @@
 #   make test   set up and run the whole check: ruff, manage.py check, makemigrations --check, pytest
 # Both work on a fresh machine with Python 3.11 and no servers. Set DATABASE_URL and
 # CELERY_BROKER_URL to run on PostgreSQL and Redis instead (see README.md).
+#   make lock   recompile requirements.txt and requirements-dev.txt (pinned, with hashes) from the .in files
 #   make faults the fault drills (README "Fault drills"), never part of make test: they need redis-server
 #               and PostgreSQL 15's binaries, and start servers of their own on free loopback ports
 
@@ -11,13 +12,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults setup lint format messages clean chromium
+.PHONY: run test faults setup lint format messages clean chromium lock
 
-$(STAMP): requirements.txt requirements-dev.txt
+# requirements-dev.txt is the whole locked set (the runtime's and the tools'), every file checked against its
+# hash; pip itself is pinned there too.
+$(STAMP): requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 or newer is required (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
 
 setup: $(STAMP)
@@ -51,6 +53,16 @@ chromium:
 	  else \
 	    echo "chromium is not installed: install Debian's chromium (sudo apt-get install chromium) to run the browser tests."; \
 	  fi; }
+
+# The lock, compiled from PyPI alone (not from a machine's own mirror or wheel folder) so its hashes are PyPI's.
+# Keeps every pinned version that the .in files still allow; `make lock UPGRADE=--upgrade` (or
+# UPGRADE='--upgrade-package Django') moves them.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  $(BIN)/pip-compile $(LOCK_FLAGS) $(UPGRADE) --output-file=requirements.txt requirements.in
+	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  $(BIN)/pip-compile $(LOCK_FLAGS) $(UPGRADE) --output-file=requirements-dev.txt requirements-dev.in
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

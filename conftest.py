@@ -11,6 +11,7 @@ import os
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def _require(what: str, available: bool) -> None:
@@ -87,8 +88,75 @@ def redis_broker():
     return url
 
 
+def _cache_on_redis() -> bool:
+    return settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def _clear_worker_cache() -> None:
+    """Delete this test process's cache entries, and no one else's. The keys carry the process's own
+    prefix (config/test_settings.py); Django's ``clear()`` would empty the whole Redis database, which
+    the other workers share."""
+    params = settings.CACHES["default"]
+    prefix = params["KEY_PREFIX"]
+    if _cache_on_redis():
+        import redis
+
+        client = redis.Redis.from_url(params["LOCATION"])
+        try:
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()
+    else:  # the database cache (CACHE_URL=db://), a table of the test database
+        table = connection.ops.quote_name(params["LOCATION"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE cache_key LIKE %s", [f"{prefix}:%"])  # noqa: S608
+
+
+@pytest.fixture(autouse=True)
+def clear_cache(request):
+    """Every test starts with none of its process's cache entries (throttle counts above all) left by an
+    earlier test; ask for it by name to clear them again within a test. The database cache can hold
+    entries only for a test that uses the database, and only such a test may touch it."""
+    uses_database = bool({"_django_db_helper", "live_server"} & set(request.fixturenames))
+    if _cache_on_redis():
+        _clear_worker_cache()
+    elif uses_database or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")  # the test's database (and transaction), set up now
+        _clear_worker_cache()
+    return _clear_worker_cache
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clear_cache_at_exit():
+    """On Redis, the last test's entries go with the run (the database cache goes with the test database)."""
+    yield
+    if _cache_on_redis():
+        _clear_worker_cache()
+
+
+@pytest.fixture
+def queries_of():
+    """``queries_of(client, url, params)``: the queries one GET of ``url`` takes; it must answer 200.
+    List pages and endpoints assert that this does not grow with the number of rows."""
+
+    def count(client, url: str, params: dict | None = None) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params or {})
+        assert response.status_code == 200, response.content[:500]
+        return len(queries)
+
+    return count
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        # Schemathesis names one item per API operation ("test_x[GET /api/v1/tasks/]") but leaves the
+        # operation out of its node id; pytest-xdist hands tests out by node id, so under `-n` every
+        # operation but the first would be skipped unseen. The id carries the operation, as the name does.
+        if item.name.endswith("]") and not item.nodeid.endswith("]"):
+            item._id = type(item._id).parse(item.nodeid + item.name[item.name.index("[") :])  # pytest 9: a NodeId
         if item.get_closest_marker("services"):
             item.fixturenames.extend(name for name in ("postgres", "redis_broker") if name not in item.fixturenames)
 

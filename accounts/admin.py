@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Department, User
+from core.admin import HistoryAdmin
 
 
 class ChildDepartmentInline(admin.TabularInline):
@@ -43,7 +43,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ("code", "name", "short_name", "kind", "parent", "head", "sort_order", "is_active")
     list_display_links = ("code", "name")
     list_filter = ("kind", "is_active")
@@ -75,7 +75,7 @@ class DepartmentKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(HistoryAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets[:2],
         (_("Organisation"), {"fields": ("department", "title", "phone")}),

@@ -1,13 +1,16 @@
 """Admin for campaigns, pledges, their targets, and the tasks with their append-only progress."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import DepartmentKindFilter
 from campaign.models import Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
+from campaign.services import progress_report_check, progress_report_create
+from core.admin import HistoryAdmin, PhotoPreviewMixin
+from core.errors import ApplicationError
 
 
 @admin.register(Campaign)
@@ -51,7 +54,7 @@ class PledgeDepartmentKindFilter(DepartmentKindFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name",
@@ -86,11 +89,13 @@ class TargetAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj: Target) -> str:
-        # Baseline to target is 100%, whichever way the target points.
-        span = obj.target_value - obj.baseline
-        if not span or getattr(obj, "current_value", None) is None:
-            return "-"
-        return f"{(obj.current_value - obj.baseline) / span:.0%}"
+        percent = obj.percent() if getattr(obj, "current_value", None) is not None else None
+        return "-" if percent is None else f"{percent}%"
+
+
+# A task's workflow, moved by the services only; a rectification task also follows its issue.
+WORKFLOW_FIELDS = ("status", "percent", "completed_at")
+RECTIFICATION_FIELDS = ("kind", "due_date", "department")
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -109,15 +114,46 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProgressReportForm(forms.ModelForm):
+    """A progress report added in the admin: checked by the rules of ``progress_report_create()``, which
+    saves it (see ``TaskAdmin.save_formset``), so that a refusal shows on the form and nothing is saved."""
+
+    class Meta:
+        model = ProgressReport
+        fields = ("percent", "quantity", "note", "is_final")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        task = self.instance.task if self.instance.task_id else None
+        if task is not None and self.instance.pk is None and self.has_changed():
+            try:
+                progress_report_check(
+                    task=task,
+                    percent=data.get("percent"),
+                    quantity=data.get("quantity"),
+                    note=data.get("note") or "",
+                    is_final=bool(data.get("is_final")),
+                )
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return data
+
+
 class ProgressReportInline(admin.TabularInline):
-    """A task's progress log: new reports may be added, existing ones are never changed or removed."""
+    """A task's progress log: new reports are added through the same service as the pages and the API
+    (the author is whoever adds them); existing ones are never changed or removed."""
 
     model = ProgressReport
+    form = ProgressReportForm
     fields = ("created", "author", "percent", "quantity", "note", "is_final")
     readonly_fields = ("created", "author")
     extra = 0
     can_delete = False
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # No progress on a closed task, as on the pages.
+        return obj is not None and obj.status in Task.OPEN_STATUSES and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -127,7 +163,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(HistoryAdmin):
     list_display = (
         "code",
         "title",
@@ -154,7 +190,6 @@ class TaskAdmin(SimpleHistoryAdmin):
         "accountable__first_name",
     )
     autocomplete_fields = ("campaign", "department", "section", "accountable", "target", "places", "grids")
-    readonly_fields = ("created_by",)
     date_hierarchy = "due_date"
     fieldsets = (
         (None, {"fields": ("campaign", "code", "title", "description", "kind", "priority")}),
@@ -167,6 +202,14 @@ class TaskAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue(timezone.localdate())
+
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        # Where a task stands moves only through its progress (and, for a rectification, through its
+        # issue's workflow): never typed in here.
+        fields = ("created_by", *WORKFLOW_FIELDS)
+        if obj is not None and obj.kind == Task.Kind.RECTIFICATION:
+            fields += RECTIFICATION_FIELDS
+        return fields
 
     @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
     def overdue(self, obj: Task) -> bool:
@@ -181,18 +224,43 @@ class TaskAdmin(SimpleHistoryAdmin):
         if formset.model is not ProgressReport:
             super().save_formset(request, form, formset, change)
             return
-        # Only new reports reach here (the inline cannot change old ones); their author is whoever adds them.
-        for report in formset.save(commit=False):
-            report.author = request.user
-            report.save()
-        formset.save_m2m()
+        # Only new reports reach here (the inline cannot change old ones): each goes through the service.
+        added = []
+        for report_form in formset.extra_forms:
+            if not report_form.has_changed():
+                continue
+            data = report_form.cleaned_data
+            added.append(
+                progress_report_create(
+                    task=form.instance,
+                    author=request.user,
+                    percent=data.get("percent"),
+                    quantity=data.get("quantity"),
+                    note=data.get("note") or "",
+                    is_final=bool(data.get("is_final")),
+                )
+            )
+        # What ``formset.save()`` would have recorded, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = added, [], []
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            # Rectification tasks are opened by dispatching an issue, never by hand.
+            kwargs["choices"] = [choice for choice in Task.Kind.choices if choice[0] != Task.Kind.RECTIFICATION]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class ProgressPhotoInline(admin.TabularInline):
+class ProgressPhotoInline(PhotoPreviewMixin, admin.TabularInline):
+    """Photos come with their report from the pages or the API, where each is checked and re-encoded."""
+
     model = ProgressPhoto
-    fields = ("image", "created")
-    readonly_fields = ("created",)
+    fields = ("preview", "created")
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ProgressReport)
@@ -207,8 +275,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     date_hierarchy = "created"
     inlines = (ProgressPhotoInline,)
 
-    def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+    def has_add_permission(self, request) -> bool:
+        # Added from its task's page (the inline there goes through the service) or by the pages and API.
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -218,12 +287,22 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressPhoto)
-class ProgressPhotoAdmin(admin.ModelAdmin):
-    list_display = ("image", "report", "created")
+class ProgressPhotoAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+    """Photos are evidence: listed and viewed here, added only with their report."""
+
+    list_display = ("preview", "report", "created")
+    fields = ("preview", "report", "created")
+    readonly_fields = fields
     list_select_related = ("report__task",)
     search_fields = ("image", "report__task__code", "report__task__title")
     autocomplete_fields = ("report",)
     date_hierarchy = "created"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 from campaign import admin_reminders  # noqa: F401,E402

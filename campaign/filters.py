@@ -20,7 +20,7 @@ YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 DUE_PRESETS = (
     ("overdue", _("Overdue")),
-    ("soon", _("Due within 3 days")),
+    ("soon", _("Due soon")),
     ("week", _("Due this week")),
 )
 
@@ -136,7 +136,7 @@ class TaskFilterSet(ListFilterSet):
         if value == "overdue":
             return queryset.overdue(today)
         if value == "soon":
-            return queryset.open().filter(due_date__range=(today, today + datetime.timedelta(days=3)))
+            return queryset.due_soon(today)
         if value == "week":
             monday = today - datetime.timedelta(days=today.weekday())
             return queryset.open().filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
@@ -181,7 +181,7 @@ class TaskApiFilterSet(TaskFilterSet):
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        overdue = Q(due_date__lt=self.today) & ~Q(status__in=Task.CLOSED_STATUSES)
+        overdue = Task.overdue_q(self.today)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

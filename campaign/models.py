@@ -1,18 +1,21 @@
 """What each department pledged, the measurable targets, and the tasks the work breaks into."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.errors import ApplicationError
+from core.errors import Conflict
+from core.images import photo_storage_name
 from core.models import TimeStampedModel
+from core.working_time import due_soon_before
 
 QUANTITY = {"max_digits": 14, "decimal_places": 2}
 
@@ -146,23 +149,51 @@ class Target(TimeStampedModel):
         in Python: more-is-better targets climb from the baseline, less-is-better ones fall."""
         return baseline - reported if direction == cls.Direction.DECREASE else baseline + reported
 
+    @staticmethod
+    def progress_of(*, baseline: Decimal, target_value: Decimal, current_value: Decimal) -> float | None:
+        """How far the current value has come from the baseline toward the target value: 0 at the
+        baseline, 1 at the target, whichever way the target points; above 1 beyond it, below 0 when
+        it went the wrong way. ``None`` for a target equal to its baseline (nothing to measure)."""
+        span = target_value - baseline
+        if not span:
+            return None
+        return float((current_value - baseline) / span)
+
+    @staticmethod
+    def percent_of(progress: float | None) -> Decimal | None:
+        """The progress as every page, export and the API show it: a percentage held between 0 and
+        100, rounded half up to one decimal."""
+        if progress is None:
+            return None
+        held = min(max(Decimal(str(progress)), Decimal(0)), Decimal(1)) * 100
+        return held.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def progress(self) -> float | None:
+        """``progress_of()`` for a target annotated by ``TargetQuerySet.with_current_value()``."""
+        return self.progress_of(
+            baseline=self.baseline, target_value=self.target_value, current_value=self.current_value
+        )
+
+    def percent(self) -> Decimal | None:
+        """``percent_of()`` for a target annotated by ``TargetQuerySet.with_current_value()``."""
+        return self.percent_of(self.progress())
+
 
 class TaskQuerySet(models.QuerySet):
     def open(self) -> "TaskQuerySet":
         return self.exclude(status__in=Task.CLOSED_STATUSES)
 
     def overdue(self, today: datetime.date) -> "TaskQuerySet":
-        """Open tasks whose due date has passed: overdue is derived, never stored."""
-        return self.open().filter(due_date__lt=today)
+        """Tasks overdue on ``today`` (``Task.overdue_q``): derived, never stored."""
+        return self.filter(Task.overdue_q(today))
 
     def with_overdue(self, today: datetime.date) -> "TaskQuerySet":
-        return self.annotate(
-            is_overdue=Case(
-                When(Q(due_date__lt=today) & ~Q(status__in=Task.CLOSED_STATUSES), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            )
-        )
+        """Annotate ``is_overdue`` (``Task.overdue_q``) for lists that show or filter by it."""
+        return self.annotate(is_overdue=ExpressionWrapper(Task.overdue_q(today), output_field=models.BooleanField()))
+
+    def due_soon(self, today: datetime.date) -> "TaskQuerySet":
+        """Open tasks due soon on ``today`` (``core.working_time.due_soon_before``), the due day included."""
+        return self.filter(status__in=Task.OPEN_STATUSES, due_date__gte=today, due_date__lt=due_soon_before(today))
 
 
 class Task(TimeStampedModel):
@@ -189,6 +220,8 @@ class Task(TimeStampedModel):
         URGENT = 4, _("Urgent")
 
     CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+    # Named positively, so that the (…, status, due_date) indexes can seek on them.
+    OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS)
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="tasks")
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -279,8 +312,16 @@ class Task(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @classmethod
+    def overdue_q(cls, today: datetime.date) -> Q:
+        """The one meaning of an overdue task: still open (not started or in progress) and due before
+        ``today`` — a task due today is not overdue yet. Pages, API, figures, exports and reminders
+        all read it from here."""
+        return Q(status__in=cls.OPEN_STATUSES, due_date__lt=today)
+
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.status not in self.CLOSED_STATUSES and self.due_date < today
+        """``overdue_q`` for one task in memory."""
+        return self.status in self.OPEN_STATUSES and self.due_date < today
 
 
 class ProgressReport(models.Model):
@@ -331,18 +372,28 @@ class ProgressReport(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
-            raise ApplicationError(str(_("A progress report cannot be changed; add a new one.")), code="append_only")
+            raise Conflict(str(_("A progress report cannot be changed; add a new one.")), code="append_only")
         super().save(*args, **kwargs)
 
 
+def progress_photo_path(instance: "ProgressPhoto", filename: str) -> str:
+    """A random name: the photo is sent only to those who may see its task (``ProgressPhoto.url``)."""
+    return photo_storage_name("progress")
+
+
+def progress_thumbnail_path(instance: "ProgressPhoto", filename: str) -> str:
+    return photo_storage_name("progress", thumbnail=True)
+
+
 class ProgressPhoto(models.Model):
-    """A photo attached to a progress report, stored through Django's storage API."""
+    """A photo attached to a progress report, stored through Django's storage API under a random name
+    and served only through the app, to those who may see the task (``url``, ``thumbnail_url``)."""
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField(_("image"), upload_to="progress/%Y/%m/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="progress/%Y/%m/thumbs/", blank=True)
+    image = models.ImageField(_("image"), upload_to=progress_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=progress_thumbnail_path, blank=True)
     created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -352,6 +403,16 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    @property
+    def url(self) -> str:
+        """Where the photo is shown: the app's view, which checks that the user may see the task."""
+        return reverse("campaign:photo", args=[self.pk])
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The thumbnail's address, or the photo's for a photo stored without one."""
+        return reverse("campaign:photo_thumbnail", args=[self.pk]) if self.thumbnail else self.url
 
 
 class ReminderDigest(models.Model):

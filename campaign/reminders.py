@@ -1,8 +1,8 @@
 """The reminder ladder ("层层传导压力"): who hears about which open task, and when.
 
     due soon ──▶ overdue ──▶ escalated to the department head ──▶ escalated to the grid or campaign leader
-    (≤ N working      (past         (≥ REMINDER_ESCALATE_HEAD_DAYS         (≥ REMINDER_ESCALATE_LEADER_DAYS
-     days left)        due)          working days overdue)                   working days overdue)
+    (≤ DUE_SOON_      (past         (≥ REMINDER_ESCALATE_HEAD_DAYS         (≥ REMINDER_ESCALATE_LEADER_DAYS
+     WORKING_DAYS)     due)          working days overdue)                   working days overdue)
 
 Days are working days on China's official calendar. A run:
 
@@ -46,7 +46,7 @@ from accounts.models import Notification, User
 from campaign.models import DeliveryAttempt, Reminder, ReminderDigest, Task
 from core.models import Heartbeat
 from core.services import enqueue
-from core.working_time import WorkingCalendar
+from core.working_time import WorkingCalendar, due_soon_before
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Ladder:
     """The dates that place a due date on the ladder on ``today``, from one working calendar."""
 
     today: datetime.date
-    due_soon_until: datetime.date  # due in (today, due_soon_until]: due soon
+    due_soon_before: datetime.date  # due in [today, due_soon_before): due soon (core.working_time.due_soon_before)
     head_from: datetime.date  # due on or before: escalated to the department head
     leader_from: datetime.date  # due on or before: escalated to the grid or campaign leader
     calendar: WorkingCalendar = field(repr=False)
@@ -103,14 +103,14 @@ class Ladder:
     def on(cls, today: datetime.date, *, earliest_due: datetime.date | None = None) -> "Ladder":
         """Build the ladder with one calendar spanning the oldest open due date to the due-soon horizon."""
         soon, head, leader = (
-            settings.REMINDER_DUE_SOON_DAYS,
+            settings.DUE_SOON_WORKING_DAYS + 1,
             settings.REMINDER_ESCALATE_HEAD_DAYS,
             settings.REMINDER_ESCALATE_LEADER_DAYS,
         )
         calendar = WorkingCalendar.spanning(today, earliest_due, margin=max(soon, head, leader))
         return cls(
             today=today,
-            due_soon_until=calendar.add_working_days(today, soon),
+            due_soon_before=due_soon_before(today, calendar=calendar),
             head_from=calendar.subtract_working_days(today, head),
             leader_from=calendar.subtract_working_days(today, leader),
             calendar=calendar,
@@ -148,8 +148,8 @@ def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
     department head and campaign leader; and the grid leaders of those far enough overdue."""
     today = ladder.today
     tasks = (
-        Task.objects.open()
-        .filter(Q(due_date__lt=today) | Q(due_date__gt=today, due_date__lte=ladder.due_soon_until))
+        # Due soon or overdue: open, and due before the end of the due-soon window.
+        Task.objects.filter(status__in=Task.OPEN_STATUSES, due_date__lt=ladder.due_soon_before)
         .values_list(
             "pk",
             "due_date",
@@ -181,7 +181,7 @@ def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
         responsible = accountable if accountable_active else head
 
         owed = []
-        if due_date > today:
+        if due_date >= today:
             owed.append((Step.DUE_SOON, responsible))
         else:
             owed.append((Step.OVERDUE, responsible))
@@ -239,7 +239,7 @@ def reminder_digest_context(
         "overdue": len(
             {task["code"] for section in sections if section["step"] != Step.DUE_SOON for task in section["tasks"]}
         ),
-        "due_soon_days": settings.REMINDER_DUE_SOON_DAYS,
+        "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
         "head_days": settings.REMINDER_ESCALATE_HEAD_DAYS,
         "leader_days": settings.REMINDER_ESCALATE_LEADER_DAYS,
     }

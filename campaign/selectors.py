@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
-from campaign.models import Task
+from campaign.models import ProgressPhoto, Task
 
 
 def task_visible_to(*, user: User) -> QuerySet[Task]:
@@ -17,6 +17,11 @@ def task_visible_to(*, user: User) -> QuerySet[Task]:
     if user.work_department_id is None:
         return tasks.none()
     return tasks.filter(department_id=user.work_department_id)
+
+
+def progress_photo_visible_to(*, user: User) -> QuerySet[ProgressPhoto]:
+    """Photos of the progress of the tasks the user may open (``task_visible_to``), and no others."""
+    return ProgressPhoto.objects.filter(report__task__in=task_visible_to(user=user))
 
 
 def task_list(*, user: User, today: datetime.date) -> QuerySet[Task]:

@@ -1,68 +1,43 @@
-"""The pages of department work: "my work" (the task list), a task, and logging progress on it.
+"""The pages of department work: "my work" (the task list), a task, logging progress on it, and the
+progress photos.
 
 Views stay thin: reads come from ``campaign.selectors``, writes from ``campaign.services``, and who
 may do what from the rules in ``campaign/rules.py``."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from campaign.filters import TaskFilterSet
 from campaign.forms import ProgressForm
 from campaign.models import Target, Task
+from campaign.selectors import progress_photo_visible_to, task_visible_to
 from campaign.selectors import task_list as select_task_list
-from campaign.selectors import task_visible_to
 from campaign.services import progress_report_create
 from core.errors import ApplicationError
 from core.history import change_history
-from core.images import photos_prepare
-from core.working_time import WorkingCalendar
+from core.images import photo_response, photos_prepare
+from core.permissions import require_perm
+from core.working_time import due_in
 
 TASKS_PER_PAGE = 25
 
 
-@dataclass(frozen=True)
-class DueIn:
-    """How a deadline stands today, in working days on China's official calendar."""
-
-    days: int  # working days left; negative once passed
-    overdue: bool
-    due_today: bool = False
-
-    @property
-    def overdue_days(self) -> int:
-        return -self.days
-
-
-def working_days_until(today: datetime.date, dates) -> dict[datetime.date, int]:
-    """Working days from ``today`` to each date (negative for past dates), one calendar for them all."""
-    dates = [day for day in dates if day is not None]
-    if not dates:
-        return {}
-    return WorkingCalendar.spanning(today, *dates).working_days_from(today, dates)
-
-
 def attach_due_in(tasks, today: datetime.date) -> None:
     """Set ``task.due_in`` on each open task of a page (closed tasks have no deadline to show)."""
-    left = working_days_until(today, [task.due_date for task in tasks if task.status not in Task.CLOSED_STATUSES])
+    running = [task for task in tasks if task.status in Task.OPEN_STATUSES]
+    standing = due_in(today, [task.due_date for task in running])
     for task in tasks:
-        if task.due_date in left and task.status not in Task.CLOSED_STATUSES:
-            task.due_in = DueIn(
-                days=left[task.due_date], overdue=task.due_date < today, due_today=task.due_date == today
-            )
-        else:
-            task.due_in = None
+        task.due_in = standing.get(task.due_date) if task.status in Task.OPEN_STATUSES else None
 
 
 def status_tabs(counts: dict, choices, current: str) -> list[dict]:
@@ -83,13 +58,12 @@ def task_list(request):
     filterset = TaskFilterSet(request.GET or None, queryset=tasks, request=request, today=today)
 
     # The status chips count what the other filters leave, in a single aggregate query.
-    open_task = ~Q(status__in=Task.CLOSED_STATUSES)
     counts = (
         filterset.queryset_without("status", "sort")
         .order_by()
         .aggregate(
             total=Count("pk"),
-            overdue=Count("pk", filter=open_task & Q(due_date__lt=today)),
+            overdue=Count("pk", filter=Task.overdue_q(today)),
             **{value: Count("pk", filter=Q(status=value)) for value in Task.Status.values},
         )
     )
@@ -113,15 +87,6 @@ def task_list(request):
     )
 
 
-def target_progress(target: Target) -> int:
-    """How far a target (annotated with ``current_value``) has come from its baseline, in percent."""
-    span = target.target_value - target.baseline
-    if not span:
-        return 100
-    done = (target.current_value - target.baseline) / span * 100
-    return int(max(Decimal(0), min(Decimal(100), done)))
-
-
 def _task_context(request, task: Task, *, form: ProgressForm | None = None) -> dict:
     today = timezone.localdate()
     attach_due_in([task], today)
@@ -130,7 +95,6 @@ def _task_context(request, task: Task, *, form: ProgressForm | None = None) -> d
         target = (
             Target.objects.with_current_value().select_related("pledge", "pledge__department").get(pk=task.target_id)
         )
-        target.progress = target_progress(target)
     can_report = request.user.has_perm("campaign.report_progress", task)
     is_open = task.status not in Task.CLOSED_STATUSES
     if can_report and is_open and form is None:
@@ -173,8 +137,7 @@ def task_detail(request, pk: int):
 def progress_create(request, pk: int):
     """Log progress (percent, quantity, note, photos, final or not); errors change nothing."""
     task = _visible_task(request, pk)
-    if not request.user.has_perm("campaign.report_progress", task):
-        raise PermissionDenied
+    require_perm(request.user, "campaign.report_progress", task)
     form = ProgressForm(request.POST, request.FILES, task=task)
     if form.is_valid():
         data = form.cleaned_data
@@ -205,3 +168,14 @@ def progress_create(request, pk: int):
         return render(request, "campaign/_task_live.html", {**context, "partial": True})
     context["history"] = change_history(task)
     return render(request, "campaign/task_detail.html", context)
+
+
+@login_required
+@require_safe
+def progress_photo(request, pk: int, thumbnail: bool = False):
+    """A progress photo, or its thumbnail, for those who may see the task; to others a 404, as the task's
+    page is."""
+    photo = get_object_or_404(progress_photo_visible_to(user=request.user), pk=pk)
+    if thumbnail:
+        return photo_response(photo.thumbnail, filename=f"progress-photo-{photo.pk}-thumbnail.jpg")
+    return photo_response(photo.image, filename=f"progress-photo-{photo.pk}.jpg")

@@ -5,6 +5,7 @@ start-up with a message an operator can act on instead of a half-working server.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -61,6 +62,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise EnvError(name, value, "a comma-separated list without empty items")
     return items
+
+
+_URL_PATH = re.compile(r"(/[\w~-][\w.~-]*)+/")
+
+
+def env_url_path(name: str) -> str:
+    """A URL path of one or more segments with a slash at both ends, such as ``/protected-media/``;
+    unset or empty gives ``""``."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return ""
+    if not _URL_PATH.fullmatch(value.strip()):
+        raise EnvError(name, value, "a URL path with a slash at both ends, such as /protected-media/")
+    return value.strip()
 
 
 def env_database(name: str, default: str) -> dict:
@@ -149,3 +164,46 @@ def env_email(name: str, default: str, base_dir: Path) -> dict:
             except ValueError:
                 raise EnvError(name, value, "an integer timeout=N in the query string") from None
     return settings
+
+
+def _redis_database(url: str) -> tuple[str, int, int] | None:
+    """The (host, port, database number) a redis:// URL points at, or None for any other URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss"}:
+        return None
+    try:
+        port = parts.port or 6379
+    except ValueError:
+        return None
+    number = parts.path.strip("/") or "0"
+    return (parts.hostname or "localhost", port, int(number) if number.isdigit() else -1)
+
+
+def env_cache(name: str, default: str, *, apart_from: dict[str, str | None]) -> dict:
+    """Translate a CACHE_URL into Django's ``CACHES["default"]``: one cache that every process shares.
+
+    ``db://`` keeps it in the database's ``django_cache`` table (``db://table_name`` names another);
+    ``redis://[:password@]host:port/N`` (or ``rediss://``) in Redis database N, which must not be a
+    database of the variables in ``apart_from`` (the broker's queues are never to be evicted or flushed).
+    """
+    value = env_str(name) or default
+    parts = urlsplit(value)
+    if parts.scheme == "db":
+        table = parts.netloc or "django_cache"
+        if parts.path or parts.query or not table.isidentifier():
+            raise EnvError(name, value, "db:// or db://table_name (a table of the database)")
+        # Far above the default 300: each API account has a throttle entry, and a cull would forget counts.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if parts.scheme not in {"redis", "rediss"}:
+        raise EnvError(name, value, "db:// (the database) or a Redis URL such as redis://127.0.0.1:6380/0")
+    database = _redis_database(value)
+    if not parts.hostname or database is None or database[2] < 0 or not parts.path.strip("/"):
+        raise EnvError(name, value, "a Redis URL with a host, a port and a database number: redis://127.0.0.1:6380/0")
+    for other, other_value in apart_from.items():
+        if other_value and _redis_database(other_value) == database:
+            raise EnvError(name, value, f"a Redis database apart from the one of {other}")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}

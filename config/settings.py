@@ -16,13 +16,18 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import (
     env_bool,
     env_broker_url,
+    env_cache,
     env_database,
     env_email,
     env_int,
     env_list,
     env_result_backend,
     env_str,
+    env_url_path,
 )
+
+# The values marked CHANGE in deploy/production.env.example begin with this.
+PLACEHOLDER_PREFIX = "CHANGE-ME"
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -34,6 +39,12 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Environment variable SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+elif SECRET_KEY.startswith(PLACEHOLDER_PREFIX):
+    # deploy/production.env.example's value, copied without changing it: anyone can read it in the repository.
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY is still the placeholder of deploy/production.env.example: "
+        "set it to a long random value of your own."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -110,6 +121,9 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The change history is a record, not an undo button: reverting an issue or a task to an earlier version
+# would move its workflow around the services.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -177,6 +191,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 MASTERDATA_MAX_UPLOAD_BYTES = env_int("MASTERDATA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_COUNT = 6
+# Photos are sent only by views that check who may see them. Behind nginx, set this to the prefix of an
+# `internal` location aliasing MEDIA_ROOT: the view then answers with X-Accel-Redirect and nginx sends the file.
+PHOTO_X_ACCEL_REDIRECT = env_url_path("PHOTO_X_ACCEL_REDIRECT")
 
 globals().update(env_email("EMAIL_URL", "console://", BASE_DIR))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "创城督办平台 <noreply@localhost>"
@@ -245,12 +262,24 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The reminder ladder, in working days on China's official calendar.
-REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 2, minimum=0)
+# "Due soon" everywhere (the task filter, the due badges, the reminders): at most this many working
+# days left on China's official calendar, the due day itself included.
+DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
+# The reminder ladder's escalations, in working days overdue.
 REMINDER_ESCALATE_HEAD_DAYS = env_int("REMINDER_ESCALATE_HEAD_DAYS", 3, minimum=1)
 REMINDER_ESCALATE_LEADER_DAYS = env_int("REMINDER_ESCALATE_LEADER_DAYS", 7, minimum=1)
 # Optional map tiles for the dashboard (closed networks usually have none): e.g. http://tiles.local/{z}/{x}/{y}.png
 DASHBOARD_TILE_URL = env_str("DASHBOARD_TILE_URL") or ""
+
+# One cache for every process (gunicorn workers, machines), so that the API throttle counts an account's
+# requests once for the whole installation. The database by default; production gives it a Redis of its own.
+CACHES = {
+    "default": env_cache(
+        "CACHE_URL",
+        "db://",
+        apart_from={"CELERY_BROKER_URL": CELERY_BROKER_URL, "CELERY_RESULT_BACKEND": CELERY_RESULT_BACKEND},
+    )
+}
 
 REST_FRAMEWORK = {
     # A token per API client (created and revoked in the admin), then the browser's session with CSRF.
@@ -268,6 +297,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Counted in the shared cache (CACHES above): DRF's throttles keep their history in the default cache.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_RATE") or "10000/hour"},
     "EXCEPTION_HANDLER": "core.api.exception_handler",

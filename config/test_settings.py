@@ -7,7 +7,13 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from config.settings import *  # noqa: E402, F403
-from config.settings import STORAGES  # noqa: E402
+from config.settings import CACHES, STORAGES  # noqa: E402
+
+# Each test process keeps its cache entries under a prefix of its own, named by its pytest-xdist worker (gw0,
+# gw1...) and its process id: on a Redis shared by the workers, or by two runs, no test ever counts another's
+# throttled requests. conftest.py's clear_cache removes this prefix's entries before every test.
+TEST_CACHE_PREFIX = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": TEST_CACHE_PREFIX}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

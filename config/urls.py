@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
 from core import views as core_views
 
@@ -14,6 +12,8 @@ admin.site.site_header = _("Civic campaign desk")
 admin.site.site_title = _("Civic campaign desk")
 admin.site.index_title = _("Administration")
 
+# Nothing under MEDIA_ROOT is served as a file: photos, workbooks and uploads each go through a view that
+# checks who may see them (photos: inspections and campaign, README "Deploying").
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,10 +28,3 @@ urlpatterns = [
     path("masterdata/", include("masterdata.urls")),
     path("", include("reports.urls")),
 ]
-
-if settings.DEBUG:
-    # Only the photos, which core/images.py re-encoded as JPEG on upload; never an uploaded workbook or a report.
-    # In production the web server serves the same paths (README "Deploying").
-    urlpatterns += [
-        re_path(r"^media/(?P<path>(?:issues|progress)/[\w/.-]+\.jpg)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]

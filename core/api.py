@@ -33,25 +33,10 @@ from rest_framework.utils import html
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import geo
 from core.errors import ApplicationError
+from core.permissions import require_perm
 
-# ``ApplicationError`` codes that mean "the request is well formed, but the object's current state
-# refuses it" (HTTP 409). Every other code is the client's input (HTTP 400).
-CONFLICT_CODES = frozenset(
-    {
-        "transition_not_allowed",
-        "task_closed",
-        "already_decided",
-        "pending_exists",
-        "dispatch_to_returning_department",
-        "append_only",
-        "rectification_completes_via_issue",
-        "criterion_inactive",
-        "no_campaign",
-        "deadline_not_later",  # than the issue's current deadline
-        "no_target",  # the task counts toward no target, so it takes no quantity
-    }
-)
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 
@@ -115,8 +100,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     to Django (a 500, logged), never described as the client's fault."""
     if isinstance(exc, ApplicationError):
         set_rollback()
-        status = 409 if exc.code in CONFLICT_CODES else 400
-        return Response(error_body(status, exc.code, exc.message), status=status)
+        return Response(error_body(exc.status, exc.code, exc.message), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=get_error_detail(exc))
     elif isinstance(exc, Http404):
@@ -280,9 +264,8 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset & restrict(user=self.request.user)
 
     def require_perm(self, perm: str, obj=None) -> None:
-        """The object-level rule of the pages (``accounts/rules.py`` and each app's ``rules.py``)."""
-        if not self.request.user.has_perm(perm, obj):
-            raise exceptions.PermissionDenied()
+        """The object-level rule of the pages (``core.permissions.require_perm``), for this request's user."""
+        require_perm(self.request.user, perm, obj)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,12 +339,43 @@ class PatternDecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+def coordinate_field(axis: geo.Axis) -> PatternDecimalField:
+    """A latitude or longitude in a request body, by ``core.geo``'s rule and with its message."""
+    limit = geo.LIMITS[axis]
+    refused = geo.OUT_OF_RANGE[axis]
+    return PatternDecimalField(
+        pattern=geo.PATTERNS[axis],
+        max_digits=geo.MAX_DIGITS,
+        decimal_places=geo.DECIMALS,
+        min_value=-limit,
+        max_value=limit,
+        required=False,
+        allow_null=True,
+        error_messages={
+            key: refused
+            for key in ("invalid", "max_value", "min_value", "max_digits", "max_decimal_places", "max_whole_digits")
+        },
+    )
+
+
 PHOTO_MEDIA_TYPES = "image/jpeg, image/png, image/webp, image/heif"
 
 
 def photo_form(serializer) -> OpenApiRequest:
     """A form (multipart/form-data) whose ``photos`` parts are images, as its schema says."""
     return OpenApiRequest(serializer, encoding={"photos": {"contentType": PHOTO_MEDIA_TYPES}})
+
+
+class AbsoluteUrlField(serializers.URLField):
+    """An address in this app, read from the object (``source``: e.g. a photo's ``url``) and answered
+    absolute with the request's host, as DRF answers a stored file's URL."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(value) if request is not None else value
 
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField, serializers.DateField, serializers.DateTimeField)
@@ -443,6 +457,7 @@ __all__ = [
     "ErrorSerializer",
     "NotFoundView",
     "PatternDecimalField",
+    "coordinate_field",
     "RequestSerializer",
     "RestrictedReadOnlyViewSet",
     "SmallPagePagination",

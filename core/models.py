@@ -1,6 +1,10 @@
 """What every app's models share, and nothing more."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +16,70 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class BackgroundJob(TimeStampedModel):
+    """Work that a Celery worker does in the background while a person watches its page: waiting, in
+    progress (held by one run, which reports the work done of the work in all), then done or failed.
+    Claimed, advanced and ended by ``core.jobs``, one conditional UPDATE at a time, so that two workers
+    never both run a job. ``updated`` moves with every step: a job in progress that has not moved for
+    longer than a task may run is stuck (its worker died) and may be claimed again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("In progress")
+        SUCCEEDED = "succeeded", _("Done")
+        FAILED = "failed", _("Failed")
+
+    IN_PROGRESS_STATUSES = (Status.PENDING, Status.RUNNING)
+    FINISHED_STATUSES = (Status.SUCCEEDED, Status.FAILED)
+    # Whether a new run takes the job from a run still in progress (which then stops at its next step),
+    # rather than leaving it to that run. Right for work that is only ever redone whole, such as a file.
+    TAKEN_OVER_BY_NEW_RUNS = False
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveIntegerField(_("work done"), default=0)
+    progress_total = models.PositiveIntegerField(_("work in all"), default=0)
+    run = models.UUIDField(
+        _("run"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The run that holds the job while it is in progress."),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True, help_text=_("Why the run failed, for administrators."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return not self.is_in_progress
+
+    @property
+    def is_stuck(self) -> bool:
+        """Waiting or in progress without a sign of life for longer than a task may run: its worker died
+        (or its message was lost)."""
+        return self.is_in_progress and self.updated is not None and self.updated < stuck_before()
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+def stuck_before() -> datetime.datetime:
+    """A job in progress last heard of before this moment is stuck: no task runs that long."""
+    return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 class Heartbeat(models.Model):

@@ -1,3 +1,4 @@
+from celery import current_app as celery_app
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -5,7 +6,6 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from config.celery import app as celery_app
 from core.api import error_body
 
 

@@ -13,6 +13,7 @@ import bisect
 import datetime
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -138,6 +139,44 @@ def subtract_working_days(end: datetime.date, days: int) -> datetime.date:
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days from ``start`` (exclusive) to ``end`` (inclusive); negative if ``end`` is earlier."""
     return WorkingCalendar(start, end).working_days_between(start, end)
+
+
+def due_soon_before(today: datetime.date, *, calendar: WorkingCalendar | None = None) -> datetime.date:
+    """The first due date that is not "due soon" on ``today``.
+
+    Due soon means at most ``DUE_SOON_WORKING_DAYS`` working days left, the due day itself included:
+    the task filter, the due badges and the reminders all ask this function."""
+    days = settings.DUE_SOON_WORKING_DAYS + 1
+    calendar = calendar or WorkingCalendar.spanning(today, margin=days)
+    return calendar.add_working_days(today, days)
+
+
+@dataclass(frozen=True)
+class DueIn:
+    """How a deadline stands today, in working days on China's official calendar (the due badge)."""
+
+    days: int  # working days left; negative once passed
+    overdue: bool
+    due_today: bool = False
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days
+
+    @property
+    def soon(self) -> bool:
+        """Due soon, as ``due_soon_before()`` says: at most ``DUE_SOON_WORKING_DAYS`` working days left."""
+        return not self.overdue and self.days <= settings.DUE_SOON_WORKING_DAYS
+
+
+def due_in(today: datetime.date, deadlines: Iterable[datetime.date]) -> dict[datetime.date, DueIn]:
+    """``DueIn`` of each deadline seen on ``today``, counted with one calendar for them all. A
+    deadline is overdue from the day after it (a task due today is not overdue yet)."""
+    deadlines = [day for day in deadlines if day is not None]
+    if not deadlines:
+        return {}
+    left = WorkingCalendar.spanning(today, *deadlines).working_days_from(today, deadlines)
+    return {day: DueIn(days=days, overdue=day < today, due_today=day == today) for day, days in left.items()}
 
 
 def deadline_after(start: datetime.datetime, working_days: int) -> datetime.datetime:

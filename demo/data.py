@@ -984,3 +984,10 @@ SEND_BACK_REASONS = (
 RESUBMITTED_NOTE = "已按复查意见重新整改，再次提交验收。"
 RECTIFYING_NOTES = ("已安排人员现场整改。", "已制定整改方案，正在整改。", "已联系责任单位，限期整改。")
 SENT_BACK_NOTE = "复查未通过，按督查组意见重新整改。"
+VERIFIED_NOTE = "现场复查，整改到位。"
+EXTENSION_DECISION_NOTES = {"approved": "同意延期，请按期完成整改。", "refused": "不予延期，请加快整改进度。"}
+
+
+def submission_note(rectification: str, number: int) -> str:
+    """What a department writes on its ``number``-th (from 0) submission of ``rectification``."""
+    return rectification if number == 0 else RESUBMITTED_NOTE + rectification

@@ -18,6 +18,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -30,9 +31,10 @@ from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from core.errors import ApplicationError
 from core.working_time import deadline_after
 from demo import data, names
+from demo.planner import Actor, Extension, SendBack, Timeline, Workflow, plan_workflow
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
-from inspections.services import RECTIFICATION_STATUS
+from inspections.services import issue_route
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SEED = 2018
@@ -272,6 +274,16 @@ class LatticeCell:
         return {"type": "Polygon", "coordinates": [[[round(lng, 6), round(lat, 6)] for lng, lat in ring]]}
 
 
+class _UserPlan(NamedTuple):
+    """A demo account to create; a named person of ``data`` overrides the title and role."""
+
+    username: str
+    department: str  # its code
+    title: str
+    role: str
+    is_head: bool = False  # heads, like leaders, answer an office phone
+
+
 class _DemoBuilder:
     """Builds the demo in memory, model by model, and writes each model with one ``bulk_create``."""
 
@@ -281,6 +293,9 @@ class _DemoBuilder:
         # Minutes chosen to fit office hours depend on the weekday of ``today``; drawing them from
         # their own generator keeps every other choice, and so every count, the same on any day.
         self.clock = random.Random(SEED + 1)  # noqa: S311
+        # Reasons for sending a rectification back come from their own generator too: however many
+        # an issue needs, every other choice, and so every count, stays the same.
+        self.reasons = random.Random(SEED + 2)  # noqa: S311
         # Nothing the demo records happens later than the evening before ``today``.
         self.latest = _aware(today - datetime.timedelta(days=1), 19 * 60 + 30)
         self.tasks: list[Task] = []
@@ -288,7 +303,6 @@ class _DemoBuilder:
         self.task_grids: list[tuple[Task, Grid]] = []
         self.reports: list[ProgressReport] = []
         self.task_created: dict[str, datetime.datetime] = {}  # task code → when it was set up
-        self._extension_asked: dict[str, datetime.datetime] = {}  # issue code → when more time was asked for
         self._rectifying = 0  # issues under rectification so far, to spread extension requests
 
     def build(self) -> None:
@@ -339,7 +353,7 @@ class _DemoBuilder:
 
     def _users(self) -> None:
         named = {person.username: person for person in (*data.LOGINS, *data.SPEAKERS)}
-        plans: list[tuple[str, str, str, str, bool]] = []  # username, department, title, role, is_head
+        plans: list[_UserPlan] = []
         for seed in data.departments():
             head_role = (
                 "inspector"
@@ -348,31 +362,36 @@ class _DemoBuilder:
                 if seed.kind in ("bureau", "district", "subdistrict")
                 else "staff"
             )
-            plans.append((data.head_username(seed.code), seed.code, seed.head_title, head_role, True))
-            plans.append((data.liaison_username(seed.code), seed.code, f"{seed.short_name}创城联络员", "staff", False))
+            plans.append(_UserPlan(data.head_username(seed.code), seed.code, seed.head_title, head_role, is_head=True))
+            plans.append(
+                _UserPlan(data.liaison_username(seed.code), seed.code, f"{seed.short_name}创城联络员", "staff")
+            )
         plans += [
-            (username, department, title, "inspector", False) for username, department, title in data.EXTRA_INSPECTORS
+            _UserPlan(username, department, title, "inspector") for username, department, title in data.EXTRA_INSPECTORS
         ]
         plans += [
-            (username, data.DISTRICT, title, "leader", False)
+            _UserPlan(username, data.DISTRICT, title, "leader")
             for username, title in zip(data.county_leader_usernames(), data.COUNTY_LEADER_TITLES, strict=True)
         ]
-        planned = {plan[0] for plan in plans}
-        plans += [(p.username, p.department, p.title, p.role, False) for p in data.LOGINS if p.username not in planned]
+        planned = {plan.username for plan in plans}
+        plans += [
+            _UserPlan(p.username, p.department, p.title, p.role) for p in data.LOGINS if p.username not in planned
+        ]
 
-        generated = [plan for plan in plans if plan[0] not in named]
+        generated = [plan for plan in plans if plan.username not in named]
         reserved = {person.family_name + person.given_name for person in named.values()}
         people = iter(names.person_names(len(generated), exclude=reserved))
         offices = iter(names.phone_numbers(len(plans), office=True))
         mobiles = iter(names.phone_numbers(len(plans), office=False))
         password = make_password(data.PASSWORD)  # hashing is slow by design: once for everyone
         groups = {group.name: group for group in Group.objects.all()}
-        missing = {plan[3] for plan in plans} - set(groups)
+        missing = {plan.role for plan in plans} - set(groups)
         if missing:
             raise ApplicationError(f"The role groups {sorted(missing)} are missing; run migrate first.")
 
         users, roles = [], []
-        for username, department, title, role, is_head in plans:
+        for plan in plans:
+            username, title, role = plan.username, plan.title, plan.role
             person = named.get(username)
             if person is not None:
                 family, given, title, role = person.family_name, person.given_name, person.title, person.role
@@ -386,8 +405,8 @@ class _DemoBuilder:
                     first_name=given,
                     email=f"{username}@liaocheng.example",
                     title=title,
-                    phone=next(offices) if is_head or role == "leader" else next(mobiles),
-                    department=self.departments[department],
+                    phone=next(offices) if plan.is_head or role == "leader" else next(mobiles),
+                    department=self.departments[plan.department],
                     is_staff=bool(person and person.is_superuser),
                     is_superuser=bool(person and person.is_superuser),
                 )
@@ -948,9 +967,10 @@ class _DemoBuilder:
             issue.created = issue.reported_at
         Issue.objects.bulk_update(issues, ["created"])
         IssueEvent.objects.bulk_create([event for story in stories for event in self._events(story)])
-        requests = ExtensionRequest.objects.bulk_create([story.extension for story in stories if story.extension])
-        for request in requests:
-            request.created = request.updated = self._extension_asked[request.issue.code]
+        extended = [story for story in stories if story.timeline.extension is not None]
+        requests = ExtensionRequest.objects.bulk_create([self._extension_request(story) for story in extended])
+        for story, request in zip(extended, requests, strict=True):
+            request.created = request.updated = story.timeline.extension.asked
         ExtensionRequest.objects.bulk_update(requests, ["created", "updated"])
 
     def _story(
@@ -962,6 +982,7 @@ class _DemoBuilder:
         weights = next(table for limit, table in ISSUE_STATUS_WEIGHTS if days_ago >= limit)
         status = rng.choices(list(weights), list(weights.values()))[0]
         reported_at = min(_aware(self.today - datetime.timedelta(days=days_ago), rng.randint(510, 1050)), self.latest)
+        description = rng.choice(seed.findings).format(place=place.name)
         issue = Issue(
             code=code,
             campaign=inspection.campaign,
@@ -969,113 +990,124 @@ class _DemoBuilder:
             place=place,
             grid=place.grid,
             criterion=criterion,
-            description=rng.choice(seed.findings).format(place=place.name),
+            description=description,
             points=criterion.points,
-            status=status,
             reported_by=reporter,
             reported_at=reported_at,
             latitude=place.latitude,
             longitude=place.longitude,
         )
-        story = _Story(issue=issue, dispatcher=inspection.leader)
+        story = _Story(
+            issue=issue, timeline=Timeline(reported=reported_at, description=description), dispatcher=inspection.leader
+        )
+        self._walk(story, status, days_ago)
+        # The issue's workflow fields are what the services would have left after its steps.
+        workflow = story.workflow = plan_workflow(story.timeline)
+        issue.status = workflow.status
+        issue.dispatched_at, issue.deadline = workflow.dispatched_at, workflow.deadline
+        issue.submitted_at, issue.closed_at = workflow.submitted_at, workflow.closed_at
+        issue.rework_count, issue.rectification_note = workflow.rework_count, workflow.rectification_note
+        issue.return_reason = workflow.return_reason
+        return story
+
+    def _walk(self, story: "_Story", status: str, days_ago: int) -> None:
+        """Choose when the story's issue took each step on its way to ``status``."""
+        rng, issue, t = self.rng, story.issue, story.timeline
         if status == Issue.Status.REPORTED:
-            return story
-        # Routing as the inspections service does it: the criterion says who leads (see issue_route).
-        issue.department = criterion.default_department if seed.owner else place.assigned_department
-        issue.dispatched_at = self._clamp(reported_at + datetime.timedelta(hours=rng.uniform(0.5, 20)), reported_at)
-        issue.deadline = deadline_after(issue.dispatched_at, criterion.time_limit_days)
+            return
+        issue.department = issue_route(place=issue.place, criterion=issue.criterion)
+        story.section, story.accountable = self._in_charge(issue)
+        t.dispatched = self._clamp(t.reported + datetime.timedelta(hours=rng.uniform(0.5, 20)), t.reported)
+        t.deadline = deadline_after(t.dispatched, issue.criterion.time_limit_days)
         # Until the deadline, or until yesterday evening if that comes first.
-        horizon = min(issue.deadline, self.latest)
+        horizon = min(t.deadline, self.latest)
         if status == Issue.Status.RETURNED:
-            story.returned_at = self._clamp(
-                issue.dispatched_at + datetime.timedelta(hours=rng.uniform(1, 30)), issue.dispatched_at
-            )
-            issue.return_reason = rng.choice(data.RETURN_REASONS)
-            return story
+            t.returned = self._clamp(t.dispatched + datetime.timedelta(hours=rng.uniform(1, 30)), t.dispatched)
+            t.return_reason = rng.choice(data.RETURN_REASONS)
+            return
         if status == Issue.Status.DISPATCHED:
-            return story
+            return
+        rectification = self.criterion_seeds[issue.criterion.code].rectification
         if status == Issue.Status.RECTIFYING:
-            story.started_at = self._office(self._between(issue.dispatched_at, horizon, 0.1, 0.3), before=horizon)
+            t.started = self._office(self._between(t.dispatched, horizon, 0.1, 0.3), before=horizon)
             if days_ago >= 4 and rng.random() < 0.4:
-                issue.rework_count = rng.choice((1, 1, 2))
-                last = self._clamp(self.latest - datetime.timedelta(hours=rng.uniform(2, 72)), story.started_at)
-                story.cycles = self._cycles(story.started_at, last, issue.rework_count)
-                # Sending back clears the submission, not the note of the last one.
-                issue.rectification_note = self._submission_note(issue, issue.rework_count - 1)
+                rework = rng.choice((1, 1, 2))
+                last = self._clamp(self.latest - datetime.timedelta(hours=rng.uniform(2, 72)), t.started)
+                t.send_backs = self._send_backs(rectification, t.started, last, rework)
             else:
                 # Three in four issues under rectification asked for more time, with every outcome.
                 self._rectifying += 1
                 outcome = EXTENSION_OUTCOMES[self._rectifying % len(EXTENSION_OUTCOMES)]
                 if outcome:
-                    self._extension(story, outcome)
-            return story
+                    self._extension(t, outcome)
+            return
         late = status == Issue.Status.CLOSED and rng.random() < 0.2  # rectified, but after the deadline
         if late:
-            submitted = issue.deadline + datetime.timedelta(hours=rng.uniform(2, 60))
+            submitted = t.deadline + datetime.timedelta(hours=rng.uniform(2, 60))
         else:
-            submitted = self._between(issue.dispatched_at, issue.deadline, 0.2, 0.7)
-        issue.submitted_at = self._clamp(submitted, issue.dispatched_at)
-        issue.rectification_note = seed.rectification
-        started = self._between(issue.dispatched_at, issue.submitted_at, 0.1, 0.3)
-        story.started_at = self._office(started, before=issue.submitted_at)
+            submitted = self._between(t.dispatched, t.deadline, 0.2, 0.7)
+        t.submitted = self._clamp(submitted, t.dispatched)
+        t.submission_note = data.submission_note(rectification, 0)
+        t.started = self._office(self._between(t.dispatched, t.submitted, 0.1, 0.3), before=t.submitted)
         if status == Issue.Status.CLOSED:
-            closed = issue.submitted_at + datetime.timedelta(hours=rng.uniform(1, 16))
+            closed = t.submitted + datetime.timedelta(hours=rng.uniform(1, 16))
             if not late:  # verified in time: by half past six on the last day
-                closed = min(closed, issue.deadline - datetime.timedelta(hours=5, minutes=30))
-            issue.closed_at = self._clamp(closed, issue.submitted_at)
+                closed = min(closed, t.deadline - datetime.timedelta(hours=5, minutes=30))
+            t.closed = self._clamp(closed, t.submitted)
+            t.verification_note = data.VERIFIED_NOTE
             if rng.random() < 0.15:
-                issue.rework_count = 1
-                issue.rectification_note = self._submission_note(issue, 1)
-                story.cycles = self._cycles(
-                    story.started_at, self._between(story.started_at, issue.submitted_at, 0.7, 0.8), 1
-                )
-        return story
+                last = self._between(t.started, t.submitted, 0.7, 0.8)
+                t.send_backs = self._send_backs(rectification, t.started, last, 1)
+                t.submission_note = data.submission_note(rectification, 1)
 
-    def _submission_note(self, issue: Issue, number: int) -> str:
-        """What the department wrote when submitting its ``number``-th (from 0) rectification."""
-        note = self.criterion_seeds[issue.criterion.code].rectification
-        return note if number == 0 else data.RESUBMITTED_NOTE + note
+    def _in_charge(self, issue: Issue) -> tuple[Department | None, User]:
+        """The section (of an owner criterion's department) and the person who rectify ``issue``."""
+        seed = self.criterion_seeds[issue.criterion.code]
+        owned = seed.owner_section and issue.department.code == seed.owner
+        section = self.departments[seed.owner_section] if owned else None
+        owner = section or issue.department
+        return section, self._head(owner.code) if issue.code[-1] in "02468" else self._liaison(owner.code)
 
     def _between(self, start: datetime.datetime, end: datetime.datetime, low: float, high: float) -> datetime.datetime:
         """A moment a random ``low``–``high`` share of the way from ``start`` to ``end``."""
         return start + (max(end, start) - start) * self.rng.uniform(low, high)
 
-    def _cycles(
-        self, started: datetime.datetime, last_sent_back: datetime.datetime, count: int
-    ) -> list[tuple[datetime.datetime, datetime.datetime]]:
-        """``count`` (submitted, sent back) pairs between ``started`` and the last send-back."""
+    def _send_backs(
+        self, rectification: str, started: datetime.datetime, last_sent_back: datetime.datetime, count: int
+    ) -> list[SendBack]:
+        """``count`` rectifications submitted and sent back between ``started`` and the last send-back."""
         span = (last_sent_back - started) / count
         return [
-            (started + span * (n + 0.6), started + span * (n + 1) if n < count - 1 else last_sent_back)
+            SendBack(
+                submitted=started + span * (n + 0.6),
+                note=data.submission_note(rectification, n),
+                sent_back=started + span * (n + 1) if n < count - 1 else last_sent_back,
+                reason=self.reasons.choice(data.SEND_BACK_REASONS),
+            )
             for n in range(count)
         ]
 
-    def _extension(self, story: "_Story", outcome: str) -> None:
+    def _extension(self, timeline: Timeline, outcome: str) -> None:
         """The department asked for more time (延期); a leader approved or refused it, or has yet to."""
-        issue, rng = story.issue, self.rng
-        if outcome == "pending":  # a request waits a day or two for a leader, not weeks
-            recently = max(self.latest - datetime.timedelta(days=2), issue.dispatched_at)
+        rng, t = self.rng, timeline
+        if outcome == ExtensionRequest.Status.PENDING:  # a request waits a day or two for a leader, not weeks
+            recently = max(self.latest - datetime.timedelta(days=2), t.dispatched)
             asked = self._between(recently, self.latest, 0.4, 0.9)
         else:
-            asked = self._between(issue.dispatched_at, min(issue.deadline, self.latest), 0.4, 0.8)
-        requested = deadline_after(max(issue.deadline, asked), 3)
-        request = ExtensionRequest(
-            issue=issue,
-            requested_by=self._liaison(issue.department.code),
-            reason=rng.choice(data.EXTENSION_REASONS),
+            asked = self._between(t.dispatched, min(t.deadline, self.latest), 0.4, 0.8)
+        requested = deadline_after(max(t.deadline, asked), 3)
+        reason = rng.choice(data.EXTENSION_REASONS)
+        decided = None
+        if outcome != ExtensionRequest.Status.PENDING:
+            decided = self._clamp(asked + datetime.timedelta(hours=rng.uniform(2, 20)), asked)
+        t.extension = Extension(
+            asked=asked,
+            reason=reason,
             requested_deadline=requested,
-            status=outcome,
+            outcome=outcome,
+            decided=decided,
+            decision_note=data.EXTENSION_DECISION_NOTES.get(outcome, ""),
         )
-        self._extension_asked[issue.code] = asked
-        if outcome != "pending":
-            request.decided_by = self.users["leader"]
-            request.decided_at = self._clamp(asked + datetime.timedelta(hours=rng.uniform(2, 20)), asked)
-            request.decision_note = (
-                "同意延期，请按期完成整改。" if outcome == "approved" else "不予延期，请加快整改进度。"
-            )
-        if outcome == "approved":
-            issue.deadline = requested
-        story.extension = request
 
     def _clamp(self, moment: datetime.datetime, after: datetime.datetime) -> datetime.datetime:
         """``moment`` moved into office hours, but not later than the evening before today and at least
@@ -1093,14 +1125,15 @@ class _DemoBuilder:
         return moved if moved < before else moment
 
     def _rectification_task(self, story: "_Story") -> None:
-        """The task that dispatching opens, so that reminders follow the issue's deadline."""
-        issue = story.issue
-        seed = self.criterion_seeds[issue.criterion.code]
-        section = self.departments[seed.owner_section] if seed.owner and seed.owner_section else None
-        owner = section or issue.department
-        accountable = self._head(owner.code) if issue.code[-1] in "02468" else self._liaison(owner.code)
-        story.accountable = accountable
-        closed = issue.status == Issue.Status.CLOSED
+        """The task that dispatching opens, so that reminders follow the issue's deadline, with the
+        department's own log: submitting and verifying are the issue's events, not progress."""
+        issue, t, accountable = story.issue, story.timeline, story.accountable
+        entries = []
+        if t.started is not None:
+            entries.append((t.started, self.rng.choice((30, 40, 50, 60)), self.rng.choice(data.RECTIFYING_NOTES)))
+            if t.send_backs:
+                entries.append((t.send_backs[-1].sent_back + datetime.timedelta(minutes=30), 50, data.SENT_BACK_NOTE))
+        plan = story.workflow.rectification_task(reported_percent=entries[-1][1] if entries else 0)
         task = Task(
             campaign=issue.campaign,
             code=f"LC-R-{issue.code.removeprefix(data.CODE_PREFIX)}",
@@ -1109,121 +1142,63 @@ class _DemoBuilder:
             kind=Task.Kind.RECTIFICATION,
             priority=Task.Priority.HIGH if issue.points >= 2 else Task.Priority.NORMAL,
             department=issue.department,
-            section=section,
+            section=story.section,
             accountable=accountable,
-            start_date=_local_date(issue.dispatched_at),
-            due_date=_local_date(issue.deadline),
-            status=RECTIFICATION_STATUS[issue.status],
-            percent=100 if closed else 0,
-            completed_at=issue.closed_at if closed else None,
+            start_date=plan.start_date,
+            due_date=plan.due_date,
+            status=plan.status,
+            percent=plan.percent,
+            completed_at=plan.completed_at,
             created_by=story.dispatcher,
         )
-        self._add_task(task, [issue.place], [issue.grid], created=issue.dispatched_at)
+        self._add_task(task, [issue.place], [issue.grid], created=story.workflow.dispatched_at)
         issue.rectification_task = task
-        if story.started_at is None:
-            return
-        # The department's own log; submitting and verifying are the issue's events, not progress.
-        entries = [(story.started_at, self.rng.choice((30, 40, 50, 60)), self.rng.choice(data.RECTIFYING_NOTES))]
-        if story.cycles:
-            entries.append((story.cycles[-1][1] + datetime.timedelta(minutes=30), 50, data.SENT_BACK_NOTE))
         for moment, percent, note in entries:
             self.reports.append(
                 ProgressReport(task=task, author=accountable, created=moment, percent=percent, note=note)
             )
-        if not closed:
-            task.percent = entries[-1][1]
+
+    def _actors(self, story: "_Story") -> dict[Actor, User | None]:
+        """Who took each part in the story's issue."""
+        issue = story.issue
+        return {
+            Actor.REPORTER: issue.reported_by,
+            Actor.DISPATCHER: story.dispatcher,
+            Actor.RECTIFIER: story.accountable,
+            Actor.DEPARTMENT_HEAD: self._head(issue.department.code) if issue.department else None,
+            Actor.VERIFIER: issue.inspection.leader if issue.inspection else issue.reported_by,
+            Actor.LEADER: self.users["leader"],
+        }
 
     def _events(self, story: "_Story") -> list[IssueEvent]:
-        """The issue's way as the inspections service records it, one event per transition."""
-        issue = story.issue
-        Action, Status = IssueEvent.Action, Issue.Status  # noqa: N806 - as the inspections service names them
-        inspector = issue.inspection.leader if issue.inspection else issue.reported_by
-        steps = [(issue.reported_at, Action.FILED, "", Status.REPORTED, issue.reported_by, issue.description)]
-        if issue.dispatched_at:
-            steps.append(
-                (issue.dispatched_at, Action.DISPATCHED, Status.REPORTED, Status.DISPATCHED, story.dispatcher, "")
-            )
-        if story.returned_at:
-            steps.append(
-                (
-                    story.returned_at,
-                    Action.RETURNED,
-                    Status.DISPATCHED,
-                    Status.RETURNED,
-                    self._head(issue.department.code),
-                    issue.return_reason,
-                )
-            )
-        if story.started_at:
-            steps.append(
-                (story.started_at, Action.STARTED, Status.DISPATCHED, Status.RECTIFYING, story.accountable, "")
-            )
-        if story.extension:
-            request = story.extension
-            steps.append(
-                (
-                    self._extension_asked[issue.code],
-                    Action.EXTENSION_REQUESTED,
-                    issue.status,
-                    issue.status,
-                    request.requested_by,
-                    request.reason,
-                )
-            )
-            if request.decided_at:
-                action = Action.EXTENSION_APPROVED if request.status == "approved" else Action.EXTENSION_REFUSED
-                steps.append(
-                    (request.decided_at, action, issue.status, issue.status, request.decided_by, request.decision_note)
-                )
-        for number, (submitted, sent_back) in enumerate(story.cycles):
-            steps.append(
-                (
-                    submitted,
-                    Action.SUBMITTED,
-                    Status.RECTIFYING,
-                    Status.SUBMITTED,
-                    story.accountable,
-                    self._submission_note(issue, number),
-                )
-            )
-            steps.append(
-                (
-                    sent_back,
-                    Action.SENT_BACK,
-                    Status.SUBMITTED,
-                    Status.RECTIFYING,
-                    inspector,
-                    self.rng.choice(data.SEND_BACK_REASONS),
-                )
-            )
-        if issue.submitted_at:
-            steps.append(
-                (
-                    issue.submitted_at,
-                    Action.SUBMITTED,
-                    Status.RECTIFYING,
-                    Status.SUBMITTED,
-                    story.accountable,
-                    issue.rectification_note,
-                )
-            )
-        if issue.closed_at:
-            steps.append(
-                (issue.closed_at, Action.VERIFIED, Status.SUBMITTED, Status.CLOSED, inspector, "现场复查，整改到位。")
-            )
+        """The issue's way as the inspections service records it, one event per step."""
+        issue, actors = story.issue, self._actors(story)
         return [
             IssueEvent(
                 issue=issue,
-                action=action,
-                from_status=before,
-                to_status=after,
-                actor=actor,
-                department=issue.department if action != Action.FILED else None,
-                note=note,
-                created=moment,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                actor=actors[event.actor],
+                department=issue.department if event.names_department else None,
+                note=event.note,
+                created=event.moment,
             )
-            for moment, action, before, after, actor, note in steps
+            for event in story.workflow.events
         ]
+
+    def _extension_request(self, story: "_Story") -> ExtensionRequest:
+        extension, actors = story.timeline.extension, self._actors(story)
+        return ExtensionRequest(
+            issue=story.issue,
+            requested_by=actors[Actor.RECTIFIER],
+            reason=extension.reason,
+            requested_deadline=extension.requested_deadline,
+            status=extension.outcome,
+            decided_by=actors[Actor.LEADER] if extension.decided else None,
+            decided_at=extension.decided,
+            decision_note=extension.decision_note,
+        )
 
     # Saving ------------------------------------------------------------------------------------------
 
@@ -1240,15 +1215,14 @@ class _DemoBuilder:
 
 @dataclasses.dataclass
 class _Story:
-    """What happened to one issue, from which its events, task and progress reports are written."""
+    """One issue with the steps chosen for it, from which its events, task and progress are written."""
 
     issue: Issue
+    timeline: Timeline
     dispatcher: User
+    section: Department | None = None
     accountable: User | None = None
-    started_at: datetime.datetime | None = None
-    returned_at: datetime.datetime | None = None
-    cycles: list[tuple[datetime.datetime, datetime.datetime]] = dataclasses.field(default_factory=list)
-    extension: ExtensionRequest | None = None
+    workflow: Workflow | None = None
 
 
 def _plain(quantity: Decimal) -> str:

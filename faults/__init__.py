@@ -1,4 +1,4 @@
-"""Fault drills (issue 9): the real processes of a production installation (gunicorn, Celery worker and
+"""Fault drills: the real processes of a production installation (gunicorn, Celery worker and
 beat), on private PostgreSQL and Redis servers on loopback ports, while a server or a worker fails.
 
 Run them with ``make faults``; ``make test`` leaves them out (``norecursedirs`` in pytest.ini). Each

@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from grids.models import Grid, Place
 
 
 @admin.register(Grid)
-class GridAdmin(SimpleHistoryAdmin):
+class GridAdmin(HistoryAdmin):
     list_display = ("code", "name", "subdistrict", "leader", "place_count")
     list_display_links = ("code", "name")
     list_filter = (("subdistrict", admin.RelatedOnlyFieldListFilter),)
@@ -31,7 +31,7 @@ class GridAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = (
         "code",
         "name",

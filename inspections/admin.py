@@ -3,14 +3,14 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import DepartmentKindFilter
+from core.admin import HistoryAdmin, PhotoPreviewMixin
 from inspections.models import Criterion, Inspection, Issue, IssuePhoto
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(HistoryAdmin):
     list_display = ("code", "category", "title", "points", "lead", "default_department", "time_limit_days", "is_active")
     list_display_links = ("code", "title")
     list_filter = ("category", "lead", "is_active")
@@ -37,15 +37,42 @@ class InspectionAdmin(admin.ModelAdmin):
         return obj.issue_count
 
 
-class IssuePhotoInline(admin.TabularInline):
+class IssuePhotoInline(PhotoPreviewMixin, admin.TabularInline):
+    """An issue's evidence, as filed and as rectified: added only with its workflow step (pages, API),
+    where each photo is checked and re-encoded; never replaced or removed here."""
+
     model = IssuePhoto
-    fields = ("stage", "image", "uploaded_by", "created")
-    readonly_fields = ("uploaded_by", "created")
+    fields = ("stage", "preview", "uploaded_by", "created")
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# An issue's workflow, moved only by the services of its steps (dispatch, start, submit, verify, ...).
+WORKFLOW_FIELDS = (
+    "department",
+    "status",
+    "deadline",
+    "rectification_task",
+    "dispatched_at",
+    "submitted_at",
+    "closed_at",
+    "rework_count",
+    "rectification_note",
+    "return_reason",
+)
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(HistoryAdmin):
+    """Issues, read and lightly corrected; filed and moved through their workflow on the pages and the API."""
+
     list_display = (
         "code",
         "place",
@@ -94,30 +121,42 @@ class IssueAdmin(SimpleHistoryAdmin):
             },
         ),
     )
+    # Filing decides these (the criterion's points, the place's grid, the reporter and the time); the
+    # workflow's steps move the rest. The admin corrects only the words and the location.
+    readonly_fields = (
+        "code",
+        "campaign",
+        "criterion",
+        "points",
+        "place",
+        "grid",
+        "reported_by",
+        "reported_at",
+        *WORKFLOW_FIELDS,
+    )
     inlines = (IssuePhotoInline,)
 
-    def get_changeform_initial_data(self, request):
-        return {"reported_by": request.user.pk, **super().get_changeform_initial_data(request)}
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not IssuePhoto:
-            super().save_formset(request, form, formset, change)
-            return
-        photos = formset.save(commit=False)
-        for photo in photos:
-            if photo.uploaded_by_id is None:
-                photo.uploaded_by = request.user
-            photo.save()
-        for photo in formset.deleted_objects:
-            photo.delete()
-        formset.save_m2m()
+    def has_add_permission(self, request) -> bool:
+        # Issues are filed on the filing page or through the API, which route and time them.
+        return False
 
 
 @admin.register(IssuePhoto)
-class IssuePhotoAdmin(admin.ModelAdmin):
-    list_display = ("image", "issue", "stage", "uploaded_by", "created")
+class IssuePhotoAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+    """Photos are evidence: listed and viewed here, added only with their workflow step."""
+
+    list_display = ("preview", "issue", "stage", "uploaded_by", "created")
+    fields = ("preview", "issue", "stage", "uploaded_by", "created")
+    readonly_fields = fields
     list_filter = ("stage",)
     list_select_related = ("issue__place", "uploaded_by")
     search_fields = ("image", "issue__code", "issue__place__name")
     autocomplete_fields = ("issue", "uploaded_by")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     date_hierarchy = "created"

@@ -93,7 +93,7 @@ class IssueFilterSet(ListFilterSet):
         )
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
-        overdue = Q(deadline__lt=timezone.now()) & ~Q(status=Issue.Status.CLOSED)
+        overdue = Issue.overdue_q(timezone.now())
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
     def filter_mine(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet[Issue]:

@@ -1,14 +1,12 @@
 """Forms of the issue pages: filing a problem on site, and each step of its rectification."""
 
-import datetime
-
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from campaign.forms import MultiplePhotoField, photo_limits
-from core.working_time import end_of_day
+from core.geo import CoordinateField, location_form_clean
 from grids.models import Grid, Place
 from inspections.models import Criterion, Inspection
 
@@ -37,24 +35,8 @@ class IssueFileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("What is wrong, exactly where")}),
     )
     photos = MultiplePhotoField(label=_("Photos as found"))
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "data-geo": "latitude"}),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "data-geo": "longitude"}),
-    )
+    latitude = CoordinateField(axis="latitude")
+    longitude = CoordinateField(axis="longitude")
     inspection = forms.ModelChoiceField(
         label=_("Inspection round"),
         queryset=Inspection.objects.order_by("-date", "code"),
@@ -87,8 +69,7 @@ class IssueFileForm(forms.Form):
         grid, place = data.get("grid"), data.get("place")
         if grid and place and place.grid_id != grid.pk:
             self.add_error("place", _("This place is not in the chosen grid."))
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error("latitude", _("A location needs both latitude and longitude."))
+        location_form_clean(self, data)
         return data
 
 
@@ -131,11 +112,6 @@ class ExtensionForm(IssueActionForm):
         help_text=_("The rectification is then due at 23:59 that day."),
     )
     reason = forms.CharField(label=_("Why more time is needed"), widget=DESCRIPTION_WIDGET)
-
-    def cleaned_deadline(self) -> datetime.datetime:
-        """The end of the chosen day, Beijing time."""
-        day = self.cleaned_data["new_deadline"]
-        return end_of_day(day)
 
 
 class DispatchForm(IssueActionForm):

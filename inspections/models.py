@@ -1,12 +1,16 @@
 """The checklist, the inspection rounds, and the issues inspectors find and see rectified."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.images import photo_storage_name
 from core.models import TimeStampedModel
 from grids.models import LATITUDE, LONGITUDE
 
@@ -102,6 +106,16 @@ class Inspection(TimeStampedModel):
         return self.title
 
 
+class IssueQuerySet(models.QuerySet):
+    def overdue(self, now: datetime.datetime) -> "IssueQuerySet":
+        """Issues overdue at ``now`` (``Issue.overdue_q``): derived, never stored."""
+        return self.filter(Issue.overdue_q(now))
+
+    def with_overdue(self, now: datetime.datetime) -> "IssueQuerySet":
+        """Annotate ``is_overdue`` (``Issue.overdue_q``) for lists that show or filter by it."""
+        return self.annotate(is_overdue=ExpressionWrapper(Issue.overdue_q(now), output_field=models.BooleanField()))
+
+
 class Issue(TimeStampedModel):
     """One problem found at one place against one criterion, and its way to rectification:
     reported → dispatched → rectifying → submitted → closed, or sent back, or returned as not the
@@ -116,6 +130,9 @@ class Issue(TimeStampedModel):
         RETURNED = "returned", _("Returned for re-routing")
 
     ROUTED_STATUSES = (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED, Status.CLOSED)
+    # The department's turn: its rectification deadline runs only while the issue is in its hands.
+    # Awaiting verification it waits on the inspectors; returned, on the office's re-routing.
+    WITH_DEPARTMENT_STATUSES = (Status.DISPATCHED, Status.RECTIFYING)
 
     campaign = models.ForeignKey(
         "campaign.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="issues"
@@ -171,6 +188,8 @@ class Issue(TimeStampedModel):
     )
     history = HistoricalRecords(verbose_name=_("historical issue"))
 
+    objects = IssueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
@@ -208,9 +227,30 @@ class Issue(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.place}"
 
+    @classmethod
+    def overdue_q(cls, now: datetime.datetime) -> Q:
+        """The one meaning of an overdue issue: in the department's hands (dispatched or rectifying)
+        after its rectification deadline. Nobody is late for someone else's wait: an issue awaiting
+        verification or re-routing is not overdue. Pages, API, figures, exports read it from here."""
+        return Q(status__in=cls.WITH_DEPARTMENT_STATUSES, deadline__lt=now)
+
+    def is_overdue(self, now: datetime.datetime) -> bool:
+        """``overdue_q`` for one issue in memory."""
+        return self.status in self.WITH_DEPARTMENT_STATUSES and self.deadline is not None and self.deadline < now
+
+
+def issue_photo_path(instance: "IssuePhoto", filename: str) -> str:
+    """A random name: the photo is sent only to those who may see its issue (``IssuePhoto.url``)."""
+    return photo_storage_name("issues")
+
+
+def issue_thumbnail_path(instance: "IssuePhoto", filename: str) -> str:
+    return photo_storage_name("issues", thumbnail=True)
+
 
 class IssuePhoto(models.Model):
-    """A photo of an issue: as found, or after rectification."""
+    """A photo of an issue: as found, or after rectification. Its files have random names and are
+    served only through the app, to those who may see the issue (``url``, ``thumbnail_url``)."""
 
     class Stage(models.TextChoices):
         FOUND = "found", _("As found")
@@ -218,8 +258,8 @@ class IssuePhoto(models.Model):
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
-    image = models.ImageField(_("image"), upload_to="issues/%Y/%m/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="issues/%Y/%m/thumbs/", blank=True)
+    image = models.ImageField(_("image"), upload_to=issue_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=issue_thumbnail_path, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -232,6 +272,16 @@ class IssuePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    @property
+    def url(self) -> str:
+        """Where the photo is shown: the app's view, which checks that the user may see the issue."""
+        return reverse("inspections:photo", args=[self.pk])
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The thumbnail's address, or the photo's for a photo stored without one."""
+        return reverse("inspections:photo_thumbnail", args=[self.pk]) if self.thumbnail else self.url
 
 
 class IssueEvent(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
-from inspections.models import Issue
+from inspections.models import Issue, IssuePhoto
 
 
 def issue_visible_to(*, user: User) -> QuerySet[Issue]:
@@ -16,6 +16,11 @@ def issue_visible_to(*, user: User) -> QuerySet[Issue]:
     if user.work_department_id is None:
         return issues.none()
     return issues.filter(department_id=user.work_department_id)
+
+
+def issue_photo_visible_to(*, user: User) -> QuerySet[IssuePhoto]:
+    """Photos of the issues the user may open (``issue_visible_to``), and no others."""
+    return IssuePhoto.objects.filter(issue__in=issue_visible_to(user=user))
 
 
 def issue_list(*, user: User) -> QuerySet[Issue]:

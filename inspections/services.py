@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, Role, User
 from accounts.services import department_contacts, notification_send
 from campaign.models import Campaign, Task
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Conflict
+from core.geo import LocationError, location_pair
 from core.history import history_author
 from core.images import Photo
-from core.working_time import deadline_after
+from core.working_time import deadline_after, end_of_day
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent, IssuePhoto
 
@@ -75,7 +76,7 @@ def _locked(issue: Issue, *, actor: User) -> Issue:
 
 def _require(issue: Issue, allowed: tuple[str, ...], action: str) -> None:
     if issue.status not in allowed:
-        raise ApplicationError(
+        raise Conflict(
             _("An issue that is “%(status)s” cannot be %(action)s.")
             % {"status": issue.get_status_display(), "action": action},
             code="transition_not_allowed",
@@ -133,14 +134,16 @@ def issue_file(
     if not description:
         raise ApplicationError(_("Describe the problem."), code="description_required")
     if not criterion.is_active:
-        raise ApplicationError(_("This checklist item is no longer in use."), code="criterion_inactive")
-    if (latitude is None) != (longitude is None):
-        raise ApplicationError(_("A location needs both latitude and longitude."), code="location_incomplete")
+        raise Conflict(_("This checklist item is no longer in use."), code="criterion_inactive")
+    try:
+        location_pair(latitude, longitude)
+    except LocationError as error:
+        raise ApplicationError(error.message, code="location_incomplete") from None
     campaign = campaign or (inspection.campaign if inspection else None)
     if campaign is None:
         campaign = Campaign.objects.order_by("-start_date", "pk").first()
         if campaign is None:
-            raise ApplicationError(_("There is no campaign to file the issue under."), code="no_campaign")
+            raise Conflict(_("There is no campaign to file the issue under."), code="no_campaign")
 
     with transaction.atomic():
         now = timezone.now()
@@ -179,7 +182,7 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
         _require(issue, ALLOWED_FROM["dispatch"], _("dispatched"))
         department = department or issue_route(place=issue.place, criterion=issue.criterion)
         if issue.status == Status.RETURNED and department.pk == issue.department_id:
-            raise ApplicationError(
+            raise Conflict(
                 _("%(department)s returned this issue; dispatch it to another department.")
                 % {"department": department},
                 code="dispatch_to_returning_department",
@@ -370,10 +373,10 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
     return issue
 
 
-def extension_request(
-    *, issue: Issue, actor: User, reason: str, requested_deadline: datetime.datetime
-) -> ExtensionRequest:
-    """The department asks a leader for more time (延期)."""
+def extension_request(*, issue: Issue, actor: User, reason: str, new_deadline: datetime.date) -> ExtensionRequest:
+    """The department asks a leader for more time (延期): to rectify by the end of ``new_deadline``
+    (23:59:59 local time, as every deadline in days)."""
+    requested_deadline = end_of_day(new_deadline)
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Say why more time is needed."), code="reason_required")
@@ -381,9 +384,9 @@ def extension_request(
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["extend"], _("extended"))
         if issue.deadline and requested_deadline <= issue.deadline:
-            raise ApplicationError(_("The new deadline must be later than the current one."), code="deadline_not_later")
+            raise Conflict(_("The new deadline must be later than the current one."), code="deadline_not_later")
         if issue.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-            raise ApplicationError(_("An extension request is already waiting for a decision."), code="pending_exists")
+            raise Conflict(_("An extension request is already waiting for a decision."), code="pending_exists")
         request = ExtensionRequest.objects.create(
             issue=issue, requested_by=actor, reason=reason, requested_deadline=requested_deadline
         )
@@ -402,7 +405,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
     with transaction.atomic():
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ExtensionRequest.Status.PENDING:
-            raise ApplicationError(_("This extension request has already been decided."), code="already_decided")
+            raise Conflict(_("This extension request has already been decided."), code="already_decided")
         issue = _locked(request.issue, actor=actor)
         _require(issue, ALLOWED_FROM["decide"], _("extended"))
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED

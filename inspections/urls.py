@@ -11,6 +11,8 @@ urlpatterns = [
     path("criteria/", views.criterion_option_list, name="criterion_options"),
     path("extensions/", views.extension_list, name="extension_list"),
     path("<int:pk>/", views.issue_detail, name="issue_detail"),
+    path("photos/<int:pk>/", views.issue_photo, name="photo"),
+    path("photos/<int:pk>/thumbnail/", views.issue_photo, {"thumbnail": True}, name="photo_thumbnail"),
     *(
         path(f"<int:pk>/{name.replace('_', '-')}/", views.issue_action, {"action": name}, name=f"issue_{name}")
         for name in views.ACTIONS

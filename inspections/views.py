@@ -1,29 +1,31 @@
 """The pages of inspections: the issue list, filing an issue on site, an issue and every step of its
-rectification, and the leaders' list of extension requests.
+rectification, the leaders' list of extension requests, and the issues' photos.
 
 Views stay thin: reads come from ``inspections.selectors``, writes from ``inspections.services``
 (which own every workflow rule), and who may do what from ``inspections/rules.py``."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from campaign.views import DueIn, status_tabs, working_days_until
+from campaign.views import status_tabs
 from core.errors import ApplicationError
 from core.history import change_history
-from core.images import photos_prepare
+from core.images import photo_response, photos_prepare
+from core.permissions import require_perm
+from core.working_time import due_in
 from grids.models import Place
 from inspections import services
 from inspections.filters import IssueFilterSet
@@ -40,24 +42,23 @@ from inspections.forms import (
 )
 from inspections.models import Criterion, ExtensionRequest, Issue
 from inspections.selectors import issue_list as select_issue_list
-from inspections.selectors import issue_visible_to
+from inspections.selectors import issue_photo_visible_to, issue_visible_to
 
 ISSUES_PER_PAGE = 25
 OPTIONS_LIMIT = 30
 Status = Issue.Status
 
 
-def attach_due_in(issues, now=None) -> None:
-    """Set ``issue.due_in`` (working days to the rectification deadline) on each open issue of a page."""
+def attach_due_in(issues, now: datetime.datetime | None = None) -> None:
+    """Set ``issue.due_in`` (working days to the rectification deadline) on each issue of a page whose
+    deadline is running: only while the department holds it (``Issue.WITH_DEPARTMENT_STATUSES``)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    open_issues = [issue for issue in issues if issue.deadline and issue.status != Status.CLOSED]
-    left = working_days_until(today, [timezone.localdate(issue.deadline) for issue in open_issues])
+    running = [issue for issue in issues if issue.deadline and issue.status in Issue.WITH_DEPARTMENT_STATUSES]
+    standing = due_in(timezone.localdate(now), [timezone.localdate(issue.deadline) for issue in running])
     for issue in issues:
         issue.due_in = None
-    for issue in open_issues:
-        day = timezone.localdate(issue.deadline)
-        issue.due_in = DueIn(days=left[day], overdue=issue.deadline < now, due_today=day == today)
+    for issue in running:
+        issue.due_in = standing[timezone.localdate(issue.deadline)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def issue_list(request):
         .order_by()
         .aggregate(
             total=Count("pk"),
-            overdue=Count("pk", filter=Q(deadline__lt=timezone.now()) & ~Q(status=Status.CLOSED)),
+            overdue=Count("pk", filter=Issue.overdue_q(timezone.now())),
             **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
         )
     )
@@ -155,16 +156,11 @@ def _with_chosen(options: list, chosen, label: Callable) -> list:
     return options
 
 
-def _require_filing(request) -> None:
-    if not rules.has_perm("inspections.file_issue", request.user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_create(request):
     """File a problem found on site. It is routed and dispatched at once by the service."""
-    _require_filing(request)
+    require_perm(request.user, "inspections.file_issue")
     source = request.POST if request.method == "POST" else request.GET
     place_query = source.get("place_q", "")
     criterion_query = source.get("criterion_q", "")
@@ -214,7 +210,7 @@ def issue_create(request):
 @require_GET
 def place_option_list(request):
     """htmx: the ``<option>``s of a grid's places matching ``q`` (at most 30, by name)."""
-    _require_filing(request)
+    require_perm(request.user, "inspections.file_issue")
     query = request.GET.get("q") or request.GET.get("place_q") or ""
     grid = request.GET.get("grid")
     options = place_options(grid_id=grid, query=query)
@@ -226,7 +222,7 @@ def place_option_list(request):
 @require_GET
 def criterion_option_list(request):
     """htmx: the ``<option>``s of the checklist items matching ``q``."""
-    _require_filing(request)
+    require_perm(request.user, "inspections.file_issue")
     query = request.GET.get("q") or request.GET.get("criterion_q") or ""
     options = criterion_options(query=query)
     return render(
@@ -306,7 +302,10 @@ ACTIONS = {
             label=gettext_lazy("Request an extension"),
             done=gettext_lazy("Extension requested; a leader will decide."),
             run=lambda issue, actor, form: services.extension_request(
-                issue=issue, actor=actor, reason=form.cleaned_data["reason"], requested_deadline=form.cleaned_deadline()
+                issue=issue,
+                actor=actor,
+                reason=form.cleaned_data["reason"],
+                new_deadline=form.cleaned_data["new_deadline"],
             ),
         ),
         IssueAction(
@@ -413,8 +412,7 @@ def issue_action(request, pk: int, action: str):
     workflow: the page again with the message, and nothing changed."""
     step = ACTIONS[action]
     issue = _visible_issue(request, pk)
-    if not request.user.has_perm(step.perm, issue):
-        raise PermissionDenied
+    require_perm(request.user, step.perm, issue)
     form = step.form(request.POST, request.FILES, issue=issue)
     if form.is_valid():
         try:
@@ -439,8 +437,7 @@ def issue_action(request, pk: int, action: str):
 @require_GET
 def extension_list(request):
     """Pending extension requests for leaders to decide, oldest first; the latest decisions below."""
-    if not rules.has_perm("inspections.decide_extension", request.user):
-        raise PermissionDenied
+    require_perm(request.user, "inspections.decide_extension")
     requests = ExtensionRequest.objects.select_related(
         "issue", "issue__place", "issue__department", "issue__criterion", "requested_by", "decided_by"
     )
@@ -452,3 +449,18 @@ def extension_list(request):
         "inspections/extension_list.html",
         {"page": page, "pending": page.object_list, "decided": decided},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Photos
+
+
+@login_required
+@require_safe
+def issue_photo(request, pk: int, thumbnail: bool = False):
+    """A photo of an issue, or its thumbnail, for those who may see the issue; to others a 404, as the
+    issue's page is."""
+    photo = get_object_or_404(issue_photo_visible_to(user=request.user), pk=pk)
+    if thumbnail:
+        return photo_response(photo.thumbnail, filename=f"issue-photo-{photo.pk}-thumbnail.jpg")
+    return photo_response(photo.image, filename=f"issue-photo-{photo.pk}.jpg")

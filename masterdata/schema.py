@@ -70,7 +70,6 @@ LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 TRUE_WORDS = {"是", "启用", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"否", "停用", "禁用", "false", "no", "n", "0", "×"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-EXCEL_CELL_MAX_CHARS = 32767
 EXCEL_SERIAL_DAYS = (32874, 73051)  # 1990-01-01 to 2100-01-01
 
 

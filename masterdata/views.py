@@ -5,12 +5,12 @@ import tempfile
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.permissions import require_perm
 from masterdata.forms import UploadForm
 from masterdata.models import ImportJob
 from masterdata.schema import SHEETS
@@ -26,8 +26,7 @@ def administrators_only(view):
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm("masterdata.manage_masterdata"):
-            raise PermissionDenied
+        require_perm(request.user, "masterdata.manage_masterdata")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -6,7 +6,7 @@ admin. What a key may read and post is what its user may on the pages: ``issue_v
 reading, the ``inspections.file_issue`` rule for posting, and ``issue_file`` does the filing."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from core.api import CONFLICT_CODES
 from core.errors import ApplicationError
+from core.geo import LocationError, coordinate_parse, location_pair
 from grids.models import Place
 from inspections.models import Criterion, Issue, IssuePhoto
 from inspections.selectors import issue_visible_to
@@ -26,7 +26,6 @@ from open311 import serializers
 
 DEFAULT_DAYS = 90  # the spec's default window when no date is given
 MAX_REQUESTS = 1000  # the spec's suggested maximum per response
-COORDINATE = Decimal("0.000001")
 
 
 class Refusal(Exception):
@@ -106,7 +105,9 @@ def _issues(user):
 def _rows(request, issues) -> list[dict]:
     rows = []
     for issue in issues:
-        media_url = request.build_absolute_uri(issue.found[0].image.url) if issue.found else ""
+        # The app's address of the first photo, for signed-in users who may see the issue; Open311 clients
+        # read with an api_key today, and photos for the public will get a path of their own.
+        media_url = request.build_absolute_uri(issue.found[0].url) if issue.found else ""
         rows.append(serializers.service_request(issue, media_url=media_url))
     return rows
 
@@ -171,19 +172,15 @@ def request_detail(request, fmt: str, service_request_id: str):
     return serializers.render(_rows(request, [issue]), fmt=fmt, root="service_requests", item="request")
 
 
-def _coordinate(request, name: str, limit: int) -> Decimal | None:
-    value = request.POST.get(name, "").strip()
-    if not value:
-        return None
+def _location(request) -> tuple[Decimal | None, Decimal | None]:
+    """``lat`` and ``long`` by ``core.geo``'s rule; GeoReport clients send raw GPS floats, rounded here."""
     try:
-        number = Decimal(value).quantize(COORDINATE)
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite() or not -limit <= number <= limit:
-        raise Refusal(
-            400, _("%(name)s must be a number between -%(limit)s and %(limit)s.") % {"name": name, "limit": limit}
+        return location_pair(
+            coordinate_parse(request.POST.get("lat"), axis="latitude", rounding=True),
+            coordinate_parse(request.POST.get("long"), axis="longitude", rounding=True),
         )
-    return number
+    except LocationError as error:
+        raise Refusal(400, error.message) from None
 
 
 def _place(request) -> Place:
@@ -221,7 +218,7 @@ def _post_request(request, fmt: str):
     if criterion is None:
         raise Refusal(400, _("There is no service %(code)s.") % {"code": service_code})
     place = _place(request)
-    latitude, longitude = _coordinate(request, "lat", 90), _coordinate(request, "long", 180)
+    latitude, longitude = _location(request)
     description = request.POST.get("description", "")
     try:
         issue = issue_file(
@@ -233,6 +230,6 @@ def _post_request(request, fmt: str):
             longitude=longitude,
         )
     except ApplicationError as refused:
-        raise Refusal(409 if refused.code in CONFLICT_CODES else 400, refused.message) from None
+        raise Refusal(refused.status, refused.message) from None
     body = [{"service_request_id": issue.code, "service_notice": "", "account_id": None}]
     return serializers.render(body, fmt=fmt, root="service_requests", item="request", status=201)

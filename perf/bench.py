@@ -1,68 +1,9 @@
-"""The benchmark of issue 8 (``python manage.py bench``): what the product costs on the current database.
+"""The benchmark (``python manage.py bench``): what the product costs on the current database.
 
-Every measurement is an ``Entry``: ``name``, ``median_ms``, ``floor_ms`` (the least the job could
-cost), ``ratio`` (median / floor), ``queries``, ``reference_ms`` where a plain-DRF reference exists,
-a ``target`` (text) and whether it was ``met`` (``None`` where issue 8 sets no target), plus details
-such as ``rows`` or ``peak_rss_mb``.
-
-How the numbers are taken, so that a reader can trust them:
-
-* **Who asks.** The first active leader (role group ``leader``, not a superuser, lowest id): leaders
-  see the whole city, as the figures are meant. The API is called with the leader's token (one is
-  made for the run and deleted afterwards if the leader had none), the dashboard with a session
-  made for the run and deleted afterwards; no login happens, so ``last_login`` and django-axes'
-  logs are not touched.
-* **API lists and dashboard.** In-process requests through ``django.test.Client`` against the real
-  URLconf and the real middleware stack (HTTPS, as production redirects plain HTTP; ``testserver``
-  is added to ``ALLOWED_HOSTS`` for the run, nothing else is changed). One warm-up request, then
-  one request under ``CaptureQueriesContext`` that gives ``queries`` and the exact statements and
-  parameters the database driver received, then ``--repeat`` timed requests without any query
-  logging; ``median_ms`` is their median. The connection stays open between requests (as with
-  ``CONN_MAX_AGE`` > 0 in production), so connecting is not counted. Lists are the default first
-  page: 50 rows for tasks, issues and places; the scoreboards are not paged (every department or
-  grid, ``rows`` says how many).
-* **Floor.** The very SELECT statements the captured request executed, with the same parameters,
-  run again on the backend's own DB-API cursor (no Django wrapper, no logging), every row fetched;
-  median of ``--repeat`` rounds. Statements the ORM ran through a server-side cursor are fetched
-  all at once here, so the floor is, if anything, a little low. ``ratio`` = median / floor: what
-  Python (middleware, ORM, serialisation, rendering) adds to the database's own work.
-* **Reference.** ``perf/reference.py``: the same lists written as a tutorial DRF app would
-  (``ModelSerializer``, ``PageNumberPagination`` of 50, the same visibility queryset, no tuning),
-  served through the same middleware by pointing ``ROOT_URLCONF`` at that module for the moment
-  they are measured; warmed up and timed the same way. ``speedup`` = reference / ours, per row:
-  the same as per page for the lists (50 rows each), while a scoreboard answers every row at once
-  and the reference pages them by 50, so a client would need that many reference pages.
-* **Workbook.** ``reports.workbook.weekly_workbook_write`` of last week (the Monday build) into a
-  temporary file, in a child process forked for the purpose, so that ``peak_rss_mb`` (the child's
-  ``VmHWM``) is the workbook's own; ``rss_growth_mb`` is that peak less the child's RSS when it
-  started, the memory the build itself needed. The child uses the database connection it inherited
-  (so it reads exactly what the parent would, in a test's transaction too) while the parent waits,
-  and leaves with ``os._exit`` so that the connection is never closed from the child. The floor
-  runs, in a child the same way, the same selectors with the same arguments and writes their rows
-  with ``csv.writer`` (the row counts of the progress bar are left out: they are not rows).
-  ``queries`` are counted in the child by an execute wrapper (the statements
-  ``CaptureQueriesContext`` would list, without its logging cost). Peak RSS cannot be compared
-  within one run; the 10,000- and 100,000-task data sets are compared by running the bench on each
-  and passing the smaller run's JSON with ``--compare-rss`` (entry ``workbook_rss``).
-* **Reminders.** ``campaign.reminders.reminders_send`` on the latest working day up to today (a run
-  on a day off sends nothing), inside a transaction that is rolled back: nothing is kept, and the
-  ``on_commit`` deliveries never run. ``overdue_tasks`` says how many open overdue tasks it covered.
-* **Import.** A master-data workbook of ``--places`` new places (10,000 by default), made from the
-  product's own template (``masterdata_template``) with cells written by the schema's own
-  ``Column.to_cell``, imported by ``masterdata_import`` inside a transaction that is rolled back.
-  Making the file is not timed.
-* The heavy entries (workbook, reminders, import) run ``min(--repeat, 3)`` times; a rolled-back
-  run leaves only used-up sequence numbers on PostgreSQL. The bench refuses an empty database.
-* For the long jobs (workbook, reminders, import) ``sql_ms`` is the time spent inside the driver's
-  ``execute`` and ``slowest_sql`` its slowest statement; for pages ``slowest_sql`` is the slowest
-  statement of the floor, parameters filled in, ready for ``EXPLAIN ANALYZE``.
-
-Running it as production runs (``DEBUG`` off, so the static files' manifest must exist)::
-
-    export SECRET_KEY=bench STATIC_ROOT=/tmp/bench-static
-    python manage.py collectstatic --noinput
-    DATABASE_URL=postgres://…/civic_scale10k python manage.py bench --json bench-10k.json
-    DATABASE_URL=postgres://…/civic_scale python manage.py bench --json bench-100k.json --compare-rss bench-10k.json
+Every measurement is an ``Entry``: its median, the floor (the least the job could cost), their
+ratio, the queries, the plain-DRF reference where there is one, the target and whether it was met.
+How each figure is taken, and how to run the bench as production runs, is in the README
+("Performance").
 """
 
 import csv
@@ -117,7 +58,7 @@ PLACE_CODE_PREFIX = "BENCH-P"
 MB = 1024 * 1024
 SQL_SHOWN = 2000  # characters of a slow statement kept in the JSON
 
-# Issue 8's targets.
+# The targets the measurements are held to (the README's table shows them met or missed).
 API_FLOOR_RATIO = 8
 API_SPEEDUP = 2
 API_QUERIES = 5
@@ -481,7 +422,7 @@ def measure_dashboard_map(bench: Bench) -> Entry:
         median_ms=page.median_ms,
         floor_ms=page.floor_ms,
         queries=page.queries,
-        target="none in issue 8 (fetched after the dashboard shows)",
+        target="none (fetched after the dashboard shows)",
         met=None,
         details={"url": "/dashboard/map/", **page.details()},
     )
@@ -784,7 +725,7 @@ def measure_import(bench: Bench) -> Entry:
         median_ms=_median_ms(samples),
         floor_ms=None,
         queries=max(queries),
-        target="none in issue 8 (informational)",
+        target="none (informational)",
         met=None,
         details={
             "places": bench.places,

@@ -1,4 +1,4 @@
-"""The load test of issue 8, behind ``manage.py loadtest``: gunicorn on PostgreSQL, driven by locust.
+"""The load test behind ``manage.py loadtest``: gunicorn on PostgreSQL, driven by locust.
 
 ``loadtest_run`` does the whole run, in this order: the accounts the simulated users sign in with
 (``loadtest_accounts_ensure``), the ids they filter by (``loadtest_sample``), a collected static
@@ -63,7 +63,7 @@ class LoadTestError(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """Issue 8's target for API users: requests per second, 95th percentile and failures."""
+    """What the API users' scenario must reach to pass: requests per second, 95th percentile and failures."""
 
     users: int = 16
     requests_per_second: float = 300
@@ -96,7 +96,7 @@ class Scenario:
 
 
 SCENARIOS = {
-    "api": Scenario("api", "API users only (issue 8's target)", ("ApiUser",), has_target=True),
+    "api": Scenario("api", "API users only (the scenario with a target)", ("ApiUser",), has_target=True),
     "mix": Scenario("mix", "page and API users mixed", ("ApiUser", "PageUser"), has_target=False),
 }
 
@@ -758,7 +758,7 @@ def _render_scenario(result: ScenarioResult, *, cores: int) -> list[str]:
         f"p95 <= {TARGET.p95_ms:.0f} ms, {TARGET.failures} failures"
     )
     if result.target_misses is None:
-        lines.append("  Target: none for this scenario (issue 8 sets it for API users only).")
+        lines.append("  Target: none for this scenario (there is one for API users only).")
     elif result.target_misses:
         lines.append(f"  {target}: MISSED ({'; '.join(result.target_misses)}).")
     else:

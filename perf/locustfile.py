@@ -1,4 +1,4 @@
-"""The load of issue 8: other city systems reading the API's lists, and people browsing the pages.
+"""The load test's users: other city systems reading the API's lists, and people browsing the pages.
 
 Run by ``manage.py loadtest``, which makes the accounts, starts gunicorn and sets these variables:
 

@@ -24,6 +24,7 @@ from rest_framework.pagination import PageNumberPagination
 from accounts.models import Department
 from campaign.models import Task
 from campaign.selectors import task_visible_to
+from core.api import AbsoluteUrlField
 from grids.models import Grid, Place
 from inspections.models import Issue, IssuePhoto
 from inspections.selectors import issue_visible_to
@@ -78,6 +79,9 @@ class ReferenceTaskSerializer(serializers.ModelSerializer):
 
 
 class ReferenceIssuePhotoSerializer(serializers.ModelSerializer):
+    image = AbsoluteUrlField(source="url")  # the photo's address in the app, as ours
+    thumbnail = AbsoluteUrlField(source="thumbnail_url")
+
     class Meta:
         model = IssuePhoto
         fields = ("id", "stage", "image", "thumbnail")

@@ -1,51 +1,10 @@
-"""City-scale synthetic data for the benchmark of issue 8 (``manage.py seed_scale``).
+"""City-scale synthetic data for the benchmark (``manage.py seed_scale``).
 
-``scale_seed`` builds a province-sized city, 鲁西市, around the counts it is asked for: hundreds of
-departments in a tree (municipal bureaus and their sections, districts, subdistricts, communities)
-with their heads and staff in the role groups, a few thousand grids tiling the urban area, tens of
-thousands of places of every kind, the two campaigns with their pledges and targets, the
-checklist, a year of inspection rounds, and then exactly ``tasks`` tasks, ``issues`` issues and
-``progress`` progress reports:
-
-* **Tasks** are pledged work of every department (routine and special campaigns) and, for about
-  ``RECTIFICATION_SHARE`` of them, the rectification tasks of dispatched issues, whose status and
-  due date follow their issue as the inspections service keeps them. Exactly
-  ``round(tasks * overdue_share)`` tasks are open and overdue on ``today`` (default half of them:
-  the reminder benchmark's 50,000 of 100,000); of the rest, nearly half are done, the others
-  running, not started or cancelled. Tasks cover places and grids (the many-to-many tables).
-* **Issues** are found by the inspection rounds over the last year (``HISTORY_DAYS``), the older
-  the further along the workflow; every workflow state occurs, each issue has the ``IssueEvent``
-  of every step it took (filed, dispatched, started, submitted, sent back, verified, returned,
-  extensions asked and decided), and some have extension requests.
-* **Progress reports** are spread over the tasks that have started, in proportion to how long
-  they have run, climbing to each task's percent; quantities count toward the targets. Open tasks
-  report up to ``today``, so this week and last week have numbers on the dashboard.
-
-Activity runs up to noon of ``today`` (Asia/Shanghai). The same ``seed`` and ``today`` give the
-same data, value for value; only the primary keys depend on what the tables held before.
-
-**Speed.** Rows are planned in memory with plain tuples and written table by table: on
-PostgreSQL with ``COPY … FROM STDIN`` (psycopg2's ``copy_expert`` through Django's connection) in
-chunks of ``COPY_CHUNK_ROWS``, elsewhere (SQLite, for the tests) with the DB-API ``executemany``
-in batches, the statement ``bulk_create`` itself issues. Not ``bulk_create`` itself: its
-``auto_now``/``auto_now_add`` would overwrite the dated ``created``/``updated`` columns.
-Primary keys are reserved up front (``nextval``/``setval`` under a table lock on PostgreSQL), so
-rows refer to each other without reading anything back, and the sequences stay ahead of the
-rows. Nothing the product relies on is dropped: constraints and indexes stay, foreign keys are
-checked at the end of each statement (``SET CONSTRAINTS ALL IMMEDIATE``), and the whole seeding
-is one transaction, so a failure leaves the database as it was. ``ANALYZE`` runs at the end.
-
-**Marked rows.** Every coded row starts with ``PREFIX`` (``SC-``) and every user name with
-``USER_PREFIX`` (``sc-``); the demo's ``LC-`` rows are never touched. ``scale_reset`` deletes the
-synthetic rows with set-based ``DELETE`` statements, and with them whatever was added onto them
-since (a reminder, a notification, a history record), as ``demo_reset`` does for the demo.
-
-**History.** Bulk writes bypass the model layer, so no simple-history rows record the creation of
-synthetic rows; acceptable for synthetic data (the demo loader does the same).
-
-Everyone signs in with ``PASSWORD``: ``sc-leader`` (leader of both campaigns), ``sc-admin``
-(administrator), ``sc-inspector-001`` …, and each department's ``sc-<code>-head`` and
-``sc-<code>-staff``.
+``scale_seed`` builds a province-sized city, 鲁西市, around exactly the tasks, issues and progress
+reports asked for, plans it in memory with plain tuples, and writes it table by table in one
+transaction: ``COPY`` on PostgreSQL, ``executemany`` elsewhere. Issues follow the workflow as
+``demo.planner`` plans it for the demo too. ``scale_reset`` removes it again. What the city holds
+and how it is written: README, "Performance".
 """
 
 import csv
@@ -71,13 +30,14 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from core.errors import ApplicationError
-from core.working_time import WorkingCalendar
+from core.working_time import WorkingCalendar, end_of_day
 from demo import data as demo_data
 from demo import names
+from demo.planner import Actor, Extension, RectificationTask, SendBack, Timeline, Workflow, plan_workflow
 from demo.services import LatticeCell, apportion, grid_lattice
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
-from inspections.services import RECTIFICATION_STATUS
+from inspections.services import issue_route
 
 PREFIX = "SC-"
 USER_PREFIX = "sc-"
@@ -97,12 +57,18 @@ HISTORY_DAYS = 364
 # A typo (an extra zero or three) should fail, not fill the disk.
 MAX_COUNT = 10_000_000
 COPY_CHUNK_ROWS = 50_000
+# Parents written with their children per chunk: an issue has some five events, so a chunk holds
+# about COPY_CHUNK_ROWS rows in all.
+FAMILY_CHUNK_PARENTS = COPY_CHUNK_ROWS // 5
 INSERT_BATCH_ROWS = 500
 EARLIEST_TODAY, LATEST_TODAY = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
 
 CHINA = datetime.timezone(datetime.timedelta(hours=8))  # Asia/Shanghai has had no DST since 1991
 MINUTES_PER_DAY = 1440
+ONE_MINUTE = datetime.timedelta(minutes=1)
 NOON = 12 * 60
+# How many working days past the deadline a department asks for when it asks for more time.
+EXTENSION_WORKING_DAYS = 3
 
 # The columns each table is written with, in the order of the planned rows' values.
 DEPARTMENT_COLUMNS = "id created updated code name short_name kind parent_id head_id sort_order is_active webhook_url"
@@ -230,6 +196,8 @@ ISSUE_STATUS_WEIGHTS = (
 # How the pledged tasks that are not overdue stand, as shares of them.
 TASK_MIX = (("done", 45), ("running", 30), ("todo", 17), ("cancelled", 8))
 EXTENSION_OUTCOMES = ("pending", "approved", "refused")
+# The percent a department has reported on a rectification it has started, by the issue's number.
+RECTIFYING_PERCENTS = (30, 40, 50, 60, 80)
 
 
 # Options and results ---------------------------------------------------------------------------------
@@ -350,7 +318,7 @@ def scale_seed(
     reset: bool = False,
     report: Report | None = None,
 ) -> dict[str, int]:
-    """Seed the synthetic city (see the module docstring) and return its rows per model.
+    """Seed the synthetic city (README, "Performance") and return its rows per model.
 
     ``reset`` first deletes the synthetic rows of an earlier run; without it, finding any is an
     ``ApplicationError``. Bad options raise ``ApplicationError`` before anything is written, and
@@ -561,7 +529,8 @@ def _detach_foreign_rows(
 
 
 class _Writer:
-    """Writes planned rows into one table at a time: ``COPY`` on PostgreSQL, ``executemany`` elsewhere."""
+    """Writes planned rows into one table at a time: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+    Not ``bulk_create``: its ``auto_now`` would overwrite the dated ``created``/``updated`` columns."""
 
     def __init__(self, *, report: Report | None) -> None:
         self.report = report
@@ -608,6 +577,31 @@ class _Writer:
         if self.report is not None:
             self.report(TableWritten(model._meta.db_table, count, time.monotonic() - started))
         return count
+
+    def write_families(
+        self,
+        parent: tuple[type[models.Model], str],
+        child: tuple[type[models.Model], str],
+        families: Iterable[tuple[Sequence, Iterable[Sequence]]],
+    ) -> None:
+        """Insert parent rows, each planned together with the child rows that refer to it: a chunk
+        of parents, then their children, so that the children of all parents are never held at once.
+        Each table is reported as ``write`` reports it; planning counts toward the parents' time."""
+        tables = [(model, self._fields(model, columns.split())) for model, columns in (parent, child)]
+        counts, seconds = [0, 0], [0.0, 0.0]
+        planned = time.monotonic()
+        for chunk in _chunks(families, FAMILY_CHUNK_PARENTS if self.postgres else INSERT_BATCH_ROWS):
+            seconds[0] += time.monotonic() - planned
+            batches = ([row for row, _children in chunk], [row for _parent, children in chunk for row in children])
+            for n, ((model, fields), rows) in enumerate(zip(tables, batches, strict=True)):
+                started = time.monotonic()
+                counts[n] += self._copy(model, fields, rows) if self.postgres else self._insert(model, fields, rows)
+                seconds[n] += time.monotonic() - started
+            planned = time.monotonic()
+        for (model, _fields), count, spent in zip(tables, counts, seconds, strict=True):
+            self.written.append(model)
+            if self.report is not None:
+                self.report(TableWritten(model._meta.db_table, count, spent))
 
     def _fields(self, model: type[models.Model], columns: Sequence[str]) -> list[models.Field]:
         """The fields of ``columns``, which must be every concrete field (the key may be left to
@@ -746,7 +740,7 @@ class _Issue:
         "closed",
         "criterion",
         "cycles",
-        "deadline",
+        "deadline_day",
         "department",
         "dispatched",
         "extension",
@@ -757,7 +751,6 @@ class _Issue:
         "reported",
         "reporter",
         "returned",
-        "rework",
         "started",
         "status",
         "submitted",
@@ -771,10 +764,11 @@ class _Issue:
         self.status = "reported"
         self.department: _Dept | None = None
         self.accountable = 0
-        self.dispatched = self.deadline = self.started = self.submitted = self.closed = self.returned = None
-        self.cycles: list[tuple[int, int]] = []
-        self.rework = 0
-        self.extension: tuple[str, int, int, int | None] | None = None  # outcome, asked, new deadline, decided
+        self.dispatched = self.started = self.submitted = self.closed = self.returned = None
+        self.deadline_day: int | None = None  # as dispatching set it; the deadline is the end of that day
+        self.cycles: list[tuple[int, int]] = []  # (submitted, sent back)
+        # outcome, asked, the day of the deadline asked for, decided
+        self.extension: tuple[str, int, int, int | None] | None = None
         self.task: _Task | None = None
 
     @property
@@ -842,24 +836,16 @@ class _Builder:
         self.today = (today - self.epoch).days
         self.now = self.today * MINUTES_PER_DAY + NOON
         self._dates: dict[int, datetime.date] = {}
-        self._workdays()
+        self._deadlines: dict[int, datetime.datetime] = {}
+        # The official calendar and the administrators' overrides, read once: every deadline is
+        # counted in working days from a dispatch up to today, or from a deadline when more time is asked for.
+        longest = max(seed.time_limit_days for seed in demo_data.CRITERIA) + EXTENSION_WORKING_DAYS
+        self.calendar = WorkingCalendar.spanning(self.epoch, today, margin=longest)
 
-    # Time ------------------------------------------------------------------------------------------
-
-    def _workdays(self) -> None:
-        """Working days on the official calendar, one query, for deadlines in working days."""
-        last = self.today + 400
-        calendar = WorkingCalendar(self.epoch, self.epoch + datetime.timedelta(days=last))
-        self.workdays = [d for d in range(last + 1) if calendar.is_working_day(self.epoch + datetime.timedelta(d))]
-        self.workdays_through = []  # working days on or before each day
-        count = 0
-        for day in range(last + 1):
-            if count < len(self.workdays) and self.workdays[count] == day:
-                count += 1
-            self.workdays_through.append(count)
+    # Time: the plan counts days and minutes from the epoch; these turn them into dates and moments.
 
     def add_working_days(self, day: int, days: int) -> int:
-        return self.workdays[self.workdays_through[day] + days - 1]
+        return (self.calendar.add_working_days(self.date(day), days) - self.epoch).days
 
     def date(self, day: int) -> datetime.date:
         cached = self._dates.get(day)
@@ -867,16 +853,24 @@ class _Builder:
             cached = self._dates[day] = self.epoch + datetime.timedelta(days=day)
         return cached
 
+    def day(self, date: datetime.date) -> int:
+        return (date - self.epoch).days
+
     def moment(self, minutes: int | None) -> datetime.datetime | None:
         if minutes is None:
             return None
-        return self.epoch_moment + datetime.timedelta(minutes=minutes)
+        return self.epoch_moment + ONE_MINUTE * minutes
 
-    def deadline(self, minutes: int | None) -> datetime.datetime | None:
-        """A deadline is the end of its day, 23:59:59 (``core.working_time.end_of_day``)."""
-        if minutes is None:
-            return None
-        return self.epoch_moment + datetime.timedelta(minutes=minutes, seconds=59)
+    def minutes(self, moment: datetime.datetime) -> int:
+        """``moment`` as whole minutes since the epoch (seconds dropped)."""
+        return (moment - self.epoch_moment) // ONE_MINUTE
+
+    def deadline(self, day: int) -> datetime.datetime:
+        """The deadline "by ``day``" (``core.working_time.end_of_day``)."""
+        cached = self._deadlines.get(day)
+        if cached is None:
+            cached = self._deadlines[day] = end_of_day(self.date(day))
+        return cached
 
     def office(self, day: int, low: int = 510, high: int = 1080) -> int:
         """A moment in office hours of ``day``, never later than now."""
@@ -958,6 +952,8 @@ class _Builder:
         for offset, dept in enumerate(depts):
             dept.id = first + offset
         self.depts = depts
+        self.depts_by_id = {dept.id: dept for dept in depts}
+        self._department_models: dict[int, Department] = {}
 
     def _person(self) -> tuple[str, str]:
         rng = self.rng
@@ -1187,7 +1183,8 @@ class _Builder:
         self.place_ids = list(range(first, first + len(plans)))
         self.place_grid: list[int] = []
         self.place_names: list[str] = []
-        self.place_dept: list[_Dept] = []
+        # Unsaved copies of the places, holding what routing may read (see _route).
+        self.place_models: list[Place] = []
         self.place_coordinates: list[tuple[str, str]] = []
         self.places_by_kind: dict[str, list[int]] = defaultdict(list)
         self.places_by_subdistrict: dict[int, list[int]] = defaultdict(list)
@@ -1216,7 +1213,17 @@ class _Builder:
             rows.append(row)
             self.place_grid.append(grid)
             self.place_names.append(name)
-            self.place_dept.append(assigned)
+            self.place_models.append(
+                Place(
+                    id=first + index,
+                    code=code,
+                    kind=kind,
+                    grid_id=self.grid_ids[grid],
+                    assigned_department=self._department_model(assigned),
+                    assigned_leader_id=leader,
+                    territorial_unit=self._department_model(territorial),
+                )
+            )
             self.place_coordinates.append((latitude, longitude))
             self.places_by_kind[kind].append(index)
             self.places_by_subdistrict[subdistrict.id].append(index)
@@ -1228,17 +1235,46 @@ class _Builder:
         first = self.writer.reserve_ids(Criterion, len(demo_data.CRITERIA))
         founded = self.moment(9 * 60)
         self.criteria: list[tuple] = []  # id, seed, owner department or None, campaign id, place kinds
+        self.criterion_models: list[Criterion] = []  # unsaved copies, for routing (see _route)
         rows = []
         for number, seed in enumerate(demo_data.CRITERIA):
             owner = owners.get(seed.owner) if seed.owner else None
             kinds, campaign = demo_data.CATEGORIES[seed.category]
             campaign_id = self.civilized if campaign == demo_data.CIVILIZED else self.sanitary
             self.criteria.append((first + number, seed, owner, campaign_id, kinds))
-            lead, department = ("owner", owner.id) if owner else ("territorial", None)
-            row = (first + number, founded, founded, f"{PREFIX}C{number + 1:03d}", seed.category, seed.title,
-                   seed.requirement, seed.points, department, lead, seed.time_limit_days, True)  # fmt: skip
+            # A criterion whose owner the city has no bureau for is led where the finding is.
+            lead = seed.lead if owner else Criterion.Lead.TERRITORIAL
+            code, department = f"{PREFIX}C{number + 1:03d}", owner.id if owner else None
+            row = (first + number, founded, founded, code, seed.category, seed.title, seed.requirement, seed.points,
+                   department, lead, seed.time_limit_days, True)  # fmt: skip
             rows.append(row)
+            self.criterion_models.append(
+                Criterion(
+                    id=first + number,
+                    code=code,
+                    category=seed.category,
+                    points=seed.points,
+                    default_department=self._department_model(owner) if owner else None,
+                    lead=lead,
+                    time_limit_days=seed.time_limit_days,
+                )
+            )
         self.writer.write(Criterion, CRITERION_COLUMNS, rows)
+
+    def _department_model(self, dept: _Dept) -> Department:
+        """An unsaved copy of a planned department, for the product's rules to read."""
+        model = self._department_models.get(dept.id)
+        if model is None:
+            parent = dept.parent.id if dept.parent else None
+            model = Department(id=dept.id, code=dept.code, name=dept.name, kind=dept.kind, parent_id=parent)
+            self._department_models[dept.id] = model
+        return model
+
+    def _route(self, issue: _Issue) -> _Dept:
+        """The department ``inspections.services.issue_route`` sends ``issue`` to. It is asked of the
+        copies of the issue's place and criterion, so the seeder never restates the routing rule."""
+        place, criterion = self.place_models[issue.place], self.criterion_models[issue.criterion]
+        return self.depts_by_id[issue_route(place=place, criterion=criterion).pk]
 
     # Inspections and issues ------------------------------------------------------------------------
 
@@ -1279,46 +1315,45 @@ class _Builder:
         self.issues = issues
 
     def _walk(self, issue: _Issue, status: str) -> None:
-        """Take ``issue`` along the workflow to ``status``, as the inspections service would have."""
+        """Choose when ``issue`` took each step on its way to ``status`` (minutes since the epoch)."""
         rng, now = self.rng, self.now
         issue.status, issue.department = "reported", None
-        issue.dispatched = issue.deadline = issue.started = issue.submitted = issue.closed = issue.returned = None
-        issue.cycles, issue.rework, issue.extension = [], 0, None
+        issue.dispatched = issue.deadline_day = issue.started = issue.submitted = issue.closed = issue.returned = None
+        issue.cycles, issue.extension = [], None
         if status == "reported":
             return
         dispatched = issue.reported + rng.randrange(30, 1200)
         if dispatched > now:  # found this morning: nobody has dispatched it yet
             return
-        _criterion_id, seed, owner, _campaign, _kinds = self.criteria[issue.criterion]
-        department = owner or self.place_dept[issue.place]  # the routing rule (inspections.services.issue_route)
+        department = self._route(issue)
         issue.status, issue.department, issue.dispatched = status, department, dispatched
         issue.accountable = self._liaison(department)
-        deadline_day = self.add_working_days(dispatched // MINUTES_PER_DAY, seed.time_limit_days)
-        issue.deadline = deadline_day * MINUTES_PER_DAY + MINUTES_PER_DAY - 1
+        time_limit = self.criteria[issue.criterion][1].time_limit_days
+        issue.deadline_day = self.add_working_days(dispatched // MINUTES_PER_DAY, time_limit)
+        deadline = self.minutes(self.deadline(issue.deadline_day))
         if status == "dispatched":
             return
         if status == "returned":
             issue.returned = min(dispatched + rng.randrange(60, 1800), now)
             return
-        horizon = min(issue.deadline, now)
+        horizon = min(deadline, now)
         issue.started = dispatched + int((horizon - dispatched) * rng.uniform(0.1, 0.3))
         if status == "rectifying":
             if issue.reported < now - 4 * MINUTES_PER_DAY and rng.random() < 0.4:
-                issue.rework = rng.choice((1, 1, 2))
+                rework = rng.choice((1, 1, 2))
                 last = now - rng.randrange(60, 2 * MINUTES_PER_DAY)
-                issue.cycles = self._cycles(issue.started, last, issue.rework)
+                issue.cycles = self._cycles(issue.started, last, rework)
             elif rng.random() < 0.5:
-                self._extension(issue)
+                self._extension(issue, deadline)
             return
-        if status == "closed" and rng.random() < 0.2 and issue.deadline + 120 < now:  # rectified late
-            submitted = issue.deadline + rng.randrange(120, 3600)
+        if status == "closed" and rng.random() < 0.2 and deadline + 120 < now:  # rectified late
+            submitted = deadline + rng.randrange(120, 3600)
         else:
             submitted = issue.started + int((horizon - issue.started) * rng.uniform(0.3, 0.9))
         issue.submitted = max(min(submitted, now), issue.started)
         if status == "closed":
             issue.closed = max(min(issue.submitted + rng.randrange(60, 960), now), issue.submitted)
             if rng.random() < 0.15:
-                issue.rework = 1
                 last = issue.started + (issue.submitted - issue.started) * 3 // 4
                 issue.cycles = self._cycles(issue.started, last, 1)
 
@@ -1332,17 +1367,14 @@ class _Builder:
             for n in range(count)
         ]
 
-    def _extension(self, issue: _Issue) -> None:
-        """The department asked for more time; a leader approved or refused it, or has yet to."""
+    def _extension(self, issue: _Issue, deadline: int) -> None:
+        """The department asked for more time before ``deadline``; a leader approved or refused it, or has yet to."""
         rng = self.rng
         outcome = EXTENSION_OUTCOMES[issue.number % len(EXTENSION_OUTCOMES)]
-        asked = issue.started + int((min(issue.deadline, self.now) - issue.started) * rng.uniform(0.4, 0.9))
-        new_day = self.add_working_days(max(issue.deadline, asked) // MINUTES_PER_DAY, 3)
-        requested = new_day * MINUTES_PER_DAY + MINUTES_PER_DAY - 1
+        asked = issue.started + int((min(deadline, self.now) - issue.started) * rng.uniform(0.4, 0.9))
+        requested_day = self.add_working_days(max(deadline, asked) // MINUTES_PER_DAY, EXTENSION_WORKING_DAYS)
         decided = None if outcome == "pending" else min(asked + rng.randrange(60, 1200), self.now)
-        issue.extension = (outcome, asked, requested, decided)
-        if outcome == "approved":
-            issue.deadline = requested
+        issue.extension = (outcome, asked, requested_day, decided)
 
     def _every_status(self, issues: list[_Issue]) -> None:
         """Make sure every workflow state occurs: walk the oldest issue of the commonest state into
@@ -1388,10 +1420,18 @@ class _Builder:
         asked share is open and overdue today."""
         rng, total = self.rng, self.options.tasks
         overdue_target = round(total * self.options.overdue_share)
-        routed = [issue for issue in self.issues if issue.dispatched is not None]
-        wanted = min(round(total * RECTIFICATION_SHARE), len(routed))
-        late_issues = [issue for issue in routed if self._rectification_overdue(issue)]
-        other_issues = [issue for issue in routed if not self._rectification_overdue(issue)]
+        # Where each dispatched issue's rectification task would stand, as the planner has it.
+        plans = {
+            issue.number: self._workflow(issue).rectification_task(reported_percent=self._reported_percent(issue))
+            for issue in self.issues
+            if issue.dispatched is not None
+        }
+        wanted = min(round(total * RECTIFICATION_SHARE), len(plans))
+        late_issues, other_issues = [], []
+        for issue in self.issues:
+            if issue.number in plans:
+                overdue = plans[issue.number].is_overdue(self.options.today)
+                (late_issues if overdue else other_issues).append(issue)
         rng.shuffle(late_issues)
         rng.shuffle(other_issues)
         # Rectification tasks are overdue as often as the others, as far as the issues allow; the
@@ -1409,7 +1449,7 @@ class _Builder:
             mix += [name] * number
         rng.shuffle(mix)
         self.task_plans = [self._pledged_task(number, schedule) for number, schedule in enumerate(mix, start=1)]
-        self.task_plans += [self._rectification_task(issue) for issue in chosen]
+        self.task_plans += [self._rectification_task(issue, plans[issue.number]) for issue in chosen]
         first = self.writer.reserve_ids(Task, len(self.task_plans))
         for offset, task in enumerate(self.task_plans):
             task.id = first + offset
@@ -1417,9 +1457,10 @@ class _Builder:
         for offset, issue in enumerate(self.issues):
             issue.id = first + offset
 
-    def _rectification_overdue(self, issue: _Issue) -> bool:
-        status = RECTIFICATION_STATUS[issue.status]
-        return status in (Task.Status.TODO, Task.Status.IN_PROGRESS) and issue.deadline // MINUTES_PER_DAY < self.today
+    @staticmethod
+    def _reported_percent(issue: _Issue) -> int:
+        """The percent the department last reported on the rectification of ``issue``."""
+        return RECTIFYING_PERCENTS[issue.number % len(RECTIFYING_PERCENTS)] if issue.started is not None else 0
 
     def _pledged_task(self, number: int, schedule: str) -> _Task:
         """A piece of pledged work of a bureau, district, subdistrict or community on ``schedule``."""
@@ -1511,8 +1552,8 @@ class _Builder:
             return self.grid_names[task.grids[0]]
         return area.name if local else f"{CITY}城区"
 
-    def _rectification_task(self, issue: _Issue) -> _Task:
-        """The task dispatching opened, standing where its issue stands (``RECTIFICATION_STATUS``)."""
+    def _rectification_task(self, issue: _Issue, plan: RectificationTask) -> _Task:
+        """The task dispatching opened, standing where the planner puts it."""
         task = _Task()
         _criterion_id, seed, _owner, campaign, _kinds = self.criteria[issue.criterion]
         task.issue, issue.task = issue, task
@@ -1522,14 +1563,11 @@ class _Builder:
         task.kind, task.priority = Task.Kind.RECTIFICATION, Task.Priority.HIGH
         task.department, task.accountable = issue.department, issue.department.head
         task.campaign, task.creator = campaign, self.inspection_plans[issue.inspection][4]
-        task.start, task.due = issue.dispatched // MINUTES_PER_DAY, issue.deadline // MINUTES_PER_DAY
-        task.status = RECTIFICATION_STATUS[issue.status]
+        task.start, task.due = self.day(plan.start_date), self.day(plan.due_date)
+        task.status, task.percent = plan.status, plan.percent
+        task.completed = self.minutes(plan.completed_at) if plan.completed_at is not None else None
         task.created = issue.dispatched
         task.places, task.grids = [issue.place], [self.place_grid[issue.place]]
-        if task.status == Task.Status.DONE:
-            task.percent, task.completed = 100, issue.closed
-        elif task.status == Task.Status.IN_PROGRESS:
-            task.percent = self.rng.choice((30, 40, 50, 60, 80))
         task.first_day = issue.started // MINUTES_PER_DAY if issue.started is not None else task.start
         end = issue.closed if issue.closed is not None else issue.submitted or self.now
         task.last_day = max(end // MINUTES_PER_DAY, task.first_day)
@@ -1591,83 +1629,102 @@ class _Builder:
             latest = max(latest, task.completed)
         return latest
 
+    def _timeline(self, issue: _Issue) -> Timeline:
+        """The steps of ``issue`` as the planner takes them: moments as aware datetimes, and what was
+        written at each, chosen by the issue's number so that asking twice gives the same answer."""
+        at, number = self.moment, issue.number
+        seed = self.criteria[issue.criterion][1]
+        description = seed.findings[number % len(seed.findings)].format(place=self.place_names[issue.place])
+        timeline = Timeline(reported=at(issue.reported), description=description)
+        if issue.dispatched is None:
+            return timeline
+        timeline.dispatched, timeline.deadline = at(issue.dispatched), self.deadline(issue.deadline_day)
+        if issue.returned is not None:
+            timeline.returned, timeline.return_reason = at(issue.returned), _pick(demo_data.RETURN_REASONS, number)
+        timeline.started = at(issue.started)
+        if issue.cycles:
+            timeline.send_backs = [
+                SendBack(
+                    submitted=at(submitted),
+                    note=demo_data.submission_note(seed.rectification, n),
+                    sent_back=at(sent_back),
+                    reason=_pick(demo_data.SEND_BACK_REASONS, number + n),
+                )
+                for n, (submitted, sent_back) in enumerate(issue.cycles)
+            ]
+        if issue.submitted is not None:
+            timeline.submitted = at(issue.submitted)
+            timeline.submission_note = demo_data.submission_note(seed.rectification, len(issue.cycles))
+        if issue.closed is not None:
+            timeline.closed, timeline.verification_note = at(issue.closed), demo_data.VERIFIED_NOTE
+        if issue.extension is not None:
+            outcome, asked, requested_day, decided = issue.extension
+            timeline.extension = Extension(
+                asked=at(asked),
+                reason=_pick(demo_data.EXTENSION_REASONS, number),
+                requested_deadline=self.deadline(requested_day),
+                outcome=outcome,
+                decided=at(decided),
+                decision_note=demo_data.EXTENSION_DECISION_NOTES.get(outcome, ""),
+            )
+        return timeline
+
+    def _workflow(self, issue: _Issue) -> Workflow:
+        return plan_workflow(self._timeline(issue))
+
+    def _actors(self, issue: _Issue) -> dict[Actor, int | None]:
+        """Who (user ids) took each part in ``issue``."""
+        inspector = self.inspection_plans[issue.inspection][4]
+        return {
+            Actor.REPORTER: issue.reporter,
+            Actor.DISPATCHER: inspector,
+            Actor.RECTIFIER: issue.accountable,
+            Actor.DEPARTMENT_HEAD: issue.department.head if issue.department else None,
+            Actor.VERIFIER: inspector,
+            Actor.LEADER: self.leader,
+        }
+
     def _write_issues(self) -> None:
+        """The issues with their events, then the extension requests."""
         w = self.writer
-        w.write(Issue, ISSUE_COLUMNS, (self._issue_row(issue) for issue in self.issues))
-        w.write(IssueEvent, EVENT_COLUMNS, (event for issue in self.issues for event in self._events(issue)))
+        w.write_families((Issue, ISSUE_COLUMNS), (IssueEvent, EVENT_COLUMNS), map(self._issue_rows, self.issues))
         w.write(ExtensionRequest, EXTENSION_COLUMNS, (self._extension_row(i) for i in self.issues if i.extension))
 
-    def _issue_row(self, issue: _Issue) -> tuple:
+    def _issue_rows(self, issue: _Issue) -> tuple[tuple, list[tuple]]:
+        """The issue's row and the rows of its events, from one plan of its way."""
+        timeline = self._timeline(issue)
+        workflow = plan_workflow(timeline)
+        return self._issue_row(issue, timeline, workflow), self._event_rows(issue, workflow)
+
+    def _issue_row(self, issue: _Issue, timeline: Timeline, workflow: Workflow) -> tuple:
         criterion_id, seed, _owner, campaign, _kinds = self.criteria[issue.criterion]
         place = issue.place
-        description = self.rng.choice(seed.findings).format(place=self.place_names[place])
-        note = ""
-        if issue.submitted is not None or issue.rework:
-            note = demo_data.RESUBMITTED_NOTE + seed.rectification if issue.rework else seed.rectification
-        moments = (issue.reported, issue.dispatched, issue.started, issue.submitted, issue.closed, issue.returned)
-        updated = max(m for m in (*moments, *(back for _submitted, back in issue.cycles)) if m is not None)
-        reason = self._return_reason(issue) if issue.returned is not None else ""
         department = issue.department.id if issue.department else None
         task = issue.task.id if issue.task else None
-        return (issue.id, self.moment(issue.reported), self.moment(updated), campaign,
+        return (issue.id, timeline.reported, workflow.events[-1].moment, campaign,
                 self.inspection_ids + issue.inspection, issue.code, self.place_ids[place],
-                self.grid_ids[self.place_grid[place]], criterion_id, description, seed.points, department,
-                issue.status, issue.reporter, self.moment(issue.reported), self.moment(issue.dispatched),
-                self.moment(issue.submitted), self.moment(issue.closed), self.deadline(issue.deadline), issue.rework,
-                note, reason, *self.place_coordinates[place], task)  # fmt: skip
+                self.grid_ids[self.place_grid[place]], criterion_id, timeline.description, seed.points, department,
+                workflow.status, issue.reporter, timeline.reported, workflow.dispatched_at, workflow.submitted_at,
+                workflow.closed_at, workflow.deadline, workflow.rework_count, workflow.rectification_note,
+                workflow.return_reason, *self.place_coordinates[place], task)  # fmt: skip
 
-    def _events(self, issue: _Issue) -> list[tuple]:
-        """The issue's way as the inspections service records it, one event per transition."""
-        rng, at = self.rng, self.moment
-        inspector = self.inspection_plans[issue.inspection][4]
-        events = [(issue.id, "filed", "", "reported", issue.reporter, None, "", at(issue.reported))]
-        if issue.dispatched is None:
-            return events
-        dept, accountable = issue.department.id, issue.accountable
-        events.append((issue.id, "dispatched", "reported", "dispatched", inspector, dept, "", at(issue.dispatched)))
-        if issue.returned is not None:
-            reason = self._return_reason(issue)
-            head = issue.department.head
-            events.append((issue.id, "returned", "dispatched", "returned", head, dept, reason, at(issue.returned)))
-            return events
-        if issue.started is None:
-            return events
-        note = rng.choice(demo_data.RECTIFYING_NOTES)
-        events.append((issue.id, "started", "dispatched", "rectifying", accountable, dept, note, at(issue.started)))
-        if issue.extension:
-            outcome, asked, _requested, decided = issue.extension
-            reason = demo_data.EXTENSION_REASONS[issue.number % len(demo_data.EXTENSION_REASONS)]
-            status = issue.status
-            events.append((issue.id, "extension_requested", status, status, accountable, dept, reason, at(asked)))
-            if decided is not None:
-                action = f"extension_{outcome}"
-                events.append((issue.id, action, status, status, self.leader, dept, "", at(decided)))
-        for submitted, sent_back in issue.cycles:
-            events.append((issue.id, "submitted", "rectifying", "submitted", accountable, dept, "", at(submitted)))
-            reason = rng.choice(demo_data.SEND_BACK_REASONS)
-            events.append((issue.id, "sent_back", "submitted", "rectifying", inspector, dept, reason, at(sent_back)))
-        if issue.submitted is not None:
-            moment = at(issue.submitted)
-            events.append((issue.id, "submitted", "rectifying", "submitted", accountable, dept, "", moment))
-        if issue.closed is not None:
-            note, moment = "现场复查，整改到位。", at(issue.closed)
-            events.append((issue.id, "verified", "submitted", "closed", inspector, dept, note, moment))
-        return events
-
-    @staticmethod
-    def _return_reason(issue: _Issue) -> str:
-        return demo_data.RETURN_REASONS[issue.number % len(demo_data.RETURN_REASONS)]
+    def _event_rows(self, issue: _Issue, workflow: Workflow) -> list[tuple]:
+        """The issue's way as the inspections services record it, one event per step."""
+        actors = self._actors(issue)
+        department = issue.department.id if issue.department else None
+        return [
+            (issue.id, event.action, event.from_status, event.to_status, actors[event.actor],
+             department if event.names_department else None, event.note, event.moment)
+            for event in workflow.events
+        ]  # fmt: skip
 
     def _extension_row(self, issue: _Issue) -> tuple:
-        outcome, asked, requested, decided = issue.extension
-        reason = demo_data.EXTENSION_REASONS[issue.number % len(demo_data.EXTENSION_REASONS)]
-        note = {"pending": "", "approved": "同意延期，请按期完成整改。", "refused": "不予延期，请加快整改进度。"}[
-            outcome
-        ]
-        decider = None if decided is None else self.leader
-        updated = self.moment(decided if decided is not None else asked)
-        return (self.moment(asked), updated, issue.id, issue.accountable, reason, self.deadline(requested), outcome,
-                decider, self.moment(decided), note)  # fmt: skip
+        extension, actors = self._timeline(issue).extension, self._actors(issue)
+        decider = actors[Actor.LEADER] if extension.decided is not None else None
+        updated = extension.decided or extension.asked
+        return (extension.asked, updated, issue.id, actors[Actor.RECTIFIER], extension.reason,
+                extension.requested_deadline, extension.outcome, decider, extension.decided,
+                extension.decision_note)  # fmt: skip
 
     def _write_progress(self) -> None:
         rows = (row for task in self.task_plans if task.reports for row in self._reports(task))
@@ -1694,3 +1751,8 @@ class _Builder:
             previous = percent
             final = completed is not None and n == count - 1
             yield task.id, authors[n % 2], self.moment(minutes), percent, quantity, notes[n % len(notes)], final
+
+
+def _pick(texts: Sequence[str], number: int) -> str:
+    """One of ``texts`` by ``number``: the same every time it is asked for, and varied across issues."""
+    return texts[number % len(texts)]

@@ -5,10 +5,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import BackgroundJob
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -19,27 +18,20 @@ def weekly_report_path(instance: "WeeklyReport", filename: str) -> str:
     return f"reports/weekly/{instance.week_start:%Y}/{uuid.uuid4().hex}.xlsx"
 
 
-class WeeklyReport(TimeStampedModel):
+class WeeklyReport(BackgroundJob):
     """The weekly accountability workbook (问责周报) of one Monday-to-Sunday week: built by Celery beat
     on Monday mornings for the week just ended, or on demand by a leader, and kept for download.
 
     There is one row per week: building a week again replaces its file. While a build runs, its
     progress (rows written of the rows to write) is kept here for the report's page to show."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Building")
-        SUCCEEDED = "succeeded", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    IN_PROGRESS_STATUSES = (Status.PENDING, Status.RUNNING)
+    # The newest build of a week wins: a build started while another runs (a message delivered again
+    # after its worker died, the command) takes the week over, and the older build stops unstored.
+    TAKEN_OVER_BY_NEW_RUNS = True
 
     week_start = models.DateField(_("week"), unique=True, help_text=_("The Monday the week begins with."))
     file = models.FileField(_("file"), upload_to=weekly_report_path, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress_done = models.PositiveIntegerField(_("rows written"), default=0)
-    progress_total = models.PositiveIntegerField(_("rows to write"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -55,9 +47,6 @@ class WeeklyReport(TimeStampedModel):
         blank=True,
         help_text=_("The week's key figures, as the e-mail shows them."),
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
     emailed_at = models.DateTimeField(
         _("e-mailed to leaders at"),
         null=True,
@@ -87,25 +76,3 @@ class WeeklyReport(TimeStampedModel):
     def filename(self) -> str:
         """The name the download and the e-mail attachment carry."""
         return f"创城问责周报-{self.week_label}.xlsx"
-
-    @property
-    def is_in_progress(self) -> bool:
-        return self.status in self.IN_PROGRESS_STATUSES
-
-    @property
-    def is_finished(self) -> bool:
-        return not self.is_in_progress
-
-    @property
-    def is_stuck(self) -> bool:
-        """Waiting or building for longer than a task may run: its worker must have died."""
-        limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        return self.is_in_progress and self.updated is not None and self.updated < timezone.now() - limit
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, self.progress_done * 100 // self.progress_total)

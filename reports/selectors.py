@@ -36,12 +36,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
@@ -56,7 +54,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from campaign.models import ProgressReport, Target, Task
 from core.working_time import WorkingCalendar
 from grids.models import Grid, Place
@@ -177,6 +175,18 @@ def _next_month(first: datetime.date) -> datetime.date:
 
 
 # ---------------------------------------------------------------------------------------------
+# Whose figures
+
+
+def figures_scope(*, user: User) -> list[int] | None:
+    """The departments whose figures ``user`` may read: ``None`` for the whole city (the
+    ``reports.view_city_figures`` rule), else the department they work for. Pages and API ask here."""
+    if user.has_perm("reports.view_city_figures"):
+        return None
+    return [user.work_department_id]
+
+
+# ---------------------------------------------------------------------------------------------
 # Building blocks
 
 
@@ -198,14 +208,6 @@ def _issue_rates(*, closed: int, dispatched: int, closed_on_time: int, reworked:
 
 def _tasks_due(period: Period) -> QuerySet[Task]:
     return Task.objects.filter(period.days("due_date")).exclude(status=Task.Status.CANCELLED)
-
-
-# Named positively, so that the (…, status, due_date) indexes can seek on them.
-OPEN_TASK_STATUSES = tuple(status for status in Task.Status.values if status not in Task.CLOSED_STATUSES)
-
-
-def _overdue(today: datetime.date) -> Q:
-    return Q(due_date__lt=today, status__in=OPEN_TASK_STATUSES)
 
 
 def _issues_found(period: Period) -> QuerySet[Issue]:
@@ -260,7 +262,7 @@ def _task_figures(*, periods: list[Period], today: datetime.date) -> list[dict]:
         aggregates |= {  # counting the (never empty) due dates reads task_due_idx alone
             f"total_{n}": Count("due_date", filter=due),
             f"done_{n}": Count("due_date", filter=due & done),
-            f"overdue_{n}": Count("due_date", filter=due & _overdue(today)),
+            f"overdue_{n}": Count("due_date", filter=due & Task.overdue_q(today)),
             f"on_time_{n}": Count("due_date", filter=due & done & Q(completed_on__lte=F("due_date"))),
         }
     row = (
@@ -424,7 +426,7 @@ def department_scoreboard(
         Exists(Task.objects.filter(department=OuterRef("pk")))
         | Exists(Issue.objects.filter(department=OuterRef("pk"), status__in=Issue.ROUTED_STATUSES))
     )
-    overdue = _tasks_due(period).filter(_overdue(today))
+    overdue = _tasks_due(period).filter(Task.overdue_q(today))
     if department_ids is not None:
         departments = departments.filter(pk__in=department_ids)
         overdue = overdue.filter(department_id__in=department_ids)
@@ -515,7 +517,7 @@ def grid_scoreboard(*, period: Period, today: datetime.date, grid_ids: list[int]
         .values(*GRID_FIELDS[:-2])
     )
     links = Task.grids.through.objects.filter(
-        task__in=_tasks_due(period).filter(status__in=OPEN_TASK_STATUSES).values("pk")
+        task__in=_tasks_due(period).filter(status__in=Task.OPEN_STATUSES).values("pk")
     )
     if grid_ids is not None:
         links = links.filter(grid_id__in=grid_ids)
@@ -616,8 +618,9 @@ def target_progress(*, today: datetime.date) -> list[dict]:
         row["current_value"] = Target.value_after(
             baseline=row["baseline"], direction=row["direction"], reported=reported.get(row["id"]) or Decimal(0)
         )
-        span = row["target_value"] - row["baseline"]
-        row["progress"] = float(row["current_value"] - row["baseline"]) / float(span) if span else None
+        row["progress"] = Target.progress_of(
+            baseline=row["baseline"], target_value=row["target_value"], current_value=row["current_value"]
+        )
     return [_projected(row, today=today) for row in targets]
 
 
@@ -635,7 +638,7 @@ def _projected(row: dict, *, today: datetime.date) -> dict:
     return {
         **row,
         "progress": progress,
-        "percent": round(min(max(progress, 0.0), 1.0) * 100, 1),
+        "percent": Target.percent_of(progress),
         "expected": expected,
         "projected_value": projected,
         "achieved": achieved,
@@ -723,7 +726,7 @@ OVERDUE_FIELDS = (
 
 
 def _overdue_rows(*, today: datetime.date, department_ids: list[int] | None) -> QuerySet:
-    tasks = Task.objects.filter(_overdue(today))
+    tasks = Task.objects.filter(Task.overdue_q(today))
     if department_ids is not None:
         tasks = tasks.filter(department_id__in=department_ids)
     return (
@@ -795,12 +798,7 @@ def open_issues(
     if grid_ids is not None:
         issues = issues.filter(grid_id__in=grid_ids)
     return (
-        issues.annotate(
-            is_overdue=ExpressionWrapper(
-                Q(deadline__lt=now, status__in=(Issue.Status.DISPATCHED, Issue.Status.RECTIFYING)),
-                output_field=BooleanField(),
-            )
-        )
+        issues.with_overdue(now)
         .select_related("place", "grid", "criterion", "department")
         .order_by(F("deadline").asc(nulls_last=True), "code")
     )

@@ -6,7 +6,8 @@
                           reports.tasks.send_weekly_report ◀── scheduled builds ── stored file
                                    └──▶ weekly_report_send: e-mail to the leaders, once per week
 
-Building is idempotent: one ``WeeklyReport`` row per week, whose file a new build replaces.
+Building is idempotent: one ``WeeklyReport`` row per week, whose file a new build replaces. A build
+claims its week (``core.jobs``); a newer build takes it over, and the older one stops unstored.
 """
 
 import datetime
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.errors import ApplicationError
+from core.jobs import JobLost, job_claim, job_fail, job_finish, job_progress
 from core.services import enqueue
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import Period
@@ -107,11 +109,7 @@ def _enqueue_build(report_id: int) -> None:
     error = enqueue(build_weekly_report, report_id=report_id, send=False)
     if error is not None:
         logger.warning("Could not queue the build of weekly report %s: %s", report_id, error)
-        WeeklyReport.objects.filter(pk=report_id, status=Status.PENDING).update(
-            status=Status.FAILED,
-            error=f"Not queued, the broker is unavailable: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
+        job_fail(WeeklyReport, pk=report_id, run=None, error=f"Not queued, the broker is unavailable: {error}")
 
 
 def weekly_report_build(
@@ -119,62 +117,55 @@ def weekly_report_build(
 ) -> WeeklyReport:
     """Build the workbook of the week containing ``week_start`` and store it as that week's
     ``WeeklyReport``, replacing (and deleting) the file of an earlier build. Safe to run again, and
-    twice at once: the last to finish wins.
+    twice at once: the build started last takes the week over, and the other stops without storing.
 
     Rows written are kept on the record as they go (for the progress bar) and passed on to
     ``progress(done, total)``. A build that fails is recorded as failed, and the error re-raised."""
     week_start = weekly_report_week(week_start=week_start)
-    started = timezone.now()
-    with transaction.atomic():
-        report, _created = WeeklyReport.objects.select_for_update().get_or_create(week_start=week_start)
-        report.status = Status.RUNNING
-        report.requested_by = requested_by
-        report.progress_done = report.progress_total = 0
-        report.started_at, report.finished_at, report.error = started, None, ""
-        report.save(
-            update_fields=[
-                "status",
-                "requested_by",
-                "progress_done",
-                "progress_total",
-                "started_at",
-                "finished_at",
-                "error",
-                "updated",
-            ]
-        )
+    report, _created = WeeklyReport.objects.get_or_create(week_start=week_start)
+    run = job_claim(WeeklyReport, pk=report.pk, requested_by=requested_by)  # a week is always claimed
+    report.refresh_from_db()
 
     def record(done: int, total: int) -> None:
-        WeeklyReport.objects.filter(pk=report.pk, status=Status.RUNNING).update(
-            progress_done=done, progress_total=total
-        )
+        job_progress(WeeklyReport, pk=report.pk, run=run, done=done, total=total)
         if progress is not None:
             progress(done, total)
 
     try:
         # A temporary file, not memory: the finished workbook is streamed on into the storage.
         with tempfile.TemporaryFile(suffix=".xlsx") as stream:
-            facts = weekly_workbook_write(stream, week_start=week_start, generated_at=started, progress=record)
+            facts = weekly_workbook_write(
+                stream, week_start=week_start, generated_at=report.started_at, progress=record
+            )
             size = stream.tell()
             stream.seek(0)
             with transaction.atomic():
-                report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
+                # First the claim's row, locked until the file is stored: a newer build waits, or has won.
+                finished = job_finish(
+                    WeeklyReport,
+                    pk=report.pk,
+                    run=run,
+                    file_size=size,
+                    figures=facts.figures,
+                    progress_done=facts.total_rows,
+                    progress_total=facts.total_rows,
+                )
+                if not finished:
+                    raise JobLost(f"weekly report {report.pk} is no longer held by run {run}")
+                report.refresh_from_db()
                 replaced = report.file.name
                 report.file.save(report.filename, File(stream), save=False)
-                report.file_size = size
-                report.figures = facts.figures
-                report.status = Status.SUCCEEDED
-                report.progress_done = report.progress_total = facts.total_rows
-                report.finished_at = timezone.now()
-                report.save()
+                report.save(update_fields=["file", "updated"])
                 storage = report.file.storage
                 if replaced and replaced != report.file.name:
                     transaction.on_commit(lambda: storage.delete(replaced))
+    except JobLost:
+        logger.info("The build of %s stops: a newer build has taken the week over.", week_label(week_start))
+        report.refresh_from_db()
+        return report
     except Exception as exc:
         logger.exception("The weekly report of %s failed", week_label(week_start))
-        WeeklyReport.objects.filter(pk=report.pk).update(
-            status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
-        )
+        job_fail(WeeklyReport, pk=report.pk, run=run, error=f"{type(exc).__name__}: {exc}")
         raise
     logger.info(
         "Built the weekly report of %s: %d rows, %d bytes", report.week_label, facts.total_rows, report.file_size

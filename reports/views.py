@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Department
 from core.errors import ApplicationError
 from core.history import change_history
+from core.permissions import require_perm
 from grids.models import Grid, Place
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
@@ -30,6 +30,7 @@ from reports.selectors import (
     campaign_kpis,
     campaign_overview,
     department_scoreboard,
+    figures_scope,
     grid_detail,
     grid_scoreboard,
     grids_most_open_issues,
@@ -70,18 +71,6 @@ SCOREBOARD_COLUMNS = (
 def home(request):
     """The landing page after sign-in: the campaign's headline figures."""
     return render(request, "reports/home.html", {"overview": campaign_overview(today=timezone.localdate())})
-
-
-def _require(request, permission: str, obj=None) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
-def _scope(request) -> list[int] | None:
-    """Department ids the user's figures are limited to; ``None`` for the whole city."""
-    if request.user.has_perm("reports.view_city_figures"):
-        return None
-    return [request.user.work_department_id]
 
 
 def rate_band(rate: float | None) -> str:
@@ -167,11 +156,11 @@ def dashboard(request):
 
     The map's grids (every boundary in the city) come from ``dashboard_map`` once the page is shown,
     and the ranking is shown a page at a time, so the page stays small whatever the city's size."""
-    _require(request, "reports.view_dashboard")
+    require_perm(request.user, "reports.view_dashboard")
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
     sort = scoreboard_ordering(request.GET.get("sort"))
-    department_ids = _scope(request)
+    department_ids = figures_scope(user=request.user)
     ranking = Paginator(
         department_scoreboard(period=period, today=today, department_ids=department_ids, sort=sort), RANKING_PER_PAGE
     ).get_page(request.GET.get("page"))
@@ -208,7 +197,7 @@ def dashboard_map(request):
     """The dashboard map's grids as JSON, fetched by ``dashboard.js``: each grid's boundary (or its
     centre), its leader and its figures for the period (``grid_scoreboard()``), with a link to its
     page. City-wide figures, so for those who may read them."""
-    _require(request, "reports.view_city_figures")
+    require_perm(request.user, "reports.view_city_figures")
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
     grids = [
@@ -236,7 +225,7 @@ def dashboard_map(request):
 def department_page(request, pk: int):
     """One department's drill-down: its row of the ranking, its overdue and open tasks, its open issues."""
     department = get_object_or_404(Department.objects.select_related("parent", "head"), pk=pk)
-    _require(request, "reports.view_department_figures", department)
+    require_perm(request.user, "reports.view_department_figures", department)
     today = timezone.localdate()
     period = Period.of(request.GET.get("period", ""), today=today)
     row = next(iter(department_scoreboard(period=period, today=today, department_ids=[department.pk])), None)
@@ -271,7 +260,7 @@ def department_page(request, pk: int):
 @require_GET
 def grid_page(request, pk: int):
     """One grid: its places, county-level leader and assigned departments, open issues and tasks."""
-    _require(request, "reports.view_grid_figures")
+    require_perm(request.user, "reports.view_grid_figures")
     try:
         grid = grid_detail(grid_id=pk)
     except Grid.DoesNotExist:
@@ -305,9 +294,9 @@ def grid_page(request, pk: int):
 def overdue_xlsx(request):
     """The overdue list as an Excel workbook (write-only, so memory stays flat as rows grow):
     Chinese headers, real dates and numbers, the header row frozen and filterable."""
-    _require(request, "reports.view_dashboard")
+    require_perm(request.user, "reports.view_dashboard")
     today = timezone.localdate()
-    count, rows = overdue_tasks_stream(today=today, department_ids=_scope(request))
+    count, rows = overdue_tasks_stream(today=today, department_ids=figures_scope(user=request.user))
     buffer = io.BytesIO()
     overdue_workbook_write(buffer, rows=rows, total=count, today=today)
     filename = f"逾期任务-{today:%Y%m%d}.xlsx"
@@ -328,7 +317,7 @@ WEEKLY_REPORTS_PER_PAGE = 52
 @require_GET
 def weekly_report_list(request):
     """Past weeks' workbooks to download, and a form to build one now."""
-    _require(request, "reports.view_weekly_reports")
+    require_perm(request.user, "reports.view_weekly_reports")
     today = timezone.localdate()
     page = Paginator(WeeklyReport.objects.select_related("requested_by"), WEEKLY_REPORTS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -350,7 +339,7 @@ def weekly_report_list(request):
 @require_POST
 def weekly_report_start(request):
     """Queue a build of the chosen week (on a Celery worker) and show its progress."""
-    _require(request, "reports.build_weekly_report")
+    require_perm(request.user, "reports.build_weekly_report")
     try:
         report = weekly_report_request(
             week_start=iso_week_start(request.POST.get("week", "")), requested_by=request.user
@@ -365,7 +354,7 @@ def weekly_report_start(request):
 @require_GET
 def weekly_report_detail(request, pk: int):
     """One week's workbook: its progress while it builds (the page polls the status), then the download."""
-    _require(request, "reports.view_weekly_reports")
+    require_perm(request.user, "reports.view_weekly_reports")
     report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
     return _weekly_report_page(request, report)
 
@@ -383,7 +372,7 @@ def _weekly_report_page(request, report: WeeklyReport, *, status: int = 200) -> 
 @require_GET
 def weekly_report_status(request, pk: int):
     """What the report's page polls every second while the workbook builds."""
-    _require(request, "reports.view_weekly_reports")
+    require_perm(request.user, "reports.view_weekly_reports")
     report = get_object_or_404(WeeklyReport, pk=pk)
     return JsonResponse(
         {
@@ -404,7 +393,7 @@ def weekly_report_download(request, pk: int):
     """The stored workbook: always one whose build finished, as a build writes to a temporary file and
     stores it only on success (the last one built, while a new build of the week runs). Before the first
     build has finished: a 404 that is the report's page, saying that the workbook is not ready."""
-    _require(request, "reports.view_weekly_reports")
+    require_perm(request.user, "reports.view_weekly_reports")
     report = get_object_or_404(WeeklyReport.objects.select_related("requested_by"), pk=pk)
     if not report.file:
         messages.warning(request, _("This week's workbook has not been built yet."))

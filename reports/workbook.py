@@ -12,16 +12,12 @@ real today while the week is still running (the Monday build, the dashboard's "l
 workbook then show the same numbers). The period boards (KPIs, ranking, grids) count the week; the
 lists (overdue tasks, open issues, targets) are the state at that moment, read as things stand now.
 
-Memory stays flat as rows grow: openpyxl's write-only mode streams each sheet to a temporary file,
-and querysets are read with ``iterator(chunk_size=...)``. Write-only mode also fixes the order of
-work: freeze panes, column widths and sheet properties before the first row, the autofilter and
-print setup any time before saving.
+Memory stays flat as rows grow: ``core.xlsx`` streams each sheet to a temporary file, and querysets
+are read with ``iterator(chunk_size=...)``.
 """
 
-import copy
 import datetime
 import itertools
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,14 +25,19 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.worksheet import Worksheet
 
 from campaign.models import Task
+from core.xlsx import (
+    Column,
+    Formula,
+    PrintSetup,
+    SheetWriter,
+    Style,
+    WorkbookWriter,
+    column_letter,
+    content_widths,
+    display_width,
+)
 from inspections.models import Issue
 from reports.selectors import ZONE, Period, week_figures
 
@@ -47,7 +48,6 @@ PROGRESS_EVERY = 500
 CHUNK_SIZE = 2000
 # Column widths are fitted to this many rows of a long list.
 FIT_ROWS = 2000
-MAX_WIDTH = 60
 
 TITLE = "创城问责周报"
 SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS = "总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格"
@@ -63,29 +63,18 @@ SIGNED_INTEGER = "+0;-0;0"
 SIGNED_POINTS = "+0.00;-0.00;0.00"
 SIGNED_PERCENT = "+0.0%;-0.0%;0.0%"
 
-# Excel's own "bad" and "neutral" cell styles: they stay legible when printed in black and white.
-OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
-OVERDUE_FONT = Font(color="9C0006")
-AT_RISK_FILL = PatternFill("solid", fgColor="FFEB9C")
-AT_RISK_FONT = Font(color="9C5700")
-ALERT_FONT = Font(color="C00000", bold=True)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-TITLE_FONT = Font(bold=True, size=14)
-NOTE_FONT = Font(color="595959", size=9)
-_EDGE = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=_EDGE, right=_EDGE, top=_EDGE, bottom=_EDGE)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a sheet: its Chinese header, a width that fits its usual content (in character
-    cells, a Chinese character counting two) and the number format of its cells."""
-
-    header: str
-    width: int
-    number_format: str | None = None
+# The cells of a table have a thin border. Overdue and at risk are Excel's own "bad" and "neutral"
+# cell styles: they stay legible when printed in black and white.
+CELL = Style(border=True)
+OVERDUE_CELL = Style(color="9C0006", fill="FFC7CE", border=True)
+AT_RISK_CELL = Style(color="9C5700", fill="FFEB9C", border=True)
+ALERT_CELL = Style(bold=True, color="C00000", border=True)
+HEADER_CELL = Style(bold=True, fill="D9E1F2", border=True, center=True, wrap=True)
+TOTAL_CELL = Style(bold=True, border=True)
+TITLE_CELL = Style(bold=True, size=14)
+LABEL_CELL = Style(bold=True)  # the summary's facts above its table, without borders
+VALUE_CELL = Style()
+NOTE_CELL = Style(color="595959", size=9)
 
 
 # The dashboard's overdue export (``overdue_workbook_write``): the weekly sheet's columns and more.
@@ -208,11 +197,6 @@ def week_label(day: datetime.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def display_width(text: str) -> int:
-    """Character cells ``text`` takes in a spreadsheet column: two for a Chinese (wide) character."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def reference_moment(period: Period, now: datetime.datetime) -> datetime.datetime:
     """The moment a week's report is judged at: the end of the week, or now while it runs."""
     return min(now, period.ends_before)
@@ -248,11 +232,12 @@ class _Counter:
 
 
 class _Sheet:
-    """One write-only worksheet, set up for the screen and for printing before its first row."""
+    """One sheet of the workbook: a table below ``header_row``, set up for the screen and for printing,
+    whose rows count toward the build's progress."""
 
     def __init__(
         self,
-        workbook: Workbook,
+        workbook: WorkbookWriter,
         title: str,
         columns: Sequence[Column],
         *,
@@ -262,99 +247,30 @@ class _Sheet:
         subtitle: str = "",
         document: str = TITLE,
     ) -> None:
-        self.columns, self.counter, self.header_row = columns, counter, header_row
-        self.sheet = sheet = workbook.create_sheet(title)
-        self.row = 0
+        self.counter, self.header_row = counter, header_row
         self.last_data_row = header_row
-        self._styles = {}
-        sheet.freeze_panes = f"A{header_row + 1}"
-        for index, column in enumerate(columns, 1):
-            width = widths[index - 1] if widths else column.width
-            width = min(MAX_WIDTH, max(width, display_width(column.header))) + 2
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        # Landscape, as wide as one page and as long as it takes; the header row on every page.
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
-        sheet.oddHeader.center.text = f"{document} · {title}{(' · ' + subtitle) if subtitle else ''}"
-        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        page_header = f"{document} · {title}{(' · ' + subtitle) if subtitle else ''}"
+        self.sheet: SheetWriter = workbook.sheet(
+            title, columns, header_row=header_row, widths=widths, print_setup=PrintSetup(header=page_header)
+        )
+        self.columns = columns
 
     @property
-    def last_column(self) -> str:
-        return get_column_letter(len(self.columns))
+    def row(self) -> int:
+        return self.sheet.rows
 
-    def cell(
-        self,
-        value: Any,
-        number_format: str | None = None,
-        *,
-        font: Font | None = None,
-        fill: PatternFill | None = None,
-        alignment: Alignment | None = None,
-        border: bool = True,
-        formula: bool = False,
-    ) -> WriteOnlyCell:
-        """A cell with its value and style. Text stays text, even one beginning with "=" (no formula
-        injection); only ``formula=True`` makes a formula."""
-        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-            value = timezone.localtime(value, ZONE).replace(tzinfo=None)  # Excel has no time zones
-        cell = WriteOnlyCell(self.sheet, value=value)
-        is_text = isinstance(value, str) and not formula
-        if is_text:
-            cell.data_type = "s"
-        number_format = None if is_text else number_format
-        # Setting a style attribute hashes the style objects deeply, which took most of the build
-        # time; so each combination (of module constants, hence keyed by identity) is set once and
-        # its array of style indices copied onto the next cells.
-        key = (number_format, id(font), id(fill), id(alignment), border)
-        style = self._styles.get(key)
-        if style is not None:
-            # Shared, not copied: a write-only cell is written out as it is appended, and nothing
-            # sets a style on it after this method, so no cell can change another's.
-            cell._style = style
-            return cell
-        if number_format:
-            cell.number_format = number_format
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if alignment is not None:
-            cell.alignment = alignment
-        if border:
-            cell.border = BORDER
-        self._styles[key] = copy.copy(cell._style)
-        return cell
+    def cell(self, value: Any, number_format: str | None = None, style: Style = CELL) -> Any:
+        return self.sheet.cell(value, style, number_format)
 
     def append(self, cells: Iterable) -> None:
-        self.sheet.append(list(cells))
-        self.row += 1
+        self.sheet.append(cells)
 
     def header(self) -> None:
-        cells = []
-        for column in self.columns:
-            cells.append(self.cell(column.header, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT))
-        self.append(cells)
+        self.sheet.header(HEADER_CELL)
 
-    def data(
-        self,
-        values: Sequence[Any],
-        *,
-        fill: PatternFill | None = None,
-        font: Font | None = None,
-        fonts: dict[int, Font] | None = None,
-    ) -> None:
-        """One data row: each value in its column's number format, the row's fill on every cell."""
-        fonts = fonts or {}
-        self.append(
-            self.cell(value, column.number_format, fill=fill, font=fonts.get(index, font))
-            for index, (column, value) in enumerate(zip(self.columns, values, strict=True))
-        )
+    def data(self, values: Sequence[Any], *, style: Style = CELL, styles: dict[int, Style] | None = None) -> None:
+        """One data row: each value in its column's number format, in the row's style."""
+        self.sheet.data(values, style=style, styles=styles)
         self.last_data_row = self.row
         self.counter.add()
 
@@ -363,26 +279,16 @@ class _Sheet:
         if self.last_data_row == self.header_row:
             return
         first, last = self.header_row + 1, self.last_data_row
-        cells = [self.cell(label, font=HEADER_FONT)]
+        cells = [self.cell(label, style=TOTAL_CELL)]
         for index, column in enumerate(self.columns[1:], 1):
-            letter = get_column_letter(index + 1)
-            value = f"=SUM({letter}{first}:{letter}{last})" if index in summed else None
-            cells.append(self.cell(value, column.number_format, font=HEADER_FONT, formula=value is not None))
+            letter = column_letter(index)
+            value = Formula(f"=SUM({letter}{first}:{letter}{last})") if index in summed else None
+            cells.append(self.cell(value, column.number_format, TOTAL_CELL))
         self.append(cells)
 
     def finish(self) -> int:
-        self.sheet.auto_filter.ref = f"A{self.header_row}:{self.last_column}{self.last_data_row}"
+        self.sheet.autofilter(self.last_data_row)
         return self.last_data_row - self.header_row
-
-
-def _fit(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> list[int]:
-    """Column widths for rows held in memory anyway: the widest text, the column's width at least."""
-    widths = [column.width for column in columns]
-    for row in rows:
-        for index, value in enumerate(row):
-            if isinstance(value, str):
-                widths[index] = max(widths[index], display_width(value))
-    return widths
 
 
 def _number(value: Any) -> Any:
@@ -421,14 +327,14 @@ def weekly_workbook_write(
             + len(week.grids),
             progress,
         )
-        workbook = Workbook(write_only=True)
-        facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, counter)
-        facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, week.departments, counter)
-        facts.rows[OVERDUE] = _write_overdue(workbook, facts, week.overdue, counter)
-        facts.rows[ISSUES] = _write_issues(workbook, facts, week.issues, statuses, counter)
-        facts.rows[TARGETS] = _write_targets(workbook, facts, week.targets, counter)
-        facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
-        workbook.save(stream)
+        with WorkbookWriter() as workbook:
+            facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, counter)
+            facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, week.departments, counter)
+            facts.rows[OVERDUE] = _write_overdue(workbook, facts, week.overdue, counter)
+            facts.rows[ISSUES] = _write_issues(workbook, facts, week.issues, statuses, counter)
+            facts.rows[TARGETS] = _write_targets(workbook, facts, week.targets, counter)
+            facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
+            workbook.save(stream)
         counter.finish()
 
     facts.figures = {
@@ -450,34 +356,34 @@ def overdue_workbook_write(stream: IO[bytes] | str, *, rows: Iterable[dict], tot
     Returns the rows written."""
     with translation.override(settings.LANGUAGE_CODE):
         kinds = {value: str(label) for value, label in Task.Kind.choices}
-    workbook = Workbook(write_only=True)
-    sheet = _Sheet(
-        workbook,
-        OVERDUE,
-        EXPORT_OVERDUE_COLUMNS,
-        counter=_Counter(total, None),
-        subtitle=f"截至 {today:%Y-%m-%d}",
-        document="创城逾期任务",
-    )
-    sheet.header()
-    for row in rows:
-        sheet.data(
-            (
-                row["code"],
-                row["title"],
-                kinds.get(row["kind"], row["kind"]),
-                row["department_name"],
-                row["section_name"] or "",
-                row["accountable_name"] or "",
-                row["accountable_phone"] or "",
-                row["due_date"],
-                row["days_overdue"],
-                row["calendar_days_overdue"],
-                row["percent"] / 100,
-            )
+    with WorkbookWriter() as workbook:
+        sheet = _Sheet(
+            workbook,
+            OVERDUE,
+            EXPORT_OVERDUE_COLUMNS,
+            counter=_Counter(total, None),
+            subtitle=f"截至 {today:%Y-%m-%d}",
+            document="创城逾期任务",
         )
-    written = sheet.finish()
-    workbook.save(stream)
+        sheet.header()
+        for row in rows:
+            sheet.data(
+                (
+                    row["code"],
+                    row["title"],
+                    kinds.get(row["kind"], row["kind"]),
+                    row["department_name"],
+                    row["section_name"] or "",
+                    row["accountable_name"] or "",
+                    row["accountable_phone"] or "",
+                    row["due_date"],
+                    row["days_overdue"],
+                    row["calendar_days_overdue"],
+                    row["percent"] / 100,
+                )
+            )
+        written = sheet.finish()
+        workbook.save(stream)
     return written
 
 
@@ -485,7 +391,7 @@ def _period_text(period: Period) -> str:
     return f"{week_label(period.start)}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"
 
 
-def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter: _Counter) -> int:
+def _write_summary(workbook: WorkbookWriter, facts: WorkbookFacts, kpis: dict, counter: _Counter) -> int:
     header_row = 7
     previous = kpis["previous_period"]
     meta = (
@@ -504,11 +410,9 @@ def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter
         widths=widths,
         subtitle=week_label(facts.period.start),
     )
-    sheet.append([sheet.cell(TITLE, font=TITLE_FONT, border=False)])
+    sheet.append([sheet.cell(TITLE, style=TITLE_CELL)])
     for label, value, number_format in meta:
-        sheet.append(
-            [sheet.cell(label, font=HEADER_FONT, border=False), sheet.cell(value, number_format, border=False)]
-        )
+        sheet.append([sheet.cell(label, style=LABEL_CELL), sheet.cell(value, number_format, VALUE_CELL)])
     sheet.append([])
     sheet.header()
     for label, part, key, number_format, signed_format in KPI_ROWS:
@@ -527,11 +431,11 @@ def _write_summary(workbook: Workbook, facts: WorkbookFacts, kpis: dict, counter
         counter.add()
     sheet.append([])
     for note in SUMMARY_NOTES:
-        sheet.append([sheet.cell(note, font=NOTE_FONT, border=False)])
+        sheet.append([sheet.cell(note, style=NOTE_CELL)])
     return sheet.finish()
 
 
-def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+def _write_departments(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
     sheet = _Sheet(workbook, DEPARTMENTS, DEPARTMENT_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
     sheet.header()
     for row in rows:
@@ -547,13 +451,13 @@ def _write_departments(workbook: Workbook, facts: WorkbookFacts, rows: list[dict
                 row["points_lost"],
                 row["overdue_tasks"],
             ),
-            fonts={8: ALERT_FONT} if row["overdue_tasks"] else None,
+            styles={8: ALERT_CELL} if row["overdue_tasks"] else None,
         )
     sheet.totals("合计", summed=(1, 2, 3, 7, 8))
     return sheet.finish()
 
 
-def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: Iterator[dict], counter: _Counter) -> int:
+def _write_overdue(workbook: WorkbookWriter, facts: WorkbookFacts, rows: Iterator[dict], counter: _Counter) -> int:
     values = (
         (
             row["code"],
@@ -574,16 +478,16 @@ def _write_overdue(workbook: Workbook, facts: WorkbookFacts, rows: Iterator[dict
         OVERDUE,
         OVERDUE_COLUMNS,
         counter=counter,
-        widths=_fit(OVERDUE_COLUMNS, first),
+        widths=content_widths(OVERDUE_COLUMNS, first),
         subtitle=facts.as_at,
     )
     sheet.header()
     for row in itertools.chain(first, values):
-        sheet.data(row, fill=OVERDUE_FILL, font=OVERDUE_FONT)
+        sheet.data(row, style=OVERDUE_CELL)
     return sheet.finish()
 
 
-def _write_issues(workbook: Workbook, facts: WorkbookFacts, rows, statuses: dict, counter: _Counter) -> int:
+def _write_issues(workbook: WorkbookWriter, facts: WorkbookFacts, rows, statuses: dict, counter: _Counter) -> int:
     sheet = _Sheet(workbook, ISSUES, ISSUE_COLUMNS, counter=counter, subtitle=facts.as_at)
     sheet.header()
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
@@ -598,23 +502,22 @@ def _write_issues(workbook: Workbook, facts: WorkbookFacts, rows, statuses: dict
                 row["deadline"],
                 statuses.get(row["status"], row["status"]) + ("（超期）" if overdue else ""),
             ),
-            fill=OVERDUE_FILL if overdue else None,
-            font=OVERDUE_FONT if overdue else None,
+            style=OVERDUE_CELL if overdue else CELL,
         )
     return sheet.finish()
 
 
-def _target_state(target: dict, today: datetime.date) -> tuple[str, PatternFill | None, Font | None]:
+def _target_state(target: dict, today: datetime.date) -> tuple[str, Style]:
     if target["achieved"]:
-        return "已完成", None, None
+        return "已完成", CELL
     if today > target["deadline"]:
-        return "已逾期", OVERDUE_FILL, OVERDUE_FONT
+        return "已逾期", OVERDUE_CELL
     if target["on_track"]:
-        return "按期推进", None, None
-    return "进度滞后", AT_RISK_FILL, AT_RISK_FONT
+        return "按期推进", CELL
+    return "进度滞后", AT_RISK_CELL
 
 
-def _write_targets(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+def _write_targets(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
     values = [
         (
             row["department_name"],
@@ -623,7 +526,7 @@ def _write_targets(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], c
             row["baseline"],
             row["target_value"],
             row["current_value"],
-            row["progress"],
+            None if row["percent"] is None else row["percent"] / 100,  # as the pages show it: held to 0–100 %
             row["deadline"],
             _target_state(row, facts.today),
         )
@@ -634,16 +537,16 @@ def _write_targets(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], c
         TARGETS,
         TARGET_COLUMNS,
         counter=counter,
-        widths=_fit(TARGET_COLUMNS, (row[:-1] for row in values)),
+        widths=content_widths(TARGET_COLUMNS, (row[:-1] for row in values)),
         subtitle=facts.as_at,
     )
     sheet.header()
-    for *row, (state, fill, font) in values:
-        sheet.data((*row, state), fill=fill, font=font)
+    for *row, (state, style) in values:
+        sheet.data((*row, state), style=style)
     return sheet.finish()
 
 
-def _write_grids(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+def _write_grids(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
     sheet = _Sheet(workbook, GRIDS, GRID_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
     sheet.header()
     for row in rows:
@@ -657,7 +560,7 @@ def _write_grids(workbook: Workbook, facts: WorkbookFacts, rows: list[dict], cou
                 row["open_tasks"],
                 row["overdue_tasks"],
             ),
-            fonts={6: ALERT_FONT} if row["overdue_tasks"] else None,
+            styles={6: ALERT_CELL} if row["overdue_tasks"] else None,
         )
     sheet.totals("合计", summed=(3, 4, 5, 6))
     return sheet.finish()

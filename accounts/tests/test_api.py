@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -60,15 +58,10 @@ def test_it_filters_people_by_department():
 
 
 @pytest.mark.parametrize("url", ["/api/v1/departments/", "/api/v1/users/"])
-def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(url):
+def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(url, queries_of):
     client = client_for(UserFactory())
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
     UserFactory.create_batch(2)
-    few = count()
+    few = queries_of(client, url)
     UserFactory.create_batch(10)
-    assert count() == few
+    assert queries_of(client, url) == few

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaign.models import QUANTITY, Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
-from core.api import PatternDecimalField, RequestSerializer, StrictBooleanField
+from core.api import AbsoluteUrlField, PatternDecimalField, RequestSerializer, StrictBooleanField
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -38,6 +38,14 @@ class TargetSerializer(serializers.ModelSerializer):
     department = serializers.IntegerField(source="pledge.department_id", read_only=True)
     reported = serializers.DecimalField(read_only=True, help_text=_("Sum of the quantities reported."), **QUANTITY)
     current_value = serializers.DecimalField(read_only=True, **QUANTITY)
+    progress_percent = serializers.DecimalField(
+        source="percent",
+        max_digits=4,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Progress from the baseline to the target value, in percent (0–100, one decimal)."),
+    )
 
     class Meta:
         model = Target
@@ -53,6 +61,7 @@ class TargetSerializer(serializers.ModelSerializer):
             "target_value",
             "reported",
             "current_value",
+            "progress_percent",
             "deadline",
             "sort_order",
             "updated",
@@ -100,6 +109,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):
+    """A photo's addresses in the app, which sends it to those who may see the task."""
+
+    image = AbsoluteUrlField(source="url")
+    thumbnail = AbsoluteUrlField(source="thumbnail_url")
+
     class Meta:
         model = ProgressPhoto
         fields = ("id", "image", "thumbnail")

@@ -1,4 +1,4 @@
-# Indexes for the dashboard's figures at city scale (issue 8): a period's tasks by due date and the
+# Indexes for the dashboard's figures at city scale: a period's tasks by due date and the
 # weekly completions counted from the index alone, the longest overdue read in order, and a
 # target's progress summed from an index that also serves the task's foreign key.
 

@@ -44,7 +44,7 @@ IDLE = datetime.timedelta(minutes=20)  # longer than REMINDER_REDELIVER_AFTER_SE
 def city(settings):
     """A bureau with a chat robot and its section (which posts to the bureau's robot), a bureau without
     one, and officials with and without an e-mail address, each with a task overdue on Wednesday."""
-    settings.REMINDER_DUE_SOON_DAYS = 2
+    settings.DUE_SOON_WORKING_DAYS = 2
     settings.REMINDER_ESCALATE_HEAD_DAYS = 3
     settings.REMINDER_ESCALATE_LEADER_DAYS = 7
     settings.REMINDER_REDELIVER_AFTER_SECONDS = 15 * 60

@@ -32,7 +32,7 @@ def city(settings):
     """A bureau with its head and an accountable official, a campaign leader and a grid leader.
 
     No roles: the transactional tests flush the groups that migrations create."""
-    settings.REMINDER_DUE_SOON_DAYS = 2
+    settings.DUE_SOON_WORKING_DAYS = 2
     settings.REMINDER_ESCALATE_HEAD_DAYS = 3
     settings.REMINDER_ESCALATE_LEADER_DAYS = 7
     department = DepartmentFactory(code="CGJ", name="市城管局")
@@ -71,7 +71,7 @@ def claimed(run) -> set[tuple[str, str, str, int]]:
 def test_it_climbs_the_ladder_in_working_days(city):
     task(city, "SOON", D(2026, 3, 13))  # Friday: 2 working days left
     task(city, "LATER", D(2026, 3, 16))  # Monday: 3 working days left, not yet due soon
-    task(city, "TODAY", WEDNESDAY)
+    task(city, "TODAY", WEDNESDAY)  # due today: due soon, with no working day left
     task(city, "NOBODY", D(2026, 3, 12), accountable=None)  # no accountable person: the head hears
     task(city, "LATE1", D(2026, 3, 10))
     task(city, "LATE2", D(2026, 3, 9))
@@ -85,6 +85,7 @@ def test_it_climbs_the_ladder_in_working_days(city):
 
     assert claimed(run) == {
         ("SOON", "due_soon", "zhang", 2),
+        ("TODAY", "due_soon", "zhang", 0),
         ("NOBODY", "due_soon", "head", 1),
         ("LATE1", "overdue", "zhang", -1),
         ("LATE2", "overdue", "zhang", -2),
@@ -99,7 +100,7 @@ def test_it_climbs_the_ladder_in_working_days(city):
         ("LATE7-NO-GRID", "escalated_head", "head", -7),
         ("LATE7-NO-GRID", "escalated_leader", "campaign-leader", -7),
     }
-    assert run.by_step == {"due_soon": 2, "overdue": 6, "escalated_head": 4, "escalated_leader": 2}
+    assert run.by_step == {"due_soon": 3, "overdue": 6, "escalated_head": 4, "escalated_leader": 2}
 
 
 @pytest.mark.django_db
@@ -113,7 +114,11 @@ def test_it_counts_across_the_spring_festival_and_its_make_up_saturdays(city):
 
     friday = reminders_send(today=D(2026, 2, 13))
     # Two working days after the 13th are the make-up Saturday and the 24th.
-    assert claimed(friday) == {("F12", "overdue", "zhang", -1), ("F24", "due_soon", "zhang", 2)}
+    assert claimed(friday) == {
+        ("F12", "overdue", "zhang", -1),
+        ("F13", "due_soon", "zhang", 0),
+        ("F24", "due_soon", "zhang", 2),
+    }
 
     make_up_saturday = reminders_send(today=D(2026, 2, 14))
     assert not make_up_saturday.skipped

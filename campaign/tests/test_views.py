@@ -108,12 +108,6 @@ def test_it_refuses_progress_from_someone_who_may_only_read(client, bureau):
     assert not ProgressReport.objects.exists()
 
 
-def test_it_sends_anonymous_visitors_to_sign_in(client):
-    response = client.get("/tasks/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
-
-
 # --- the task page ---------------------------------------------------------------------------
 
 

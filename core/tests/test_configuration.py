@@ -30,6 +30,7 @@ def run_check(**overrides: str) -> subprocess.CompletedProcess:
         ("EMAIL_URL", "fax://0635"),
         ("SESSION_COOKIE_AGE", "eight hours"),
         ("ALLOWED_HOSTS", "a.org,,b.org"),
+        ("PHOTO_X_ACCEL_REDIRECT", "protected-media"),
     ],
 )
 def test_it_stops_start_up_naming_the_bad_variable(name, value):
@@ -43,6 +44,15 @@ def test_it_requires_a_secret_key_when_debug_is_off():
     result = run_check(SECRET_KEY="")
     assert result.returncode == 2
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_the_placeholder_secret_key_of_the_example_environment():
+    example = (ROOT / "deploy" / "production.env.example").read_text(encoding="utf-8")
+    placeholder = next(line.partition("=")[2] for line in example.splitlines() if line.startswith("SECRET_KEY="))
+    result = run_check(SECRET_KEY=placeholder)
+    assert result.returncode == 2
+    assert "SECRET_KEY is still the placeholder" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_it_starts_with_a_good_environment():
@@ -66,6 +76,24 @@ def test_it_reads_an_smtp_url_into_django_settings(tmp_path):
 def test_it_writes_file_mail_into_the_project_folder_by_default(tmp_path):
     settings = env.env_email("UNSET_EMAIL_URL_FOR_TEST", "file://var/mail", tmp_path)
     assert settings["EMAIL_FILE_PATH"] == str(tmp_path / "var" / "mail")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(None, ""), ("", ""), (" /protected-media/ ", "/protected-media/"), ("/a/b_c/", "/a/b_c/")]
+)
+def test_it_reads_the_x_accel_redirect_prefix_of_photos(monkeypatch, raw, expected):
+    if raw is not None:
+        monkeypatch.setenv("PHOTO_X_ACCEL_REDIRECT", raw)
+    else:
+        monkeypatch.delenv("PHOTO_X_ACCEL_REDIRECT", raising=False)
+    assert env.env_url_path("PHOTO_X_ACCEL_REDIRECT") == expected
+
+
+@pytest.mark.parametrize("raw", ["/protected-media", "protected-media/", "/", "/../media/", "/a b/", "http://x/"])
+def test_it_refuses_an_x_accel_redirect_prefix_that_is_not_a_path_between_slashes(monkeypatch, raw):
+    monkeypatch.setenv("PHOTO_X_ACCEL_REDIRECT", raw)
+    with pytest.raises(env.EnvError, match="PHOTO_X_ACCEL_REDIRECT"):
+        env.env_url_path("PHOTO_X_ACCEL_REDIRECT")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("Off", False), ("0", False)])

@@ -3,6 +3,7 @@ validation, the hardened deployment, the Content-Security-Policy and the safe se
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -135,6 +136,8 @@ def production_environment(**overrides: str) -> dict[str, str]:
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
             environment[name.strip()] = value.strip()
+    # The example's SECRET_KEY is a placeholder that start-up refuses; an operator puts their own here.
+    environment["SECRET_KEY"] = secrets.token_urlsafe(50)
     environment.update(overrides)
     return environment
 
@@ -241,7 +244,8 @@ def test_no_page_template_holds_an_inline_style():
 
 
 @pytest.fixture
-def debug_media_urls(settings, tmp_path):
+def debug_urls(settings, tmp_path):
+    """The URL configuration as a developer's machine loads it (DEBUG on), over a media folder of its own."""
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
     import importlib
@@ -256,19 +260,31 @@ def debug_media_urls(settings, tmp_path):
     clear_url_caches()
 
 
-def test_only_stored_photos_are_served_from_media_and_as_jpeg(client, debug_media_urls):
-    media = debug_media_urls
-    (media / "issues" / "2026" / "11").mkdir(parents=True)
-    (media / "issues" / "2026" / "11" / "liuyuan.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
-    (media / "issues" / "2026" / "11" / "evil.html").write_text("<script>alert(1)</script>")
+def test_photos_are_served_only_through_the_app_to_signed_in_users_never_from_media(client, db, debug_urls):
+    from core.tests.factories import jpeg_bytes
+    from inspections.models import IssuePhoto
+    from inspections.tests.factories import IssueFactory
+
+    media = debug_urls
+    (media / "issues" / "2026" / "12").mkdir(parents=True)
+    (media / "issues" / "2026" / "12" / "before.jpg").write_bytes(jpeg_bytes())
     (media / "masterdata").mkdir()
     (media / "masterdata" / "upload.xlsx").write_bytes(b"PK")
+    issue = IssueFactory()
+    photo = IssuePhoto.objects.create(issue=issue, image="issues/2026/12/before.jpg", uploaded_by=issue.reported_by)
 
     with override_settings(DEBUG=True):
-        photo = client.get("/media/issues/2026/11/liuyuan.jpg")
-        assert photo.status_code == 200
-        assert photo["Content-Type"] == "image/jpeg"
-        assert photo["X-Content-Type-Options"] == "nosniff"
-        assert client.get("/media/issues/2026/11/evil.html").status_code == 404
-        assert client.get("/media/masterdata/upload.xlsx").status_code == 404
-        assert client.get("/media/issues/../masterdata/upload.xlsx").status_code == 404
+        for path in ("/media/issues/2026/12/before.jpg", "/media/masterdata/upload.xlsx"):
+            assert client.get(path).status_code == 404
+        anonymous = client.get(photo.url)
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith("/login/")
+
+        client.force_login(UserFactory(role=Role.LEADER))
+        assert client.get("/media/issues/2026/12/before.jpg").status_code == 404
+        served = client.get(photo.url)
+        assert served.status_code == 200
+        assert served["Content-Type"] == "image/jpeg"
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert served["Content-Security-Policy"] == "default-src 'none'"
+        assert b"".join(served.streaming_content) == (media / "issues" / "2026" / "12" / "before.jpg").read_bytes()

@@ -16,6 +16,7 @@ from demo import data, names
 from demo.services import demo_counts, demo_load, demo_reset
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+from inspections.services import issue_route
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_it_reloads_with_reset_and_removes_rows_added_to_demo_data(demo):
 
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo", "--reset", stdout=out)  # DEBUG is off in tests, as in production
+    assert Place.objects.get(code="LC-CP-001").name == "改过名的小区"  # refused: nothing deleted
     call_command("load_demo", "--reset", "--force", stdout=out)
 
     assert demo_counts() == EXPECTED
@@ -149,7 +151,8 @@ def test_it_refuses_to_reset_when_rows_outside_the_demo_need_it(demo):
     assert demo_counts() == EXPECTED
 
 
-def test_it_prints_the_counts():
+def test_it_prints_the_counts(settings):
+    settings.DEBUG = True
     out = StringIO()
 
     call_command("load_demo", stdout=out)
@@ -166,14 +169,16 @@ def test_it_prints_the_counts():
     assert "点位 places" in again.getvalue()
 
 
-def test_it_dates_the_activity_from_the_day_it_is_told():
+def test_it_dates_the_activity_from_the_day_it_is_told(settings):
+    settings.DEBUG = True
     call_command("load_demo", "--today", "2018-04-16", stdout=StringIO())
 
     assert Inspection.objects.order_by("date").first().date == datetime.date(2018, 3, 14)
     assert Task.objects.overdue(TODAY).exists()
 
 
-def test_it_refuses_to_load_over_a_user_with_a_demo_username():
+def test_it_refuses_to_load_over_a_user_with_a_demo_username(settings):
+    settings.DEBUG = True
     User.objects.create_user("admin")
 
     with pytest.raises(ApplicationError, match="admin"):
@@ -289,10 +294,7 @@ def test_it_routes_issues_and_opens_their_rectification_tasks(demo):
     )
     assert routed.exists()
     for issue in routed:
-        expected = issue.place.assigned_department_id
-        if issue.criterion.lead == Criterion.Lead.OWNER:
-            expected = issue.criterion.default_department_id
-        assert issue.department_id == expected
+        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion)
         assert issue.grid_id == issue.place.grid_id
         assert issue.points == issue.criterion.points
         assert issue.deadline >= issue.reported_at
@@ -431,3 +433,32 @@ def test_it_generates_stable_unique_names():
     assert all(name.endswith(("路", "街", "巷")) for name in names.street_names(142))
     people = names.person_names(300, exclude={"荣红智"})
     assert len({family + given for family, given in people}) == 300
+
+
+def test_with_debug_off_it_refuses_to_load_without_force():
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert demo_counts() == dict.fromkeys(EXPECTED, 0)
+
+
+def test_with_debug_off_and_force_the_demo_sign_ins_get_random_passwords_shown_once():
+    out = StringIO()
+
+    call_command("load_demo", "--force", stdout=out)
+
+    text = out.getvalue()
+    assert "liaocheng2018" not in text
+    request = RequestFactory().post("/login/")
+    for username in ("admin", "leader", "inspector", "staff"):
+        line = next(line for line in text.splitlines() if line.split()[:1] == [username])
+        password = line.split()[1]
+        assert authenticate(request, username=username, password=password) is not None, username
+        assert authenticate(request, username=username, password="liaocheng2018") is None, username
+    liaison = User.objects.get(username=data.liaison_username(data.HOUSING))
+    assert not liaison.has_usable_password()
+
+    again = StringIO()
+    call_command("load_demo", "--force", stdout=again)
+    assert "already loaded" in again.getvalue()
+    assert not any(line.split()[:1] == ["admin"] for line in again.getvalue().splitlines())  # shown once

@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -58,19 +56,14 @@ def test_it_pages_places_with_a_cursor():
 
 
 @pytest.mark.parametrize("url", ["/api/v1/grids/", "/api/v1/places/"])
-def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(url):
+def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(url, queries_of):
     client = client_for(UserFactory())
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
 
     def grow(n: int) -> None:
         for place in PlaceFactory.create_batch(n):
             place.grid.departments.add(place.assigned_department)
 
     grow(2)
-    few = count()
+    few = queries_of(client, url)
     grow(10)
-    assert count() == few
+    assert queries_of(client, url) == few

@@ -1,27 +1,22 @@
 """How the checklist, inspection rounds, issues and extension requests look in the API, and what
 each step of an issue's workflow takes. The workflow's rules are the services'; these only parse."""
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from accounts.models import Department
 from campaign.models import Campaign
-from core.api import PatternDecimalField, RequestSerializer, StrictBooleanField
-from core.working_time import end_of_day
+from core.api import AbsoluteUrlField, RequestSerializer, StrictBooleanField, coordinate_field
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
 
 # A text that must say something: DRF trims the blanks before it refuses an empty text, which the
 # schema's ``minLength`` alone does not say; this adds it (as a ``pattern``).
 NOT_BLANK = RegexValidator(r"\S")
-# Degrees with up to 6 decimals, within ±90 and ±180 ("" reads as no location, as null does).
-LATITUDE = r"^(?:-?(?:90(?:\.0{1,6})?|[1-8]?[0-9](?:\.[0-9]{1,6})?))?$"
-LONGITUDE = r"^(?:-?(?:180(?:\.0{1,6})?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]{1,6})?))?$"
 
 
 def photo_list_field(help_text: str, **kwargs) -> serializers.ListField:
@@ -89,6 +84,11 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class IssuePhotoSerializer(serializers.ModelSerializer):
+    """A photo's addresses in the app, which sends it to those who may see the issue."""
+
+    image = AbsoluteUrlField(source="url")
+    thumbnail = AbsoluteUrlField(source="thumbnail_url")
+
     class Meta:
         model = IssuePhoto
         fields = ("id", "stage", "image", "thumbnail")
@@ -99,6 +99,9 @@ class IssueSerializer(serializers.ModelSerializer):
     criterion_title = serializers.CharField(source="criterion.title", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
     photos = IssuePhotoSerializer(many=True, read_only=True)
+    is_overdue = serializers.SerializerMethodField(
+        help_text=_("In the department's hands (dispatched or rectifying) after its deadline (derived, never stored).")
+    )
 
     class Meta:
         model = Issue
@@ -123,6 +126,7 @@ class IssueSerializer(serializers.ModelSerializer):
             "submitted_at",
             "closed_at",
             "deadline",
+            "is_overdue",
             "rework_count",
             "rectification_note",
             "return_reason",
@@ -132,6 +136,10 @@ class IssueSerializer(serializers.ModelSerializer):
             "photos",
             "updated",
         )
+
+    def get_is_overdue(self, issue: Issue) -> bool:
+        # One moment for the whole page of rows.
+        return issue.is_overdue(self.context.setdefault("now", timezone.now()))
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
@@ -164,18 +172,8 @@ class IssueFileSerializer(RequestSerializer):
     description = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False, allow_null=True)
-    latitude = PatternDecimalField(
-        pattern=LATITUDE, max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
-    )
-    longitude = PatternDecimalField(
-        pattern=LONGITUDE,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-    )
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
     photos = photo_list_field(_("Photos as found (JPEG, PNG, WebP or HEIF)."))
 
 
@@ -215,11 +213,6 @@ class ReasonSerializer(RequestSerializer):
 class ExtensionRequestCreateSerializer(RequestSerializer):
     new_deadline = serializers.DateField(help_text=_("The rectification is then due at 23:59 that day (Beijing time)."))
     reason = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
-
-    def deadline(self) -> datetime.datetime:
-        """The end of the chosen day, Beijing time, as the page's form reads it."""
-        day = self.validated_data["new_deadline"]
-        return end_of_day(day)
 
 
 class ExtensionDecideSerializer(RequestSerializer):

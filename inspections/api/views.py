@@ -192,7 +192,7 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
             issue=issue,
             actor=request.user,
             reason=serializer.validated_data["reason"],
-            requested_deadline=serializer.deadline(),
+            new_deadline=serializer.validated_data["new_deadline"],
         )
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
 

@@ -1,4 +1,4 @@
-# Indexes for the dashboard's figures at city scale (issue 8): the issues found and closed per
+# Indexes for the dashboard's figures at city scale: the issues found and closed per
 # week counted from the index alone.
 
 from django.db import migrations, models

@@ -1,8 +1,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -130,7 +128,22 @@ def test_it_passes_a_rule_of_the_service_on_as_400_with_its_code(city):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "location_incomplete"
+    assert (response.json()["code"], response.json()["message"]) == (
+        "location_incomplete",
+        "位置须同时填写纬度和经度。",
+    )
+    assert not Issue.objects.exists()
+
+
+def test_a_bad_latitude_gets_one_message_about_the_latitude(city):
+    response = client_for(city["inspector"]).post(
+        "/api/v1/issues/",
+        {"place": city["place"].pk, "criterion": city["criterion"].pk, "description": "x", "latitude": "136.1"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"latitude": ["纬度须为 -90 到 90 之间的数，最多 6 位小数。"]}
     assert not Issue.objects.exists()
 
 
@@ -304,17 +317,10 @@ def test_it_filters_issues_by_status_department_place_overdue_and_updated_since(
     assert ids(due_before=timezone.localdate().isoformat()) == {mine.pk}
 
 
-def _count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.json()
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     "url", ["/api/v1/issues/", "/api/v1/extension-requests/", "/api/v1/criteria/", "/api/v1/inspections/"]
 )
-def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(city, url):
+def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(city, url, queries_of):
     from inspections.tests.factories import InspectionFactory
 
     def grow(count: int) -> None:
@@ -330,9 +336,9 @@ def test_it_reads_a_list_in_the_same_number_of_queries_for_2_or_12_rows(city, ur
 
     client = client_for(city["leader"])
     grow(2)
-    few = _count_queries(client, url)
+    few = queries_of(client, url)
     grow(10)
-    assert _count_queries(client, url) == few
+    assert queries_of(client, url) == few
 
 
 def test_it_needs_approve_in_a_form_too_and_decides_nothing_without_it(city):

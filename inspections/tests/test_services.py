@@ -152,11 +152,13 @@ def test_it_moves_the_deadline_when_a_leader_approves_an_extension(city):
     leader = UserFactory(role=Role.LEADER, department=None)
     later = issue.deadline + datetime.timedelta(days=7)
     request = extension_request(
-        issue=issue, actor=city["housing"].head, reason="需协调产权单位", requested_deadline=later
+        issue=issue, actor=city["housing"].head, reason="需协调产权单位", new_deadline=timezone.localdate(later)
     )
 
     with pytest.raises(ApplicationError) as refused:
-        extension_request(issue=issue, actor=city["housing"].head, reason="再申请", requested_deadline=later)
+        extension_request(
+            issue=issue, actor=city["housing"].head, reason="再申请", new_deadline=timezone.localdate(later)
+        )
     assert refused.value.code == "pending_exists"
     assert Notification.objects.filter(recipient=leader).exists()
 
@@ -176,7 +178,7 @@ def test_it_keeps_the_deadline_when_an_extension_is_refused(city):
         issue=issue,
         actor=city["housing"].head,
         reason="人手不足",
-        requested_deadline=deadline + datetime.timedelta(days=3),
+        new_deadline=timezone.localdate(deadline + datetime.timedelta(days=3)),
     )
     extension_decide(request=request, actor=UserFactory(role=Role.LEADER), approve=False, note="按期完成")
     issue.refresh_from_db()
@@ -187,7 +189,9 @@ def test_it_keeps_the_deadline_when_an_extension_is_refused(city):
 def test_it_refuses_an_extension_that_is_not_later(city):
     issue = file(city)
     with pytest.raises(ApplicationError) as refused:
-        extension_request(issue=issue, actor=city["housing"].head, reason="x", requested_deadline=issue.deadline)
+        extension_request(
+            issue=issue, actor=city["housing"].head, reason="x", new_deadline=timezone.localdate(issue.deadline)
+        )
     assert refused.value.code == "deadline_not_later"
     assert not ExtensionRequest.objects.exists()
 
@@ -196,7 +200,10 @@ def test_it_refuses_to_decide_an_extension_on_a_closed_issue_and_closes_it_with_
     issue = file(city)
     staff = city["housing"].head
     request = extension_request(
-        issue=issue, actor=staff, reason="需协调", requested_deadline=issue.deadline + datetime.timedelta(days=5)
+        issue=issue,
+        actor=staff,
+        reason="需协调",
+        new_deadline=timezone.localdate(issue.deadline + datetime.timedelta(days=5)),
     )
     issue_submit(issue=issue, actor=staff, note="已整改", photos=photos_prepare([photo_upload()]))
     issue_verify(issue=issue, actor=city["inspector"])

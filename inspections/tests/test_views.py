@@ -179,6 +179,35 @@ def test_it_files_an_issue_that_lands_in_the_right_departments_list(client, insp
     assert issue_codes(client.get("/issues/")) == []
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "errors"),
+    [
+        ("136.5", "115.98", {"latitude": ["纬度须为 -90 到 90 之间的数，最多 6 位小数。"]}),
+        ("36.45", "", {"longitude": ["位置须同时填写纬度和经度。"]}),
+        ("36.1234567", "115.98", {"latitude": ["纬度须为 -90 到 90 之间的数，最多 6 位小数。"]}),
+    ],
+)
+def test_a_bad_location_gets_one_message_on_the_field_to_blame(
+    client, inspector, place, grid, criterion, latitude, longitude, errors
+):
+    client.force_login(inspector)
+    response = client.post(
+        "/issues/new/",
+        {
+            "grid": grid.pk,
+            "place": place.pk,
+            "criterion": criterion.pk,
+            "description": "有垃圾",
+            "photos": [photo("found.png")],
+            "latitude": latitude,
+            "longitude": longitude,
+        },
+    )
+    assert response.status_code == 200
+    assert {field: messages for field, messages in response.context["form"].errors.items()} == errors
+    assert not Issue.objects.exists()
+
+
 def test_it_refuses_a_place_outside_the_chosen_grid(client, inspector, place, criterion):
     client.force_login(inspector)
     response = client.post(
@@ -452,7 +481,7 @@ def test_its_extension_list_query_count_does_not_grow(client, leader, staff, pla
                 issue=issue,
                 actor=staff,
                 reason="需要时间",
-                requested_deadline=issue.deadline + datetime.timedelta(days=7),
+                new_deadline=timezone.localdate(issue.deadline + datetime.timedelta(days=7)),
             )
 
     make(2)

@@ -7,13 +7,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import require_perm
 from reports.api.serializers import (
     DepartmentScoreboardQuerySerializer,
     DepartmentScoreboardSerializer,
     GridScoreboardSerializer,
     PeriodQuerySerializer,
 )
-from reports.selectors import Period, department_scoreboard, grid_scoreboard
+from reports.selectors import Period, department_scoreboard, figures_scope, grid_scoreboard
 
 
 def _period(serializer) -> tuple[Period, object]:
@@ -26,10 +27,6 @@ def _period_body(period: Period) -> dict:
 
 
 class ScoreboardView(APIView):
-    def require_perm(self, perm: str, obj=None) -> None:
-        if not self.request.user.has_perm(perm, obj):
-            self.permission_denied(self.request)
-
     def query(self, serializer_class):
         # A plain dict, not the QueryDict: DRF reads an empty form value as "not sent" (the default),
         # while ``?period=`` names no period and is refused, as the schema's enum says.
@@ -46,12 +43,10 @@ class DepartmentScoreboardView(ScoreboardView):
     )
     def get(self, request):
         """Per department: issues dispatched, closed, on time, reworked, points lost, overdue tasks."""
-        self.require_perm("reports.view_dashboard")
+        require_perm(self.request.user, "reports.view_dashboard")
         query = self.query(DepartmentScoreboardQuerySerializer)
         period, today = _period(query)
-        department_ids = (
-            None if request.user.has_perm("reports.view_city_figures") else [request.user.work_department_id]
-        )
+        department_ids = figures_scope(user=request.user)
         rows = department_scoreboard(
             period=period, today=today, department_ids=department_ids, sort=query.validated_data.get("sort")
         )
@@ -67,7 +62,7 @@ class GridScoreboardView(ScoreboardView):
     )
     def get(self, request):
         """Per grid: open issues, points lost, open and overdue tasks, with the boundary for a map."""
-        self.require_perm("reports.view_grid_figures")
+        require_perm(self.request.user, "reports.view_grid_figures")
         period, today = _period(self.query(PeriodQuerySerializer))
         body = {"period": _period_body(period), "results": list(grid_scoreboard(period=period, today=today))}
         return Response(GridScoreboardSerializer(body).data)

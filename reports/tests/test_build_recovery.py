@@ -155,3 +155,23 @@ def test_it_queues_the_build_again_once_the_broker_is_back(leader, django_captur
     assert len(queued) == 1
     assert report.status == Status.PENDING
     assert report.error == ""
+
+
+def test_it_stores_only_the_newer_of_two_builds_of_a_week(leader, overdue_work):
+    """A build started while another runs (a message delivered again, the command) takes the week over:
+    the older build stops at its next progress report and stores nothing."""
+    before, newer = stored_workbooks(), []
+
+    def start_a_newer_build(done: int, total: int) -> None:
+        if not newer:
+            newer.append(weekly_report_build(week_start=MONDAY))
+
+    older = weekly_report_build(week_start=MONDAY, progress=start_a_newer_build)
+
+    (report,) = WeeklyReport.objects.all()
+    assert older.pk == newer[0].pk == report.pk
+    assert report.status == Status.SUCCEEDED
+    assert report.run == newer[0].run
+    assert report.file.name == newer[0].file.name
+    assert {Path(path).name for path in stored_workbooks() - before} == {Path(report.file.name).name}
+    assert report.progress_done == report.progress_total > PROGRESS_EVERY

@@ -24,7 +24,6 @@ from inspections.models import Criterion
 from inspections.services import issue_file, issue_send_back, issue_submit, issue_verify
 from inspections.tests.factories import CriterionFactory
 from reports.selectors import (
-    OPEN_TASK_STATUSES,
     Period,
     campaign_kpis,
     department_scoreboard,
@@ -389,7 +388,7 @@ def test_it_projects_targets_to_their_deadline():
     expected = 16 / 306
     assert rows["ahead"]["expected"] == pytest.approx(expected)
     assert (rows["ahead"]["current_value"], rows["ahead"]["progress"]) == (Decimal(10), pytest.approx(10 / 104))
-    assert rows["ahead"]["percent"] == 9.6
+    assert rows["ahead"]["percent"] == Decimal("9.6")
     assert rows["ahead"]["projected_value"] == pytest.approx(10 / expected, abs=0.01)
     assert {code: row["on_track"] for code, row in rows.items()} == {
         "ahead": True,
@@ -510,4 +509,4 @@ def test_the_partial_index_for_open_tasks_names_exactly_the_open_statuses():
     # a status added to Task.Status must be added to the index (a new migration) as well.
     index = next(index for index in Task._meta.indexes if index.name == "task_open_due_idx")
 
-    assert dict(index.condition.children)["status__in"] == list(OPEN_TASK_STATUSES)
+    assert dict(index.condition.children)["status__in"] == list(Task.OPEN_STATUSES)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
+from demo.credentials import demo_passwords_randomize
 from demo.data import PASSWORD
 from demo.services import demo_is_loaded, demo_load
 
@@ -34,7 +35,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--reset", action="store_true", help="Remove the demo data first, then load it again.")
-        parser.add_argument("--force", action="store_true", help="Allow --reset when DEBUG is off.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load (or --reset) with DEBUG off, e.g. on a training server; the demo sign-ins then get random "
+            "passwords, shown once.",
+        )
         parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
@@ -43,15 +49,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset: bool = False, today: datetime.date | None = None, **options) -> None:
-        if reset and not settings.DEBUG and not options.get("force"):
-            # Demo rows are found by their codes; on a production database that is too blunt a tool.
-            raise CommandError("--reset deletes rows by their demo codes; with DEBUG off it also needs --force.")
+        production = not settings.DEBUG
+        if production and not options.get("force"):
+            # A demo on a production database mixes invented work into real figures, its rows are found by
+            # their codes, and its published password would open its accounts.
+            raise CommandError(
+                "DEBUG is off: this looks like a production installation. The demo adds invented departments, "
+                "people and work, and --reset deletes rows by their demo codes. Run it with --force only on a "
+                "training or demonstration server; its sign-ins then get random passwords."
+            )
         already = not reset and demo_is_loaded()
         started = time.monotonic()
         try:
             counts = demo_load(reset=reset, today=today)
         except ApplicationError as error:
             raise CommandError(error.message) from error
+        passwords = demo_passwords_randomize() if production and not already else {}
         if already:
             self.stdout.write("演示数据已存在，未做更改。The demo is already loaded; use --reset to reload it.")
         else:
@@ -61,7 +74,15 @@ class Command(BaseCommand):
         for key, count in counts.items():
             label = LABELS.get(key, key)
             self.stdout.write(f"  {label}{' ' * (width - _width(label))}  {count:>5}")
-        self.stdout.write(f"登录 Sign in as admin, leader, inspector or staff; 密码 password: {PASSWORD}")
+        if passwords:
+            self.stdout.write("登录 Sign in with these passwords, shown only this once:")
+            for username, password in passwords.items():
+                self.stdout.write(f"  {username:<10} {password}")
+            self.stdout.write(
+                "其他演示账号须由管理员设置密码后才能登录。Other demo accounts need a password set by an administrator."
+            )
+        elif not production:
+            self.stdout.write(f"登录 Sign in as admin, leader, inspector or staff; 密码 password: {PASSWORD}")
 
 
 def _width(text: str) -> int:

@@ -1,5 +1,5 @@
 """``python manage.py bench [--only NAME[,NAME]] [--repeat N] [--places N] [--json FILE] [--compare-rss FILE]``:
-issue 8's benchmark on the current database (the method is in ``perf/bench.py``)."""
+the benchmark on the current database (how each figure is taken: README, "Performance")."""
 
 import json
 import os
@@ -27,8 +27,8 @@ COLUMNS = (("name", 27), ("median ms", 11), ("floor ms", 10), ("ratio", 7), ("qu
 class Command(BaseCommand):
     help = (
         "Measure the API lists, the dashboard, the weekly workbook, the reminders and the master-data import "
-        "on the current database and print a table (issue 8). Changes nothing: what it writes is rolled back "
-        "or deleted."
+        "on the current database and print a table against their targets. Changes nothing: what it writes is "
+        "rolled back or deleted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,10 +1,10 @@
-"""``manage.py loadtest``: issue 8's load test, headless locust against gunicorn on PostgreSQL.
+"""``manage.py loadtest``: the load test, headless locust against gunicorn on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civic_scale python manage.py loadtest --json load.json
 
 Makes its two accounts (``loadtest-api`` with a token, ``loadtest-page``), starts gunicorn on a free
 loopback port with DEBUG off, runs locust for each scenario, stops gunicorn and prints requests per second,
-p50, p95 and failures per scenario and endpoint, with issue 8's target (16 API users: at least 300
+p50, p95 and failures per scenario and endpoint, with the target set for API users (16 of them: at least 300
 requests/s, p95 at most 100 ms, no failure) and whether it was met.
 """
 
@@ -40,7 +40,7 @@ def _api_requests(value: str) -> dict[str, int]:
 class Command(BaseCommand):
     help = (
         "Load-test gunicorn on PostgreSQL with headless locust (API users, then pages and API mixed) and "
-        "print requests/s, p50, p95 and failures against issue 8's target."
+        "print requests/s, p50, p95 and failures against the API users' target."
     )
 
     def add_arguments(self, parser) -> None:

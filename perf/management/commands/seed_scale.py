@@ -1,5 +1,5 @@
 """``manage.py seed_scale [--tasks N] [--issues N] [--progress N] [--seed N] [--today YYYY-MM-DD]
-[--overdue-share F] [--reset] [--force]``: city-scale synthetic data for the benchmark (issue 8)."""
+[--overdue-share F] [--reset] [--force]``: city-scale synthetic data for the benchmark."""
 
 import datetime
 import time

@@ -62,7 +62,6 @@ from campaign.models import ProgressReport, Target, Task
 from campaign.tests.factories import CampaignFactory, TaskFactory
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
-from core.tests.routes import url_patterns
 from grids.models import Grid, Place
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections import services
@@ -75,6 +74,7 @@ from reports.models import WeeklyReport
 from reports.services import weekly_report_default_week
 from reports.tasks import build_weekly_report
 from reports.workbook import week_label
+from tests.routes import url_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def build_world(issue_state: str) -> World:
         services.issue_dispatch(issue=issue, actor=inspector)
     if issue_state in ("extension requested", "submitted"):  # a submitted issue's request still waits
         world.extension = services.extension_request(
-            issue=issue, actor=staff, reason="需采购设备", requested_deadline=_later_deadline(world)
+            issue=issue, actor=staff, reason="需采购设备", new_deadline=timezone.localdate(_later_deadline(world))
         )
     if issue_state == "submitted":
         photos = photos_prepare([photo_upload()])

@@ -1,9 +1,9 @@
-"""Master data in Excel: the template, the export, and the all-or-nothing import.
+"""The all-or-nothing import of a master-data workbook: read and parse every row, check the rows
+against each other and against the database, plan what changes, and write it in one transaction only
+when nothing is wrong.
 
-The import reads the whole workbook, checks every row against the file and the database, and
-writes only when nothing is wrong, in one transaction. Records are matched by code (people by
-username); a row equal to what the database holds is not saved at all, so importing the same file
-twice changes nothing and writes no history.
+Records are matched by code (people by username); a row equal to what the database holds is not saved
+at all, so importing the same file twice changes nothing and writes no history.
 
 A workbook may leave sheets out: the records of a left-out sheet stay as they are, and references
 to them must then exist in the database. A sheet that is there must have all its headers (the
@@ -11,13 +11,10 @@ grid boundary column may be left out, and boundaries then stay as they are). Oth
 as the template's 说明, are ignored.
 """
 
-import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from functools import cached_property
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -25,29 +22,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, models, transaction
-from django.db.models import Q
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Department, User
 from campaign.models import Campaign, Target
 from core.history import history_author
-from core.services import enqueue
 from grids.models import Grid
-from masterdata.models import ImportJob
 from masterdata.schema import (
     CRITERIA,
     DEPARTMENTS,
-    EXCEL_CELL_MAX_CHARS,
     GRIDS,
-    README_LINES,
-    README_SHEET,
     REF_MISSING,
     SHEETS,
     SHEETS_BY_NAME,
@@ -57,8 +41,8 @@ from masterdata.schema import (
     Column,
     Ref,
     Sheet,
-    Type,
 )
+from masterdata.services.records import Current, Lookups, current_records, is_fk
 from masterdata.xlsx import SheetRows, WorkbookRejected, workbook_read
 
 logger = logging.getLogger(__name__)
@@ -133,186 +117,7 @@ class ImportResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the database holds, in the workbook's terms (codes and usernames instead of keys)
-
-
-class _Lookups:
-    """Primary key → code of everything a sheet may refer to, each read once."""
-
-    @cached_property
-    def department(self) -> dict[int, str]:
-        return dict(Department.objects.values_list("pk", "code"))
-
-    @cached_property
-    def user(self) -> dict[int, str]:
-        return dict(User.objects.values_list("pk", "username"))
-
-    @cached_property
-    def grid(self) -> dict[int, str]:
-        return dict(Grid.objects.values_list("pk", "code"))
-
-    @cached_property
-    def campaign(self) -> dict[int, str]:
-        return dict(Campaign.objects.values_list("pk", "code"))
-
-    @cached_property
-    def target(self) -> dict[int, str]:
-        return dict(Target.objects.values_list("pk", "code"))
-
-    def codes(self, ref: Ref) -> dict[int, str]:
-        return getattr(self, ref.value)
-
-
-@dataclass
-class _Current:
-    """A sheet's records as the database holds them: key → the row's values, and key → primary key."""
-
-    rows: dict[str, dict[str, Any]]
-    pks: dict[str, int]
-
-
-def _is_fk(column: Column) -> bool:
-    return column.ref is not None and not column.many
-
-
-def _current(sheet: Sheet, lookups: _Lookups) -> _Current:
-    """Read one sheet's records from the database in the form that parsing a cell produces."""
-    scalar = [column for column in sheet.columns if not column.many]
-    names = ["pk", *(f"{column.key}_id" if _is_fk(column) else column.key for column in scalar)]
-    rows: dict[str, dict[str, Any]] = {}
-    pks: dict[str, int] = {}
-    key_of: dict[int, str] = {}
-    for record in sheet.model.objects.values(*names):
-        values = {}
-        for column in scalar:
-            if _is_fk(column):
-                values[column.key] = lookups.codes(column.ref).get(record[f"{column.key}_id"])
-            else:
-                values[column.key] = record[column.key]
-        key = values[sheet.key]
-        rows[key], pks[key], key_of[record["pk"]] = values, record["pk"], key
-    for column in sheet.columns:
-        if not column.many:
-            continue
-        members: dict[str, list] = defaultdict(list)
-        for owner, member in _many_pairs(sheet, column, lookups):
-            if owner in key_of:
-                members[key_of[owner]].append(member)
-        for key, values in rows.items():
-            values[column.key] = tuple(sorted(set(members.get(key, ())), key=str))
-    return _Current(rows=rows, pks=pks)
-
-
-def _many_pairs(sheet: Sheet, column: Column, lookups: _Lookups) -> Iterable[tuple[int, Any]]:
-    if sheet is USERS and column.key == "roles":
-        roles = [value for value, _ in column.choices]
-        return User.groups.through.objects.filter(group__name__in=roles).values_list("user_id", "group__name")
-    relation = sheet.model._meta.get_field(column.key)
-    pairs = relation.remote_field.through.objects.values_list(relation.m2m_column_name(), relation.m2m_reverse_name())
-    codes = lookups.codes(column.ref)
-    return ((owner, codes[member]) for owner, member in pairs)
-
-
-# ---------------------------------------------------------------------------------------------
-# Template and export
-
-
-def masterdata_template() -> bytes:
-    """An empty workbook to fill in: every sheet with its headers, one example row, drop-downs."""
-    workbook = _new_workbook()
-    for sheet in SHEETS:
-        worksheet = _add_sheet(workbook, sheet)
-        example_style = Font(italic=True, color="808080")
-        cells = []
-        for value in sheet.example_row:
-            cell = _cell(worksheet, value)
-            cell.font = example_style
-            cells.append(cell)
-        worksheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def masterdata_export(*, stream: BinaryIO) -> None:
-    """Write the master data now in the database to ``stream``, in exactly the import format."""
-    lookups = _Lookups()
-    workbook = _new_workbook()
-    for sheet in SHEETS:
-        worksheet = _add_sheet(workbook, sheet)
-        for values in _current(sheet, lookups).rows.values():
-            worksheet.append([_cell(worksheet, column.to_cell(values[column.key])) for column in sheet.columns])
-    workbook.save(stream)
-
-
-def _new_workbook() -> Workbook:
-    workbook = Workbook(write_only=True)
-    readme = workbook.create_sheet(README_SHEET)
-    readme.column_dimensions["A"].width = 100
-    for number, line in enumerate(README_LINES):
-        cell = _cell(readme, line)
-        if number == 0:
-            cell.font = Font(bold=True, size=14)
-        readme.append([cell])
-    return workbook
-
-
-def _add_sheet(workbook: Workbook, sheet: Sheet):
-    """A write-only sheet with its styled header row, frozen, sized for Chinese, with drop-downs."""
-    worksheet = workbook.create_sheet(sheet.name)
-    worksheet.freeze_panes = "A2"
-    header_fill = PatternFill("solid", fgColor="FBE3E0")
-    headers = []
-    for index, column in enumerate(sheet.columns, start=1):
-        letter = get_column_letter(index)
-        worksheet.column_dimensions[letter].width = max(column.width, _display_width(column.header) + 4)
-        if column.type == Type.CHOICE:
-            worksheet.data_validations.append(_drop_down(column, letter))
-        cell = WriteOnlyCell(worksheet, column.header)
-        cell.font = Font(bold=True, color="C0392B" if column.required else "1F2933")
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        note = "必填。" if column.required else ""
-        note += column.note
-        if note:
-            cell.comment = Comment(note, "创城督办平台", width=240, height=80)
-        headers.append(cell)
-    worksheet.append(headers)
-    return worksheet
-
-
-def _drop_down(column: Column, letter: str) -> DataValidation:
-    validation = DataValidation(
-        type="list",
-        formula1='"{}"'.format(",".join(column.labels)),
-        allow_blank=True,
-        showDropDown=False,  # (sic) False shows the arrow
-        showErrorMessage=True,
-        # A list of several values (roles) is allowed with a warning; a single choice is enforced.
-        errorStyle="warning" if column.many else "stop",
-        errorTitle="请从下拉列表中选择",
-        error="可选：" + "、".join(column.labels),
-    )
-    validation.add(f"{letter}2:{letter}1048576")
-    return validation
-
-
-def _cell(worksheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(worksheet, value)
-    if isinstance(value, str):
-        # Text is text: a name that begins with "=" must not become a formula (nor an injection).
-        cell.data_type = "s"
-        if len(value) > EXCEL_CELL_MAX_CHARS:
-            logger.warning("A cell of %d characters exceeds what Excel shows (%d).", len(value), EXCEL_CELL_MAX_CHARS)
-    return cell
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Import: read and parse
+# Read and parse
 
 
 @dataclass
@@ -361,8 +166,8 @@ def masterdata_import(
     report(rows, total)
     errors: list[RowError] = []
     parsed = _parse(raw, errors, lambda done: report(rows + done, total))
-    lookups = _Lookups()
-    current = {name: _current(batch.sheet, lookups) for name, batch in parsed.items()}
+    lookups = Lookups()
+    current = {name: current_records(batch.sheet, lookups) for name, batch in parsed.items()}
     _validate(parsed, lookups, errors)
     if errors:
         return ImportResult(dry_run=dry_run, errors=_sorted(errors))
@@ -463,10 +268,10 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Import: check the rows against each other and against the database
+# Check the rows against each other and against the database
 
 
-def _validate(parsed: dict[str, _ParsedSheet], lookups: _Lookups, errors: list[RowError]) -> None:
+def _validate(parsed: dict[str, _ParsedSheet], lookups: Lookups, errors: list[RowError]) -> None:
     known = _known_keys(parsed, lookups)
     for batch in parsed.values():
         _check_duplicates(batch, errors)
@@ -482,7 +287,7 @@ def _validate(parsed: dict[str, _ParsedSheet], lookups: _Lookups, errors: list[R
         _check_tasks(parsed[TASKS.name], departments, errors)
 
 
-def _known_keys(parsed: dict[str, _ParsedSheet], lookups: _Lookups) -> dict[Ref, set[str]]:
+def _known_keys(parsed: dict[str, _ParsedSheet], lookups: Lookups) -> dict[Ref, set[str]]:
     known = {ref: set(lookups.codes(ref).values()) for ref in Ref}
     in_file = {Ref.DEPARTMENT: DEPARTMENTS, Ref.USER: USERS, Ref.GRID: GRIDS}
     for ref, sheet in in_file.items():
@@ -533,7 +338,7 @@ class _Tree:
     parent: dict[str, str | None]
 
 
-def _final_departments(parsed: dict[str, _ParsedSheet], lookups: _Lookups) -> _Tree:
+def _final_departments(parsed: dict[str, _ParsedSheet], lookups: Lookups) -> _Tree:
     tree = _Tree(kind={}, parent={})
     for record in Department.objects.values("code", "kind", "parent_id"):
         tree.kind[record["code"]] = record["kind"]
@@ -595,7 +400,7 @@ def _check_tasks(batch: _ParsedSheet, tree: _Tree, errors: list[RowError]) -> No
 
 
 # ---------------------------------------------------------------------------------------------
-# Import: what changes, and writing it
+# What changes, and writing it
 
 
 @dataclass
@@ -609,7 +414,7 @@ class _Plan:
     def counts(self) -> dict[str, int]:
         return {"created": len(self.creates), "updated": len(self.updates), "unchanged": self.unchanged}
 
-    def changes(self, current: _Current) -> list[RowChange]:
+    def changes(self, current: Current) -> list[RowChange]:
         sheet = self.batch.sheet
         result = []
         for row, keys in self.updates:
@@ -630,7 +435,7 @@ def _shown(column: Column, value: Any) -> str:
     return cell.isoformat() if hasattr(cell, "isoformat") else str(cell)
 
 
-def _plan(batch: _ParsedSheet, current: _Current) -> _Plan:
+def _plan(batch: _ParsedSheet, current: Current) -> _Plan:
     plan = _Plan(batch, creates=[], updates=[], unchanged=0)
     keys = [column.key for column in batch.columns]
     for row in batch.rows:
@@ -655,7 +460,7 @@ class _Writer:
         self,
         *,
         plans: dict[str, _Plan],
-        current: dict[str, _Current],
+        current: dict[str, Current],
         actor: User | None,
         written: Callable[[int], None],
     ) -> None:
@@ -706,7 +511,7 @@ class _Writer:
             column = sheet.by_key[key]
             if column.many or (sheet is DEPARTMENTS and key == "head"):
                 continue
-            if _is_fk(column):
+            if is_fk(column):
                 result[f"{key}_id"] = self._pk(column.ref, values[key])
             else:
                 result[key] = values[key]
@@ -855,84 +660,3 @@ def _tree_levels(rows: list[dict[str, Any]]) -> list[list[str]]:
             depth, above = depth + 1, parent[above]
         levels[depth].append(code)
     return [levels[index] for index in sorted(levels)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Import jobs: an upload, run in the background
-
-
-def import_job_create(*, file: UploadedFile, uploaded_by: User, dry_run: bool) -> ImportJob:
-    """Store an uploaded workbook and queue its import once the upload is committed."""
-    job = ImportJob(uploaded_by=uploaded_by, dry_run=dry_run, original_name=file.name[:200])
-    job.file.save(file.name, file, save=False)
-    job.save()
-    transaction.on_commit(lambda: _enqueue_import(job.pk))
-    return job
-
-
-def _enqueue_import(job_id: int) -> None:
-    """Queue the import; with the broker down, fail the job at once with a message saying so, so
-    that the administrator uploads again later instead of waiting on a job nobody will run."""
-    from masterdata.tasks import import_masterdata_file  # the task module imports this one
-
-    error = enqueue(import_masterdata_file, job_id)
-    if error is not None:
-        logger.warning("Could not queue master data import job %s: %s", job_id, error)
-        message = "后台任务队列暂时不可用，导入未开始，数据未改变；请稍后重新上传"
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-            status=ImportJob.Status.FAILED,
-            errors=[RowError("", None, "", message).as_dict()],
-            error_count=1,
-            finished_at=timezone.now(),
-        )
-
-
-def import_job_run(*, job_id: int, progress: Progress | None = None) -> ImportJob | None:
-    """Run a queued import job once: it is claimed by a conditional update, so a redelivered task
-    (or a second worker) does nothing, unless the run that claimed it has outlived the task time
-    limit and must have died. Returns the job, or None if there is no such job."""
-    now = timezone.now()
-    abandoned = Q(
-        status=ImportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    )
-    claimed = ImportJob.objects.filter(Q(status=ImportJob.Status.PENDING) | abandoned, pk=job_id).update(
-        status=ImportJob.Status.RUNNING, started_at=now
-    )
-    job = ImportJob.objects.select_related("uploaded_by").filter(pk=job_id).first()
-    if job is None or not claimed:
-        return job
-
-    last_done = -1
-
-    def report(done: int, total: int) -> None:
-        nonlocal last_done
-        if done != last_done:
-            last_done = done
-            ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
-            if progress is not None:
-                progress(done, total)
-
-    try:
-        with job.file.open("rb") as file:
-            result = masterdata_import(file=file, dry_run=job.dry_run, progress=report, actor=job.uploaded_by)
-    except Exception:
-        logger.exception("Master data import job %s crashed", job_id)
-        job.refresh_from_db()
-        job.status = ImportJob.Status.FAILED
-        job.errors = [RowError("", None, "", "导入时发生意外错误，数据未改变；请联系系统管理员").as_dict()]
-        job.error_count = 1
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "errors", "error_count", "finished_at", "updated"])
-        raise
-    job.refresh_from_db()
-    job.status = ImportJob.Status.SUCCEEDED if result.ok else ImportJob.Status.FAILED
-    job.counts = result.counts
-    job.changes = [change.as_dict() for change in result.changes[: ImportJob.MAX_STORED_ROWS]]
-    job.change_count = len(result.changes)
-    job.errors = [error.as_dict() for error in result.errors[: ImportJob.MAX_STORED_ROWS]]
-    job.error_count = len(result.errors)
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=["status", "counts", "changes", "change_count", "errors", "error_count", "finished_at", "updated"]
-    )
-    return job

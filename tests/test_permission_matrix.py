@@ -1,14 +1,15 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 87 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 91 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 184 route-methods × 6 roles = 1,104 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 192 route-methods × 6 roles = 1,152 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
 entry whose route is gone) fails it. Only the Django admin (its own ``is_staff`` gate, tested in
-``reports/tests/test_admin.py``) and static/media file serving (DEBUG only) are left out.
+``reports/tests/test_admin.py``) and static file serving are left out; nothing under media is served
+as a file (photos go through their views, which are in the matrix).
 
 Outcomes: ``o`` ok (2xx, or a redirect anywhere but the login page; for a write, 400/409 too: the
 request was let through and refused on its content), ``l`` login (302 to /login/, or 401 for the
@@ -20,7 +21,8 @@ How each role authenticates: the people sign in (a session; the API accepts it t
 role is a user of the ``api_client`` group without a department, sending ``Authorization: Token``
 (pages ignore it: they answer as to an anonymous visitor). Open311 knows only ``api_key``: every
 signed-in role sends its own user's key there (so the key's reach is the user's, as on the pages).
-The task, issue and extension request belong to department A: staff of department B get 404.
+The task, issue and extension request, and their photos, belong to department A: staff of department
+B get 404.
 """
 
 import datetime
@@ -36,14 +38,15 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Department, Notification, Role, User
 from accounts.tests.factories import DepartmentFactory
-from campaign.models import ProgressReport, Task
+from campaign.models import ProgressPhoto, ProgressReport, Task
 from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
-from core.tests.routes import url_patterns
+from core.tests.factories import jpeg_bytes
 from grids.tests.factories import GridFactory, PlaceFactory
-from inspections.models import ExtensionRequest, Issue, IssueEvent
+from inspections.models import ExtensionRequest, Issue, IssueEvent, IssuePhoto
 from inspections.tests.factories import CriterionFactory, InspectionFactory, IssueFactory
 from masterdata.models import ImportJob
 from reports.models import WeeklyReport
+from tests.routes import url_patterns
 
 ROLES = ("anonymous", "staff_a", "staff_b", "inspector", "leader", "token")
 OUTCOMES = {"o": "ok", "l": "login", "f": "forbidden", "h": "hidden", "n": "not_allowed"}
@@ -72,6 +75,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "campaign:task_list": {"GET": SIGNED_IN, "POST": PAGE_405},
     "campaign:task_detail": {"GET": DEPT_A_PAGE, "POST": PAGE_405, "PUT": PAGE_405},
     "campaign:progress_create": {"GET": PAGE_405, "POST": "lohffl"},
+    "campaign:photo": {"GET": DEPT_A_PAGE, "POST": PAGE_405},  # a progress photo of department A's task
+    "campaign:photo_thumbnail": {"GET": DEPT_A_PAGE, "POST": PAGE_405},
     # --- Issues ---------------------------------------------------------------------------------
     "inspections:issue_list": {"GET": SIGNED_IN, "POST": PAGE_405},
     "inspections:issue_create": {"GET": "lffofl", "POST": "lffofl", "PUT": PAGE_405},
@@ -79,6 +84,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "inspections:criterion_options": {"GET": "lffofl", "POST": PAGE_405},
     "inspections:extension_list": {"GET": "lfffol", "POST": PAGE_405},
     "inspections:issue_detail": {"GET": DEPT_A_PAGE, "POST": PAGE_405},
+    "inspections:photo": {"GET": DEPT_A_PAGE, "POST": PAGE_405},  # a photo of department A's issue
+    "inspections:photo_thumbnail": {"GET": DEPT_A_PAGE, "POST": PAGE_405},
     "inspections:issue_dispatch": {"GET": PAGE_405, "POST": "lfhofl"},
     "inspections:issue_start": {"GET": PAGE_405, "POST": "lohffl", "DELETE": PAGE_405},
     "inspections:issue_submit": {"GET": PAGE_405, "POST": "lohffl"},
@@ -160,7 +167,11 @@ KWARGS: dict[str, dict[str, str]] = {
     "accounts:notification_open": {"pk": "notification"},
     "campaign:task_detail": {"pk": "task"},
     "campaign:progress_create": {"pk": "task"},
+    "campaign:photo": {"pk": "progress_photo"},
+    "campaign:photo_thumbnail": {"pk": "progress_photo"},
     "inspections:issue_detail": {"pk": "issue"},
+    "inspections:photo": {"pk": "issue_photo"},
+    "inspections:photo_thumbnail": {"pk": "issue_photo"},
     **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("dispatch", "start", "submit", "extend")},
     **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("return", "verify", "send_back", "decide")},
     "masterdata:job": {"pk": "import_job"},
@@ -202,10 +213,10 @@ FIXED_URLS = {"api:not-found": "/api/v1/no-such-endpoint/"}
 
 def routes() -> dict[str, str]:
     """Every route: its name (or, unnamed, its full pattern) → its full pattern. Left out: the
-    Django admin (its own is_staff gate and tests) and static/media file serving."""
+    Django admin (its own is_staff gate and tests) and static file serving."""
     found = {}
     for key, full, _pattern in url_patterns():
-        if full.startswith(("admin/", "media/", "static/")):
+        if full.startswith(("admin/", "static/")):
             continue
         found[key] = full
     return found
@@ -257,7 +268,9 @@ class World:
     inspection: object
     task: Task
     progress_report: ProgressReport
+    progress_photo: ProgressPhoto
     issue: Issue
+    issue_photo: IssuePhoto
     extension: ExtensionRequest
     import_job: ImportJob
     weekly_report: WeeklyReport
@@ -285,6 +298,10 @@ def world(_module_world, db) -> World:
     return _module_world
 
 
+def _jpeg(name: str) -> ContentFile:
+    return ContentFile(jpeg_bytes(), name=name)
+
+
 def _build_world() -> World:
     department_a = DepartmentFactory(code="CGJ", name="市城管局")
     department_b = DepartmentFactory(code="JTJ", name="市交通局")
@@ -309,6 +326,7 @@ def _build_world() -> World:
         status=Issue.Status.DISPATCHED,
         deadline=now + datetime.timedelta(days=3),
     )
+    progress_report = ProgressReportFactory(task=task, author=staff_a)
     return World(
         department_a=department_a,
         department_b=department_b,
@@ -325,8 +343,14 @@ def _build_world() -> World:
         criterion=criterion,
         inspection=InspectionFactory(campaign=campaign),
         task=task,
-        progress_report=ProgressReportFactory(task=task, author=staff_a),
+        progress_report=progress_report,
+        progress_photo=ProgressPhoto.objects.create(
+            report=progress_report, image=_jpeg("site.jpg"), thumbnail=_jpeg("site-small.jpg")
+        ),
         issue=issue,
+        issue_photo=IssuePhoto.objects.create(
+            issue=issue, image=_jpeg("found.jpg"), thumbnail=_jpeg("found-small.jpg"), uploaded_by=inspector
+        ),
         extension=ExtensionRequest.objects.create(
             issue=issue, requested_by=staff_a, reason="材料未到", requested_deadline=now + datetime.timedelta(days=9)
         ),
