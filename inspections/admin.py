@@ -105,20 +105,7 @@ class IssueAdmin(HistoryAdmin):
         (_("Reporting"), {"fields": ("reported_by", "reported_at")}),
         (
             _("Rectification"),
-            {
-                "fields": (
-                    "department",
-                    "status",
-                    "deadline",
-                    "rectification_task",
-                    "dispatched_at",
-                    "submitted_at",
-                    "closed_at",
-                    "rework_count",
-                    "rectification_note",
-                    "return_reason",
-                )
-            },
+            {"fields": WORKFLOW_FIELDS},
         ),
     )
     # Filing decides these (the criterion's points, the place's grid, the reporter and the time); the

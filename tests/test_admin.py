@@ -172,9 +172,8 @@ def test_it_filters_tasks_by_overdue(admin_client):
     assert response.context["cl"].result_list[0].is_overdue is True
 
 
-@pytest.mark.django_db
-def test_it_shows_a_targets_current_value_from_progress(admin_client, admin_user):
-    task = make_task()
+def make_target(task: Task, *, code: str, target_value: int) -> Target:
+    """A target of a pledge of ``task``'s department, which ``task`` counts toward."""
     pledge = Pledge.objects.create(
         campaign=task.campaign,
         department=task.department,
@@ -186,14 +185,21 @@ def test_it_shows_a_targets_current_value_from_progress(admin_client, admin_user
     )
     target = Target.objects.create(
         pledge=pledge,
-        code="SHANTY",
-        name="棚户区改造开工",
+        code=code,
+        name=f"目标{code}",
         unit="套",
-        target_value=Decimal(49000),
+        target_value=Decimal(target_value),
         deadline=datetime.date(2018, 12, 31),
     )
     task.target = target
     task.save()
+    return target
+
+
+@pytest.mark.django_db
+def test_it_shows_a_targets_current_value_from_progress(admin_client, admin_user):
+    task = make_task()
+    make_target(task, code="SHANTY", target_value=49000)
     ProgressReport.objects.create(task=task, author=admin_user, quantity=Decimal(12250))
 
     response = admin_client.get(_url(Target, "changelist"))
@@ -396,35 +402,10 @@ def test_the_change_history_cannot_revert_an_issue(admin_client):
 @pytest.mark.django_db
 def test_the_target_page_shows_progress_as_the_task_page_and_the_api_do(admin_client, admin_user):
     task = make_task()
-    pledge = Pledge.objects.create(
-        campaign=task.campaign,
-        department=task.department,
-        speaker="张三",
-        speaker_title="局长",
-        headline="改造老旧小区",
-        statement="……",
-        date=datetime.date(2018, 2, 28),
-    )
-    target = Target.objects.create(
-        pledge=pledge,
-        code="OLD",
-        name="老旧小区改造",
-        unit="个",
-        target_value=Decimal(3),
-        deadline=datetime.date(2018, 12, 31),
-    )
-    over = Target.objects.create(
-        pledge=pledge,
-        code="OVER",
-        name="超额",
-        unit="个",
-        target_value=Decimal(10),
-        deadline=datetime.date(2018, 12, 31),
-    )
-    task.target = target
-    task.save()
+    make_target(task, code="OLD", target_value=3)
+    over_task = make_task()
+    make_target(over_task, code="OVER", target_value=10)
     ProgressReport.objects.create(task=task, author=admin_user, quantity=Decimal(1))
-    over_task = make_task(target=over, department=task.department)
     ProgressReport.objects.create(task=over_task, author=admin_user, quantity=Decimal(12))
 
     admin_page = admin_client.get(_url(Target, "changelist")).content.decode()

@@ -5,8 +5,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
@@ -16,16 +14,11 @@ from campaign.tests.factories import TaskFactory
 from core.api import exception_handler
 from core.errors import ApplicationError, Conflict
 from core.models import WorkdayOverride
+from core.tests.api import client_for
 from inspections.models import Issue
 from inspections.tests.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 @pytest.fixture
@@ -94,9 +87,9 @@ def test_an_issue_awaiting_verification_is_not_overdue_anywhere(client):
     assert client.get(f"/issues/{waiting.pk}/").context["issue"].due_in is None
     assert client.get(f"/issues/{late.pk}/").context["issue"].due_in.overdue
 
-    api = {row["code"]: row["is_overdue"] for row in _api(staff).get("/api/v1/issues/").json()["results"]}
+    api = {row["code"]: row["is_overdue"] for row in client_for(staff).get("/api/v1/issues/").json()["results"]}
     assert api == {"WAITING": False, "LATE": True}
-    assert [row["code"] for row in _api(staff).get("/api/v1/issues/?overdue=true").json()["results"]] == ["LATE"]
+    assert [row["code"] for row in client_for(staff).get("/api/v1/issues/?overdue=true").json()["results"]] == ["LATE"]
 
     client.force_login(leader)
     drill = client.get(f"/dashboard/departments/{department.pk}/")
@@ -122,9 +115,9 @@ def test_a_task_is_overdue_from_the_day_after_its_due_date_on_every_door(client)
     assert client.get("/tasks/").context["counts"]["overdue"] == 1
     assert [task.code for task in client.get("/tasks/", {"due": "overdue"}).context["tasks"]] == ["LATE"]
     assert [task.code for task in client.get("/tasks/", {"overdue": "yes"}).context["tasks"]] == ["LATE"]
-    api = {row["code"]: row["is_overdue"] for row in _api(staff).get("/api/v1/tasks/").json()["results"]}
+    api = {row["code"]: row["is_overdue"] for row in client_for(staff).get("/api/v1/tasks/").json()["results"]}
     assert api == {"DUE-TODAY": False, "LATE": True, "DONE-LATE": False}
-    assert [row["code"] for row in _api(staff).get("/api/v1/tasks/?overdue=true").json()["results"]] == ["LATE"]
+    assert [row["code"] for row in client_for(staff).get("/api/v1/tasks/?overdue=true").json()["results"]] == ["LATE"]
     assert list(Task.objects.overdue(today).values_list("code", flat=True)) == ["LATE"]
 
 

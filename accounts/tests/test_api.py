@@ -1,17 +1,10 @@
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Department, Role
 from accounts.tests.factories import DepartmentFactory, SectionFactory, UserFactory
+from core.tests.api import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def test_it_shows_only_the_public_fields_of_a_person():

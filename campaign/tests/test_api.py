@@ -4,23 +4,16 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.models import ProgressReport, Target, Task
 from campaign.tests.factories import PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
+from core.tests.api import client_for
 from core.tests.factories import jpeg_bytes
 from grids.tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 @pytest.fixture

@@ -1,19 +1,12 @@
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.tests.factories import DepartmentFactory, UserFactory
+from core.tests.api import client_for
 from grids.models import Place
 from grids.tests.factories import GridFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 SQUARE = {"type": "Polygon", "coordinates": [[[115.9, 36.4], [116.0, 36.4], [116.0, 36.5], [115.9, 36.4]]]}
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def test_it_shows_a_grid_with_its_geojson_boundary_and_departments():

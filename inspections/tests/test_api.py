@@ -2,13 +2,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.models import Task
 from campaign.tests.factories import CampaignFactory
+from core.tests.api import client_for
 from core.tests.factories import photo_upload
 from grids.tests.factories import PlaceFactory
 from inspections.models import ExtensionRequest, Issue, IssueEvent
@@ -16,12 +15,6 @@ from inspections.services import issue_file
 from inspections.tests.factories import CriterionFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 @pytest.fixture

@@ -1,19 +1,12 @@
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.tests.factories import TaskFactory
+from core.tests.api import client_for
 from grids.tests.factories import GridFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def test_it_ranks_every_department_for_leaders_with_the_chosen_period():
