@@ -1,4 +1,4 @@
-"""The leaders' dashboard of issue 4 in the browser: the Leaflet grid map and the ECharts trends
+"""The leaders' dashboard in the browser: the Leaflet grid map and the ECharts trends
 render from the page's JSON, with no console error, on a phone (375 px, Chinese)."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The two journeys of issue 3, tried in the browser as a new user would on a phone (375 px, Chinese).
+"""The two journeys of filing and rectifying, tried in the browser as a new user would on a phone (375 px, Chinese).
 
 The data is made with the factories; everything after that happens through the pages: signing
 in, following the navigation, filling the forms, attaching photos taken with the "camera".

@@ -1,4 +1,4 @@
-"""The audit trail (issue 9): every write through the pages or the API leaves a record of who made it
+"""The audit trail: every write through the pages or the API leaves a record of who made it
 and when, and the changed object's page shows that record. Generated from the URL configuration, as
 ``test_permission_matrix.py`` is.
 

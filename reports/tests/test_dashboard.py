@@ -386,7 +386,7 @@ def test_its_query_count_does_not_grow_with_the_rows(
 
 
 def test_the_city_dashboard_takes_at_most_fifteen_queries(leader, housing, urban, django_assert_max_num_queries):
-    # Issue 8's target, the session and the user included.
+    # The dashboard's query budget, the session and the user included.
     with django_assert_max_num_queries(15) as captured:
         assert leader.get("/dashboard/").status_code == 200
 
