@@ -191,3 +191,167 @@ def deadline_after(start: datetime.datetime, working_days: int) -> datetime.date
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """23:59:59 of ``day`` in the city's time zone: "by that day" as a deadline."""
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# ---------------------------------------------------------------------------------------------
+# Office hours: working time in minutes, for the clocks of every stage
+
+
+@dataclass(frozen=True)
+class Season:
+    """Office hours from ``first`` to ``last`` (month, day), both included; a season may wrap the turn
+    of the year (October to April). ``sessions`` are the day's spans at the office, lunch between them."""
+
+    name: str
+    first: tuple[int, int]
+    last: tuple[int, int]
+    sessions: tuple[tuple[datetime.time, datetime.time], ...]
+
+    def holds(self, day: datetime.date) -> bool:
+        key = (day.month, day.day)
+        if self.first <= self.last:
+            return self.first <= key <= self.last
+        return key >= self.first or key <= self.last
+
+
+def _hm(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """The office hours of the year, season by season (every day of the year in exactly one season)."""
+
+    seasons: tuple[Season, ...]
+
+    @classmethod
+    def default(cls) -> "Timetable":
+        """The timetable most cities publish: summer hours from May to September, winter hours otherwise."""
+        return cls(
+            (
+                Season("summer", (5, 1), (9, 30), ((_hm("08:30"), _hm("12:00")), (_hm("14:30"), _hm("18:00")))),
+                Season("winter", (10, 1), (4, 30), ((_hm("08:30"), _hm("12:00")), (_hm("13:30"), _hm("17:30")))),
+            )
+        )
+
+    def season(self, day: datetime.date) -> Season:
+        for season in self.seasons:
+            if season.holds(day):
+                return season
+        raise ValueError(f"no office hours are set for {day:%m-%d}")
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit as cities publish them: working minutes or hours (office minutes), working days
+    (to the close of office hours on the Nth working day after the day the clock starts), or natural
+    hours (自然时, around the clock, for urgent cases). Written ``90m``, ``4h``, ``3d`` or ``24nh``."""
+
+    amount: int
+    unit: str  # one of UNITS
+
+    MINUTES, HOURS, DAYS, NATURAL_HOURS = "m", "h", "d", "nh"
+    UNITS = (MINUTES, HOURS, DAYS, NATURAL_HOURS)
+
+    def __post_init__(self) -> None:
+        if self.unit not in self.UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}: use m, h, d or nh")
+        if self.amount <= 0:
+            raise ValueError("a time limit must be more than zero")
+        if self.unit == self.DAYS and self.amount > MAX_WORKING_DAYS:
+            raise ValueError(f"working days must be between 1 and {MAX_WORKING_DAYS}")
+
+    @classmethod
+    def parse(cls, text: str) -> "Limit":
+        text = text.strip().lower()
+        for unit in (cls.NATURAL_HOURS, cls.MINUTES, cls.HOURS, cls.DAYS):
+            number = text.removesuffix(unit)
+            if number != text and number.isdigit():
+                return cls(int(number), unit)
+        raise ValueError(f"{text!r} is not a time limit: write e.g. 90m, 4h, 3d or 24nh")
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def working_minutes(self) -> int | None:
+        """The limit in office minutes, for limits counted in them (``None`` for days and natural hours)."""
+        return {self.MINUTES: self.amount, self.HOURS: self.amount * 60}.get(self.unit)
+
+
+class WorkingTime:
+    """The one arithmetic of working time: office hours (a ``Timetable``) on official working days (a
+    ``WorkingCalendar``). ``add`` a limit to a moment; the working minutes ``between`` two moments.
+    Every clock, reminder, figure and the API count with it; every answer depends only on its arguments
+    (``now`` is passed in, never read)."""
+
+    def __init__(self, *, timetable: Timetable | None = None, calendar: WorkingCalendar | None = None) -> None:
+        self.timetable = timetable or Timetable.default()
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self._calendar = calendar
+        self._sessions: dict[datetime.date, tuple[tuple[datetime.datetime, datetime.datetime], ...]] = {}
+
+    def calendar_for(self, *days: datetime.date) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = WorkingCalendar.spanning(*days, margin=10)
+        return self._calendar
+
+    def sessions(self, day: datetime.date) -> tuple[tuple[datetime.datetime, datetime.datetime], ...]:
+        """The aware office spans of ``day`` (none on a day off)."""
+        cached = self._sessions.get(day)
+        if cached is None:
+            if not self.calendar_for(day).is_working_day(day):
+                cached = ()
+            else:
+                cached = tuple(
+                    (
+                        datetime.datetime.combine(day, start, tzinfo=self.zone),
+                        datetime.datetime.combine(day, end, tzinfo=self.zone),
+                    )
+                    for start, end in self.timetable.season(day).sessions
+                )
+            self._sessions[day] = cached
+        return cached
+
+    def add(self, start: datetime.datetime, limit: Limit) -> datetime.datetime:
+        """The moment ``limit`` runs out for a clock started at ``start``."""
+        if limit.unit == Limit.NATURAL_HOURS:
+            return start + datetime.timedelta(hours=limit.amount)
+        local = start.astimezone(self.zone)
+        if limit.unit == Limit.DAYS:
+            calendar = self.calendar_for(local.date())
+            last_day = calendar.add_working_days(local.date(), limit.amount)
+            return self.sessions(last_day)[-1][1]
+        return self.add_minutes(local, limit.working_minutes)
+
+    def add_minutes(self, start: datetime.datetime, minutes: float) -> datetime.datetime:
+        """The moment ``minutes`` office minutes after ``start`` (counted from the next office hour when
+        ``start`` is outside them)."""
+        cursor = start.astimezone(self.zone)
+        remaining = datetime.timedelta(minutes=minutes)
+        day = cursor.date()
+        for _ in range(MAX_WORKING_DAYS * 2 + SLACK_DAYS):
+            for begin, end in self.sessions(day):
+                if end <= cursor:
+                    continue
+                begin = max(begin, cursor)
+                if remaining <= end - begin:
+                    return begin + remaining
+                remaining -= end - begin
+            day += datetime.timedelta(days=1)
+        raise ValueError("the time limit runs beyond the calendar")
+
+    def between(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """Whole office minutes from ``start`` to ``end``; negative when ``end`` comes first (time overdue)."""
+        if end < start:
+            return -self.between(end, start)
+        start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        total = datetime.timedelta()
+        day = start.date()
+        while day <= end.date():
+            for begin, finish in self.sessions(day):
+                overlap = min(finish, end) - max(begin, start)
+                if overlap > datetime.timedelta():
+                    total += overlap
+            day += datetime.timedelta(days=1)
+        return int(total.total_seconds() // 60)

@@ -64,3 +64,76 @@ def test_it_finds_the_due_date_a_given_number_of_working_days_overdue():
     assert cutoff == D(2026, 2, 12)
     assert working_days_between(cutoff, D(2026, 2, 24)) == 3
     assert working_days_between(cutoff + datetime.timedelta(days=1), D(2026, 2, 24)) == 2
+
+
+# --- office hours -----------------------------------------------------------------------------
+
+from core.working_time import Limit, Timetable, WorkingTime  # noqa: E402
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("start", "limit", "due"),
+    [
+        # The operators' examples, winter timetable, around the 2018 Spring Festival (15–21 February off,
+        # 11 and 24 February worked).
+        ("2018-02-14 16:00", "4h", "2018-02-22 11:00"),
+        ("2018-02-14 11:00", "90m", "2018-02-14 14:00"),
+        ("2018-02-14 10:00", "3d", "2018-02-24 17:30"),
+        # Across lunch; a clock started at lunch or in the evening runs from the next office hour.
+        ("2018-03-06 11:30", "1h", "2018-03-06 14:00"),
+        ("2018-03-06 12:30", "1h", "2018-03-06 14:30"),
+        ("2018-03-06 20:00", "30m", "2018-03-07 09:00"),
+        # Friday afternoon to Monday morning.
+        ("2018-03-09 17:00", "1h", "2018-03-12 09:00"),
+        # A limit that ends exactly at a session's close ends there, not next morning.
+        ("2018-03-06 16:30", "1h", "2018-03-06 17:30"),
+        # Summer hours (May to September): lunch until 14:30, close at 18:00.
+        ("2018-06-05 11:30", "1h", "2018-06-05 15:00"),
+        ("2018-06-05 10:00", "1d", "2018-06-06 18:00"),
+        # National Day 2018: 1–7 October off, Saturday 29 September and Sunday 30 September worked.
+        ("2018-09-28 17:00", "2h", "2018-09-29 09:30"),  # summer hours close at 18:00
+        ("2018-09-30 16:00", "4h", "2018-10-08 10:30"),  # then winter hours
+        ("2018-09-30 09:00", "1d", "2018-10-08 17:30"),
+        # Natural hours run around the clock, holidays included.
+        ("2018-02-14 16:00", "24nh", "2018-02-15 16:00"),
+    ],
+)
+def test_it_adds_a_limit_in_office_hours_on_the_official_calendar(start, limit, due):
+    assert WorkingTime().add(at(start), Limit.parse(limit)) == at(due)
+
+
+def test_it_counts_the_office_minutes_between_two_moments():
+    clock = WorkingTime()
+    assert clock.between(at("2018-02-14 16:00"), at("2018-02-22 11:00")) == 240
+    assert clock.between(at("2018-03-06 11:00"), at("2018-03-06 14:00")) == 90  # lunch left out
+    assert clock.between(at("2018-03-06 14:00"), at("2018-03-06 11:00")) == -90  # overdue is negative
+    assert clock.between(at("2018-03-10 09:00"), at("2018-03-11 18:00")) == 0  # a weekend
+
+
+def test_add_and_between_agree():
+    clock = WorkingTime()
+    start = at("2018-02-13 15:10")
+    for minutes in (1, 59, 60, 61, 210, 211, 420, 421, 2000):
+        due = clock.add(start, Limit(minutes, Limit.MINUTES))
+        assert clock.between(start, due) == minutes, minutes
+
+
+def test_an_override_moves_office_hours_like_any_working_day():
+    WorkdayOverride.objects.create(date=D(2031, 1, 6), is_workday=False, note="假日")
+    assert WorkingTime().add(at("2031-01-03 17:00"), Limit.parse("1h")) == at("2031-01-07 09:00")
+
+
+@pytest.mark.parametrize("text", ["0h", "-3d", "4x", "h", "3.5h", ""])
+def test_it_refuses_a_limit_it_cannot_read(text):
+    with pytest.raises(ValueError, match="limit|unit|zero"):
+        Limit.parse(text)
+
+
+def test_a_timetable_that_leaves_a_day_without_office_hours_says_which():
+    summer_only = Timetable(Timetable.default().seasons[:1])
+    with pytest.raises(ValueError, match="no office hours are set for 01-15"):
+        WorkingTime(timetable=summer_only).add(at("2018-01-15 09:00"), Limit.parse("1h"))
