@@ -1,11 +1,58 @@
 """Admin for the department tree and the people in it."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
+from accounts.models import Department, Role, User
 from core.admin import HistoryAdmin
+
+
+def role_label(group: Group) -> str:
+    """A group as people call it: a role group by its role's translated name (部门联络员, not
+    "staff"); any other group by its own name. The group keeps its name, which the code looks up."""
+    try:
+        return str(Role(group.name).label)
+    except ValueError:
+        return group.name
+
+
+class RoleFilter(admin.SimpleListFilter):
+    """Filter people by role, named as the roles are called."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(BaseGroupAdmin):
+    """The role groups, each shown by its role's name beside the group name the code uses."""
+
+    list_display = ("role", "name")
+    list_display_links = ("role", "name")
+
+    @admin.display(description=_("role"), ordering="name")
+    def role(self, obj: Group) -> str:
+        return role_label(obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        group = self.get_object(request, object_id) if object_id else None
+        if group is not None:
+            extra_context = {**(extra_context or {}), "subtitle": role_label(group)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class ChildDepartmentInline(admin.TabularInline):
@@ -89,7 +136,7 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
         ),
     )
     list_display = ("username", "display_name", "department", "title", "phone", "is_active", "is_staff")
-    list_filter = (DepartmentKindFilter, "groups", "is_staff", "is_superuser", "is_active")
+    list_filter = (DepartmentKindFilter, RoleFilter, "is_staff", "is_superuser", "is_active")
     list_select_related = ("department",)
     search_fields = ("username", "last_name", "first_name", "email", "phone", "department__name")
     autocomplete_fields = ("department",)
@@ -97,3 +144,9 @@ class UserAdmin(HistoryAdmin, BaseUserAdmin):
     @admin.display(description=_("full name"), ordering="last_name")
     def display_name(self, obj: User) -> str:
         return obj.display_name
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label_from_instance = role_label
+        return field

@@ -6,6 +6,7 @@ Object rules live in each app's ``rules.py`` and are checked the same way by vie
 import rules
 
 from accounts.models import Role
+from accounts.selectors import departments_seen_by
 
 
 @rules.predicate
@@ -32,6 +33,14 @@ def is_department_staff(user) -> bool:
 def works_for(user, obj) -> bool:
     """The object (a task or an issue) belongs to the department the user works for."""
     return obj is not None and user.work_department_id is not None and obj.department_id == user.work_department_id
+
+
+@rules.predicate
+def oversees(user, obj) -> bool:
+    """The object (a task or an issue) belongs to a department whose work the user sees: the one they
+    work for or one of its sub-units (``accounts.selectors.departments_seen_by``). Seeing is not
+    acting: only the department itself rectifies (``works_for``)."""
+    return obj is not None and obj.department_id is not None and obj.department_id in departments_seen_by(user=user)
 
 
 can_read_everything = is_administrator | is_leader

@@ -1,5 +1,7 @@
-"""The signed-in user's own pages: the inbox behind the bell, and the password change."""
+"""The signed-in user's own pages: signing in, the inbox behind the bell, and the password change."""
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,25 @@ from accounts.models import Notification
 from accounts.services import notification_mark_read
 
 INBOX_PAGE_SIZE = 25
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page. After a failed attempt it says how many attempts are left before
+    django-axes locks this username at this address, and for how long (AXES_COOLOFF_TIME), so that
+    nobody is surprised by the lockout on the last one."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if form.is_bound and form.errors:
+            credentials = {"username": form.data.get("username", "")}
+            failures = AxesProxyHandler.get_failures(self.request, credentials)
+            if failures:
+                context["attempts_left"] = max(0, get_failure_limit(self.request, credentials) - failures)
+                context["lockout_time"] = get_cool_off(self.request)
+        return context
 
 
 @login_required

@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Department, User
 from accounts.rules import can_read_everything, is_inspector
-from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from accounts.selectors import departments_seen_by
+from campaign.models import CLOSED_LAST, Campaign, Pledge, ProgressReport, Target, Task
 from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 
@@ -26,8 +27,8 @@ DUE_PRESETS = (
 
 # The sort parameter may name only these orderings; ``pk`` keeps pages stable.
 TASK_SORTS = {
-    "due": ("due_date", "pk"),
-    "-due": ("-due_date", "-pk"),
+    "due": (CLOSED_LAST, "due_date", "pk"),
+    "-due": (CLOSED_LAST, "-due_date", "-pk"),
     "-priority": ("-priority", "due_date", "pk"),
     "percent": ("percent", "due_date", "pk"),
     "-percent": ("-percent", "due_date", "pk"),
@@ -113,11 +114,10 @@ class TaskFilterSet(ListFilterSet):
         if can_read_everything(user) or is_inspector(user):
             people = people.filter(accountable_tasks__isnull=False).distinct()
         else:
-            # Staff narrow their own department's work: its sections and its people.
-            sections = sections.filter(parent_id=user.work_department_id)
-            people = people.filter(
-                Q(department_id=user.work_department_id) | Q(department__parent_id=user.work_department_id)
-            )
+            # Staff narrow the work they see (their department and its sub-units): its sections and people.
+            seen = departments_seen_by(user=user)
+            sections = sections.filter(parent_id__in=seen)
+            people = people.filter(department_id__in=seen)
         self.filters["section"].queryset = sections.order_by("sort_order", "code")
         self.filters["accountable"].queryset = people.order_by("last_name", "first_name", "username")
 

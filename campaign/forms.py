@@ -1,59 +1,11 @@
 """Forms of the task pages: logging progress, with photos from the phone's camera."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import QUANTITY, Task
-
-
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-def photo_limits(field: forms.Field) -> None:
-    """Say the limits under the field, and give the browser the message for too many photos."""
-    field.help_text = photo_help_text()
-    field.widget.attrs["data-too-many"] = _("At most %(count)s photos can be attached.") % {
-        "count": settings.PHOTO_MAX_COUNT
-    }
-
-
-def photo_help_text() -> str:
-    return _("Up to %(count)s photos, %(size)s MB each.") % {
-        "count": settings.PHOTO_MAX_COUNT,
-        "size": settings.PHOTO_MAX_BYTES // (1024 * 1024),
-    }
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos in one field (Django's "Uploading multiple files" recipe).
-
-    The files are only collected here; ``core.images.photos_prepare`` checks what they contain."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultiplePhotoInput(
-                attrs={"accept": "image/*", "capture": "environment", "data-max-photos": settings.PHOTO_MAX_COUNT}
-            ),
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None) -> list:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        if len(files) > settings.PHOTO_MAX_COUNT:
-            raise forms.ValidationError(
-                _("At most %(count)s photos can be attached."),
-                code="too_many_photos",
-                params={"count": settings.PHOTO_MAX_COUNT},
-            )
-        return files
+from core.forms import MultiplePhotoField, photo_limits
+from core.limits import TEXT_LIMITS
 
 
 class ProgressForm(forms.Form):
@@ -76,6 +28,7 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=TEXT_LIMITS.note,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What was done, where, by whom")}),
     )
     photos = MultiplePhotoField(label=_("Photos"))

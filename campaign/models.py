@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.errors import Conflict
 from core.images import photo_storage_name
+from core.limits import TEXT_LIMITS
 from core.models import TimeStampedModel
 from core.working_time import due_soon_before
 
@@ -181,7 +182,9 @@ class Target(TimeStampedModel):
 
 class TaskQuerySet(models.QuerySet):
     def open(self) -> "TaskQuerySet":
-        return self.exclude(status__in=Task.CLOSED_STATUSES)
+        """Tasks in their owner's hands (``Task.OPEN_STATUSES``): not closed, and not waiting on
+        someone else either."""
+        return self.filter(status__in=Task.OPEN_STATUSES)
 
     def overdue(self, today: datetime.date) -> "TaskQuerySet":
         """Tasks overdue on ``today`` (``Task.overdue_q``): derived, never stored."""
@@ -210,6 +213,8 @@ class Task(TimeStampedModel):
     class Status(models.TextChoices):
         TODO = "todo", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
+        # A rectification handed in, which the inspectors have yet to verify (its issue is "submitted").
+        AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting verification")
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -220,13 +225,17 @@ class Task(TimeStampedModel):
         URGENT = 4, _("Urgent")
 
     CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+    # In the owner's hands: only these run against their due date (overdue, due soon, reminders).
     # Named positively, so that the (…, status, due_date) indexes can seek on them.
     OPEN_STATUSES = (Status.TODO, Status.IN_PROGRESS)
+    # Neither open nor closed: the owner has done its part and waits on someone else (nobody is late
+    # for someone else's wait).
+    WAITING_STATUSES = (Status.AWAITING_VERIFICATION,)
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="tasks")
     code = models.CharField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT_LIMITS.description)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ROUTINE)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     department = models.ForeignKey(
@@ -260,7 +269,7 @@ class Task(TimeStampedModel):
     grids = models.ManyToManyField("grids.Grid", verbose_name=_("grids"), blank=True, related_name="tasks")
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.TODO)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.TODO)
     percent = models.PositiveSmallIntegerField(
         _("percent complete"), default=0, help_text=_("The latest percentage reported in its progress.")
     )
@@ -315,13 +324,17 @@ class Task(TimeStampedModel):
     @classmethod
     def overdue_q(cls, today: datetime.date) -> Q:
         """The one meaning of an overdue task: still open (not started or in progress) and due before
-        ``today`` — a task due today is not overdue yet. Pages, API, figures, exports and reminders
-        all read it from here."""
+        ``today`` — a task due today is not overdue yet, nor one awaiting verification. Pages, API,
+        figures, exports and reminders all read it from here."""
         return Q(status__in=cls.OPEN_STATUSES, due_date__lt=today)
 
     def is_overdue(self, today: datetime.date) -> bool:
         """``overdue_q`` for one task in memory."""
         return self.status in self.OPEN_STATUSES and self.due_date < today
+
+
+# Sorted by due date, the finished tasks (done, cancelled) come after all those still to do, whatever their dates.
+CLOSED_LAST = Case(When(status__in=Task.CLOSED_STATUSES, then=Value(1)), default=Value(0))
 
 
 class ProgressReport(models.Model):
@@ -340,8 +353,14 @@ class ProgressReport(models.Model):
     )
     created = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
+    previous_percent = models.PositiveSmallIntegerField(
+        _("percent before"),
+        null=True,
+        blank=True,
+        help_text=_("The task's percentage when the report was made; above the report's own, the work went back."),
+    )
     quantity = models.DecimalField(_("quantity"), null=True, blank=True, **QUANTITY)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMITS.note)
     is_final = models.BooleanField(_("final report"), default=False)
 
     class Meta:
@@ -374,6 +393,11 @@ class ProgressReport(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise Conflict(str(_("A progress report cannot be changed; add a new one.")), code="append_only")
         super().save(*args, **kwargs)
+
+    @property
+    def went_back(self) -> bool:
+        """The report lowered the task's percentage (42 % → 10 %): the timeline marks it, with its note."""
+        return self.percent is not None and self.previous_percent is not None and self.percent < self.previous_percent
 
 
 def progress_photo_path(instance: "ProgressPhoto", filename: str) -> str:

@@ -21,7 +21,8 @@ lost, is queued again by ``reminder_deliveries_requeue``, which beat runs every 
 e-mail or chat-robot post owed by a recent digest that has neither succeeded nor been tried for
 ``REMINDER_REDELIVER_AFTER_SECONDS``. Queuing a delivery twice sends it once (``reminder_digest_deliver``).
 
-Rectification tasks opened by inspections are tasks like any other and climb the same ladder.
+Rectification tasks opened by inspections are tasks like any other and climb the same ladder, until
+the rectification is handed in: awaiting verification, they wait on the inspectors and leave it.
 The number of queries of a run does not depend on the number of tasks, except for insert batches.
 """
 

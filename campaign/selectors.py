@@ -2,21 +2,21 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
-from campaign.models import ProgressPhoto, Task
+from accounts.selectors import departments_seen_by
+from campaign.models import CLOSED_LAST, ProgressPhoto, Task
 
 
 def task_visible_to(*, user: User) -> QuerySet[Task]:
-    """Tasks the user may open: leaders, administrators and inspectors see all; staff their department's."""
+    """Tasks the user may open: leaders, administrators and inspectors see all; staff those of their
+    department and of its sub-units (``accounts.selectors.departments_seen_by``)."""
     tasks = Task.objects.all()
     if can_read_everything(user) or is_inspector(user):
         return tasks
-    if user.work_department_id is None:
-        return tasks.none()
-    return tasks.filter(department_id=user.work_department_id)
+    return tasks.filter(department_id__in=departments_seen_by(user=user))
 
 
 def progress_photo_visible_to(*, user: User) -> QuerySet[ProgressPhoto]:
@@ -30,5 +30,18 @@ def task_list(*, user: User, today: datetime.date) -> QuerySet[Task]:
         task_visible_to(user=user)
         .with_overdue(today)
         .select_related("department", "section", "accountable", "target", "campaign")
-        .order_by("due_date", "pk")
+        .order_by(CLOSED_LAST, "due_date", "pk")
     )
+
+
+def task_counts(*, tasks: QuerySet[Task], today: datetime.date) -> dict[str, int]:
+    """What the home page counts of ``tasks`` (the user's visible ones), each by the rule of the task
+    list's filter its link opens: ``total``, ``done`` and ``overdue`` (``Task.overdue_q``) in one
+    query, ``due_soon`` (``TaskQuerySet.due_soon``, which reads the working calendar) in a second."""
+    counts = tasks.order_by().aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=Task.Status.DONE)),
+        overdue=Count("pk", filter=Task.overdue_q(today)),
+    )
+    counts["due_soon"] = tasks.due_soon(today).count()
+    return counts

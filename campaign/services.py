@@ -37,10 +37,24 @@ def progress_report_check(
             code="rectification_completes_via_issue",
         )
     _check_open(task)
+    _check_going_back(task, percent=percent, note=note)
+
+
+def _check_going_back(task: Task, *, percent: int | None, note: str) -> None:
+    """Progress that goes backwards (42 % → 10 %) happens — work redone, an earlier figure too high —
+    but never without a word: the note says why, and the timeline marks the report. A conflict with the
+    task's state (409 in the API): the same report on a task further behind is fine."""
+    if percent is not None and percent < task.percent and not note:
+        raise Conflict(
+            _("The percentage goes back from %(before)s%% to %(after)s%%: say why in the note.")
+            % {"before": task.percent, "after": percent},
+            code="going_back_needs_note",
+        )
 
 
 def _check_open(task: Task) -> None:
-    if task.status in Task.CLOSED_STATUSES:
+    # Only a task in its owner's hands takes progress: not a closed one, nor one awaiting verification.
+    if task.status not in Task.OPEN_STATUSES:
         raise Conflict(
             _("This task is %(status)s; no more progress can be reported.") % {"status": task.get_status_display()},
             code="task_closed",
@@ -59,17 +73,20 @@ def progress_report_create(
 ) -> ProgressReport:
     """Log progress on a task: from the pages, the API and the admin alike. A final report completes
     the task; the target's current value, being the sum of reported quantities, moves with the same
-    commit; the task's percentage is the latest one reported."""
+    commit; the task's percentage is the latest one reported. A rectification task's status follows
+    its issue alone (``inspections.services``): a report on it is a note of the work, nothing more."""
     note = note.strip()
     progress_report_check(task=task, percent=percent, quantity=quantity, note=note, is_final=is_final)
 
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
-        _check_open(task)  # again, under the lock: it may have closed meanwhile
+        _check_open(task)  # again, under the lock: it may have closed or moved meanwhile
+        _check_going_back(task, percent=percent, note=note)
         report = ProgressReport.objects.create(
             task=task,
             author=author,
             percent=100 if is_final and percent is None else percent,
+            previous_percent=task.percent,
             quantity=quantity,
             note=note,
             is_final=is_final,
@@ -85,9 +102,16 @@ def progress_report_create(
             task.status = Task.Status.DONE
             task.completed_at = timezone.now()
             fields += ["status", "completed_at"]
-        elif task.status == Task.Status.TODO:
+        elif task.status == Task.Status.TODO and task.kind != Task.Kind.RECTIFICATION:
             task.status = Task.Status.IN_PROGRESS
             fields.append("status")
-        history_author(task, actor=author, reason=_("Progress reported"))
+        if report.went_back:
+            reason = _("Progress went back from %(before)s%% to %(after)s%%") % {
+                "before": report.previous_percent,
+                "after": report.percent,
+            }
+        else:
+            reason = _("Progress reported")
+        history_author(task, actor=author, reason=reason)
         task.save(update_fields=fields)
     return report

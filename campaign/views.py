@@ -25,7 +25,8 @@ from campaign.selectors import task_list as select_task_list
 from campaign.services import progress_report_create
 from core.errors import ApplicationError
 from core.history import change_history
-from core.images import photo_response, photos_prepare
+from core.images import photo_response
+from core.pending_photos import PhotoSubmission
 from core.permissions import require_perm
 from core.working_time import due_in
 
@@ -95,23 +96,28 @@ def _task_context(request, task: Task, *, form: ProgressForm | None = None) -> d
         target = (
             Target.objects.with_current_value().select_related("pledge", "pledge__department").get(pk=task.target_id)
         )
-    can_report = request.user.has_perm("campaign.report_progress", task)
-    is_open = task.status not in Task.CLOSED_STATUSES
-    if can_report and is_open and form is None:
-        form = ProgressForm(task=task)
     try:
         issue = task.issue
     except ObjectDoesNotExist:
         issue = None
+    # A rectification task follows its issue: its page offers the issue's steps, not a progress log.
+    follows_issue = issue is not None and task.kind == Task.Kind.RECTIFICATION
+    can_report = request.user.has_perm("campaign.report_progress", task)
+    takes_progress = can_report and task.status in Task.OPEN_STATUSES and not follows_issue
+    if takes_progress and form is None:
+        form = ProgressForm(task=task)
+    form = form if takes_progress else None
     return {
         "task": task,
         "target": target,
         "places": task.places.select_related("grid"),
         "grids": task.grids.all(),
         "reports": task.progress_reports.select_related("author").prefetch_related("photos"),
-        "form": form if can_report and is_open else None,
+        "form": form,
+        "form_takes_quantity": form is not None and "quantity" in form.fields,
         "can_report": can_report,
         "issue": issue,
+        "follows_issue": follows_issue,
         "today": today,
     }
 
@@ -139,10 +145,11 @@ def progress_create(request, pk: int):
     task = _visible_task(request, pk)
     require_perm(request.user, "campaign.report_progress", task)
     form = ProgressForm(request.POST, request.FILES, task=task)
+    submitted_photos = PhotoSubmission(form=form, uploader=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            photos = photos_prepare(data["photos"])
+            photos = submitted_photos.photos()
             progress_report_create(
                 task=task,
                 author=request.user,
@@ -155,6 +162,7 @@ def progress_create(request, pk: int):
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
+            submitted_photos.used()
             if data.get("is_final"):
                 messages.success(request, _("Final report saved: the task is complete."))
             else:
@@ -163,6 +171,8 @@ def progress_create(request, pk: int):
                 task = _visible_task(request, pk)
                 return render(request, "campaign/_task_live.html", {**_task_context(request, task), "partial": True})
             return redirect(reverse("campaign:task_detail", args=[task.pk]) + "#timeline")
+    # The form comes back: the photos it carried stay with it.
+    submitted_photos.keep()
     context = _task_context(request, task, form=form)
     if request.htmx:
         return render(request, "campaign/_task_live.html", {**context, "partial": True})

@@ -118,6 +118,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# The covering indexes' INCLUDE columns (tasks, progress, issues) are for PostgreSQL, which supports them;
+# SQLite, the embedded default, builds the same indexes without them, which is all a laptop needs. Its
+# warning (models.W040) would otherwise be printed by every migrate and check.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +195,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 MASTERDATA_MAX_UPLOAD_BYTES = env_int("MASTERDATA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 PHOTO_MAX_COUNT = 6
+# A photo chosen for a form that is not saved yet is kept this long for its uploader (core.pending_photos).
+PENDING_PHOTO_MAX_AGE = timedelta(hours=env_int("PENDING_PHOTO_MAX_AGE_HOURS", 24, minimum=1))
 # Photos are sent only by views that check who may see them. Behind nginx, set this to the prefix of an
 # `internal` location aliasing MEDIA_ROOT: the view then answers with X-Accel-Redirect and nginx sends the file.
 PHOTO_X_ACCEL_REDIRECT = env_url_path("PHOTO_X_ACCEL_REDIRECT")
@@ -255,6 +261,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.build_weekly_report",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    "purge-pending-photos": {
+        # Photos chosen for forms that were never saved, once PENDING_PHOTO_MAX_AGE has passed.
+        "task": "core.tasks.purge_pending_photos",
+        "schedule": crontab(minute=17),
+    },
     "heartbeat": {
         # Records that the scheduler and a worker are alive; shown by /health/.
         "task": "core.tasks.heartbeat",
@@ -268,6 +279,9 @@ DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
 # The reminder ladder's escalations, in working days overdue.
 REMINDER_ESCALATE_HEAD_DAYS = env_int("REMINDER_ESCALATE_HEAD_DAYS", 3, minimum=1)
 REMINDER_ESCALATE_LEADER_DAYS = env_int("REMINDER_ESCALATE_LEADER_DAYS", 7, minimum=1)
+# How far an extension (延期) may reach beyond the current deadline, in multiples of the checklist
+# item's time limit (working days); beyond it only with a note a leader confirms explicitly.
+EXTENSION_LIMIT_TIME_LIMITS = env_int("EXTENSION_LIMIT_TIME_LIMITS", 2, minimum=1)
 # Optional map tiles for the dashboard (closed networks usually have none): e.g. http://tiles.local/{z}/{x}/{y}.png
 DASHBOARD_TILE_URL = env_str("DASHBOARD_TILE_URL") or ""
 
@@ -331,9 +345,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden_without_traceback": {"()": "core.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Every record reaches the root's console once: Django's own console handler (with DEBUG on) would
+        # print each request warning a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 is one line, without the traceback of PermissionDenied.
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+    },
 }
 
 # Transport and browser hardening; see README "Deploying". The defaults are the safe ones when DEBUG is off.

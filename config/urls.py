@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import views as accounts_views
 from core import views as core_views
 
 # The API answers an unexpected error in JSON, the pages with templates/500.html.
@@ -16,11 +17,13 @@ admin.site.index_title = _("Administration")
 # checks who may see them (photos: inspections and campaign, README "Deploying").
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("photos/", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("open311/v2/", include("open311.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", accounts_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),
     path("tasks/", include("campaign.urls")),

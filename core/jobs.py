@@ -6,15 +6,25 @@ names it and is refused once the row names another run, so a run that has lost i
 or after being taken for dead) writes nothing more, and ``job_progress`` tells it to stop.
 """
 
+import datetime
 import uuid
+from dataclasses import dataclass
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.models import BackgroundJob, stuck_before
+from core.models import BackgroundJob, Heartbeat, stuck_before
 
 Status = BackgroundJob.Status
 ERROR_MAX_CHARS = 2000
+# What an administrator is shown of the jobs (the home page's counts, the job lists' ``state`` filter).
+JOB_STATES = ("waiting", "stuck", "failed")
+FAILED_RECENTLY = datetime.timedelta(days=7)
+# The heartbeat a worker records each time beat sends it ``core.tasks.heartbeat`` (every five minutes):
+# silent for three times that long, the scheduler or every worker is down.
+WORKER_HEARTBEAT = "worker"
+WORKER_SILENT_AFTER = datetime.timedelta(minutes=15)
 
 
 class JobLost(Exception):
@@ -76,3 +86,54 @@ def job_fail(model: type[BackgroundJob], *, pk: int, run: uuid.UUID | None, erro
 
 def _held(model: type[BackgroundJob], pk: int, run: uuid.UUID):
     return model.objects.filter(pk=pk, run=run, status=Status.RUNNING)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: what needs an administrator's eye
+
+
+def job_state_q(state: str) -> Q:
+    """Jobs in ``state`` (one of ``JOB_STATES``): ``waiting`` (waiting or in progress, and alive),
+    ``stuck`` (``BackgroundJob.is_stuck``: its worker died or its message was lost), or ``failed``
+    within ``FAILED_RECENTLY``."""
+    in_progress = Q(status__in=BackgroundJob.IN_PROGRESS_STATUSES)
+    if state == "waiting":
+        return in_progress & Q(updated__gte=stuck_before())
+    if state == "stuck":
+        return in_progress & Q(updated__lt=stuck_before())
+    if state == "failed":
+        return Q(status=Status.FAILED, updated__gte=timezone.now() - FAILED_RECENTLY)
+    raise ValueError(f"unknown job state {state!r}")
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    """How many jobs of one kind are waiting, stuck, and recently failed."""
+
+    model: type[BackgroundJob]
+    waiting: int
+    stuck: int
+    failed: int
+
+
+def job_counts() -> list[JobCounts]:
+    """For every kind of background job (each concrete ``BackgroundJob``, whichever app defines it), by
+    label: how many are in each of ``JOB_STATES``. One query per kind."""
+    kinds = sorted(
+        (model for model in apps.get_models() if issubclass(model, BackgroundJob)), key=lambda m: m._meta.label
+    )
+    return [
+        JobCounts(
+            model=model,
+            **model.objects.order_by().aggregate(
+                **{state: Count("pk", filter=job_state_q(state)) for state in JOB_STATES}
+            ),
+        )
+        for model in kinds
+    ]
+
+
+def worker_last_heard() -> datetime.datetime | None:
+    """When a worker last ran beat's heartbeat (``None``: never); older than ``WORKER_SILENT_AFTER``,
+    background work (reminders, builds, imports) is not being done."""
+    return Heartbeat.objects.filter(name=WORKER_HEARTBEAT).values_list("beat_at", flat=True).first()

@@ -1,11 +1,14 @@
 """What every app's models share, and nothing more."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.images import photo_storage_name
 
 
 class TimeStampedModel(models.Model):
@@ -112,3 +115,36 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.note}"
+
+
+def pending_photo_path(instance: "PendingPhoto", filename: str) -> str:
+    """A random name, as every photo's: the file is sent only to its uploader."""
+    return photo_storage_name("pending")
+
+
+def pending_thumbnail_path(instance: "PendingPhoto", filename: str) -> str:
+    return photo_storage_name("pending", thumbnail=True)
+
+
+class PendingPhoto(models.Model):
+    """A photo checked and kept for the person who uploaded it, until the form it was chosen for is
+    saved: sent at once by the page's script, or kept from a submit that came back with an error. The
+    save takes it into its issue or progress report and deletes it; one never used expires after
+    ``PENDING_PHOTO_MAX_AGE`` and beat deletes it with its files (``core.pending_photos``)."""
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    image = models.ImageField(_("image"), upload_to=pending_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=pending_thumbnail_path)
+    created = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("photo waiting for its form")
+        verbose_name_plural = _("photos waiting for their forms")
+        ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["uploaded_by", "created"], name="pending_photo_uploader_idx")]
+
+    def __str__(self) -> str:
+        return str(self.token)

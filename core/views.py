@@ -1,12 +1,19 @@
 from celery import current_app as celery_app
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from core.api import error_body
+from core.errors import ApplicationError
+from core.images import photo_response
+from core.pending_photos import kept_photo, pending_photo_store, pending_photos_of
 
 
 @never_cache
@@ -37,3 +44,47 @@ def server_error(request):
         message = _("The server could not finish this request. Try again in a minute.")
         return JsonResponse(error_body(500, "server_error", message), status=500)
     return defaults.server_error(request)
+
+
+@require_safe
+def favicon(request):
+    """The icon at the address browsers ask for when a page names none (the admin's pages, a PDF, a
+    bookmark), so that it is never a 404."""
+    name = "img/favicon.ico"
+    try:
+        icon = staticfiles_storage.open(name)  # collected (collectstatic), as in production
+    except FileNotFoundError:
+        found = finders.find(name)  # not collected: a developer's machine, the tests
+        if not found:
+            raise Http404 from None
+        icon = open(found, "rb")  # FileResponse closes it
+    response = FileResponse(icon, content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
+
+
+@login_required
+@require_POST
+def pending_photo_create(request):
+    """The page's script sends each photo here as soon as it is chosen: checked as every photo is and
+    kept for the uploader until the form is saved. Answers the token the form then carries and the
+    thumbnail to show, or the reason the file is refused."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return JsonResponse({"message": _("Choose a photo to send.")}, status=400)
+    try:
+        pending = pending_photo_store(uploader=request.user, upload=upload)
+    except ApplicationError as error:
+        return JsonResponse({"message": error.message, "code": error.code}, status=400)
+    kept = kept_photo(pending)
+    return JsonResponse({"token": kept.token, "thumbnail_url": kept.thumbnail_url}, status=201)
+
+
+@login_required
+@require_safe
+def pending_photo(request, token):
+    """A pending photo's thumbnail, for its uploader alone; to anyone else, or once expired, a 404."""
+    found = pending_photos_of(uploader=request.user, tokens=[token])
+    if not found:
+        raise Http404
+    return photo_response(found[0].thumbnail, filename="photo-thumbnail.jpg")

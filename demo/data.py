@@ -558,10 +558,16 @@ class CriterionSeed(NamedTuple):
     owner_section: str | None = None
     findings: tuple[str, ...] = ()
     rectification: str = "已按要求整改到位，现场复查合格。"
+    # "assigned" for what the place's 帮包 department organizes; otherwise the owner leads if there is
+    # one, else the place's subdistrict or community (属地).
+    led_by: str = ""
+    # Departments told to help (协办) when a finding is dispatched.
+    assisting: tuple[str, ...] = ()
 
     @property
     def lead(self) -> str:
-        return "owner" if self.owner else "territorial"
+        """The criterion's ``Criterion.Lead``."""
+        return self.led_by or ("owner" if self.owner else "territorial")
 
 
 ONE, HALF, TWO = Decimal(1), Decimal("0.5"), Decimal(2)
@@ -595,12 +601,14 @@ CRITERIA = (
         "LC-C05", "市容环境", "占道经营、店外经营", "无占道经营、店外经营和流动摊点。", ONE, 1,
         findings=("{place}路段多家商户店外经营，占用人行道约二十平方米。", "{place}早市流动摊点占道经营，影响通行。"),
         rectification="已劝导商户入店经营，流动摊点引导进入临时疏导点。",
+        led_by="assigned",
     ),
     CriterionSeed(
         "LC-C06", "市容环境", "露天烧烤", "城区内无露天烧烤。", TWO, 1,
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-ZF",
         findings=("{place}夜间有露天烧烤摊点三处，油烟扰民。",),
         rectification="执法支队已依法取缔露天烧烤摊点，暂扣烧烤炉具，安排夜间巡查防止反弹。",
+        assisting=("LC-DCF-HB",),
     ),
     CriterionSeed(
         "LC-C07", "市容环境", "违法建设未及时查处", "对新增违法建设做到早发现、早制止、早拆除。", TWO, 7,
@@ -624,6 +632,7 @@ CRITERIA = (
         "LC-C10", "公共场所卫生", "公共场所禁烟标识缺失或有人吸烟", "室内公共场所张贴禁烟标识，无人吸烟。", HALF, 2,
         findings=("{place}室内未张贴禁烟标识，现场有人吸烟。",),
         rectification="已张贴禁烟标识，设置控烟监督员。",
+        led_by="assigned",
     ),
     CriterionSeed(
         "LC-C11", "公共场所卫生", "卫生许可证、健康证不全", "公共场所持有效卫生许可证，从业人员持健康证上岗。", ONE, 5,
@@ -641,6 +650,7 @@ CRITERIA = (
         "LC-C13", "病媒生物防制", "鼠迹、防鼠设施缺失", "重点场所防鼠设施齐全，无鼠迹。", ONE, 3,
         findings=("{place}垃圾房内发现鼠迹，未设置毒饵站。", "{place}仓库门口未设挡鼠板。"),
         rectification="已投放毒饵站，安装挡鼠板，委托有资质单位定期消杀。",
+        led_by="assigned",
     ),
     CriterionSeed(
         "LC-C14", "病媒生物防制", "积水容器、蚊蝇孳生地未清除", "无积水容器和蚊蝇孳生地。", ONE, 2,
@@ -663,6 +673,7 @@ CRITERIA = (
         "LC-C17", "交通秩序", "非机动车停放无序", "非机动车在规定区域有序停放。", HALF, 1,
         findings=("{place}非机动车停放杂乱，堵塞人行通道。",),
         rectification="已施划非机动车停放区，安排人员引导有序停放。",
+        led_by="assigned",
     ),
     CriterionSeed(
         "LC-C18", "交通秩序", "交通信号灯、标志标线损坏", "交通信号灯运行正常，标志标线清晰完整。", ONE, 3,
@@ -706,6 +717,7 @@ CRITERIA = (
     ),
     CriterionSeed(
         "LC-C25", "九小行业", "餐饮店后厨卫生脏乱、餐具未消毒", "后厨整洁，餐具清洗消毒保洁。", ONE, 3,
+        owner="LC-DCF-SJ",
         findings=("{place}后厨地面油污，餐具未消毒存放。",),
         rectification="已彻底清理后厨，配备消毒柜，建立消毒记录。",
     ),
@@ -720,9 +732,11 @@ CRITERIA = (
         "LC-C27", "农贸市场", "市场内外环境脏乱，垃圾未日产日清", "市场内外整洁，垃圾日产日清。", ONE, 1,
         findings=("{place}市场门口垃圾堆积，污水横流。", "{place}场内摊位周边菜叶垃圾未及时清理。"),
         rectification="已清理垃圾，落实市场保洁员和日产日清制度。",
+        led_by="assigned",
     ),
     CriterionSeed(
         "LC-C28", "校园周边", "校园周边流动摊贩、无证经营", "校园周边二百米内无流动摊贩和无证经营。", ONE, 2,
+        owner="LC-DCF-JT", assisting=("LC-DCF-CG", "LC-DCF-SJ"),
         findings=("{place}门口放学时段有流动摊贩售卖“三无”食品。",),
         rectification="已清理流动摊贩，放学时段安排执法人员值守。",
     ),
@@ -734,6 +748,7 @@ CRITERIA = (
     ),
     CriterionSeed(
         "LC-C30", "校园周边", "未设置社会主义核心价值观公益广告", "校园及周边醒目位置设置公益广告。", HALF, 3,
+        owner="LC-DCF-JT",
         findings=("{place}围墙及周边未见社会主义核心价值观公益广告。",),
         rectification="已在围墙和校门口设置公益广告。",
     ),

@@ -314,3 +314,26 @@ def phone_numbers(count: int, *, office: bool) -> list[str]:
             return f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
 
     return _take((make() for _ in range(count * 20)), count, "phone")
+
+
+# What a street's name adds to its root, longest first.
+STREET_SUFFIXES = ("东路", "西路", "南路", "北路", "大街", "路", "街", "巷")
+
+
+def street_root(name: str) -> str:
+    """The root a street is named by: 兴华 of 兴华东路, 古楼南 of 古楼南街, 振兴 of 振兴巷, 湖西 of 湖西路."""
+    known = [root for root in (*ROAD_ROOTS_EW, *ROAD_ROOTS_NS, *STREET_ROOTS, *LANE_ROOTS) if name.startswith(root)]
+    if known:
+        return max(known, key=len)
+    for suffix in STREET_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name.removesuffix(suffix)
+    return name
+
+
+def named_after(name: str, words) -> str | None:
+    """The longest of ``words`` that ``name`` begins with, the district's name before it left out (a
+    school is 东昌府区兴华路小学), or ``None``: the place, street or neighbourhood the name says."""
+    bare = name.removeprefix("东昌府区")
+    found = [word for word in words if word and bare.startswith(word)]
+    return max(found, key=len) if found else None

@@ -48,14 +48,17 @@ class SendBack:
 
 @dataclasses.dataclass(slots=True)
 class Extension:
-    """More time asked for (延期) and, unless ``outcome`` is still pending, decided by a leader."""
+    """More time asked for (延期) and, unless ``outcome`` is still pending, decided by a leader, who
+    may approve an earlier deadline than asked (``approved_deadline``)."""
 
     asked: datetime.datetime
     reason: str
     requested_deadline: datetime.datetime
+    limit_deadline: datetime.datetime | None = None  # as ``inspections.services.extension_limit`` set it
     outcome: str = ExtensionRequest.Status.PENDING
     decided: datetime.datetime | None = None
     decision_note: str = ""
+    approved_deadline: datetime.datetime | None = None  # an approval's, when earlier than asked
 
 
 @dataclasses.dataclass(slots=True)
@@ -187,7 +190,7 @@ def plan_workflow(timeline: Timeline) -> Workflow:
             action = Action.EXTENSION_APPROVED if approved else Action.EXTENSION_REFUSED
             asides.append((extension.decided, "decide", action, None, Actor.LEADER, extension.decision_note))
             if approved:
-                deadline = extension.requested_deadline
+                deadline = extension.approved_deadline or extension.requested_deadline
 
     events: list[PlannedEvent] = []
     status = ""

@@ -34,7 +34,7 @@ from demo import data, names
 from demo.planner import Actor, Extension, SendBack, Timeline, Workflow, plan_workflow
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
-from inspections.services import issue_route
+from inspections.services import extension_limit, issue_route
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SEED = 2018
@@ -565,17 +565,20 @@ class _DemoBuilder:
         street_counts = apportion(data.STREET_COUNT, weights("streets"), minimum=1)
         compound_counts = apportion(data.COMPOUND_COUNT, weights("compounds"), minimum=3)
         village_counts = apportion(data.VILLAGE_COUNT, weights("villages"))
-        streets = iter(names.street_names(data.STREET_COUNT))
-        compounds = iter(names.compound_names(data.COMPOUND_COUNT))
+        # Streets lie in the neighbourhood their names say (古楼南街 in 古楼街道), compounds beside the
+        # street or in the neighbourhood theirs say (兴华佳苑 by 兴华东路); the others fill the grids' places.
+        self.grid_streets: dict[str, list[str]] = {}
+        street_plan = self._placed_by_name(names.street_names(data.STREET_COUNT), street_counts, minimum=1)
+        for grid, own_streets in zip(self.grids, street_plan, strict=True):
+            self.grid_streets[grid.code] = own_streets
+        compound_plan = self._placed_by_name(names.compound_names(data.COMPOUND_COUNT), compound_counts, minimum=3)
         villages = iter(names.village_names(data.VILLAGE_COUNT))
         companies = names.property_company_names(12)
 
         self.places: list[Place] = []
-        self.grid_streets: dict[str, list[str]] = {}
         serial: dict[str, int] = defaultdict(int)
         for index, grid in enumerate(self.grids):
-            own_streets = [next(streets) for _ in range(street_counts[index])]
-            self.grid_streets[grid.code] = own_streets
+            own_streets = self.grid_streets[grid.code]
             for name in own_streets:
                 if names.is_road(name):
                     length = rng.randrange(900, 4200, 10)
@@ -584,8 +587,7 @@ class _DemoBuilder:
                 else:
                     length = rng.randrange(300, 1500, 10)
                 self._place(grid, "street", name, serial, length_m=length, address=self._address(grid, name))
-            for _ in range(compound_counts[index]):
-                name = next(compounds)
+            for name in compound_plan[index]:
                 old = names.is_old_compound(name)
                 self._place(
                     grid,
@@ -594,7 +596,7 @@ class _DemoBuilder:
                     serial,
                     households=rng.randrange(48, 360) if old else rng.randrange(180, 2600),
                     property_company="" if old or rng.random() < 0.15 else rng.choice(companies),
-                    address=self._street_address(grid),
+                    address=self._street_address(grid, name),
                 )
             for _ in range(village_counts[index]):
                 name = next(villages)
@@ -623,8 +625,11 @@ class _DemoBuilder:
             ("small_trade", names.shop_names(data.SMALL_TRADE_COUNT), inner),
         ):
             for name in generated:
-                grid = rng.choice(pool)
-                self._place(grid, kind, name, serial, address=self._street_address(grid))
+                # A school or market named after a street or a neighbourhood (东昌府区利民路中学, 东关早市)
+                # stands there; one named otherwise (聊城市第九中学) anywhere.
+                homes = [grid for grid in self._grids_named_by(name) if grid in pool] or pool
+                grid = rng.choice(homes)
+                self._place(grid, kind, name, serial, address=self._street_address(grid, name))
         for name, subdistrict_code in data.PUBLIC_PLACES:
             grid = rng.choice(grids_of[subdistrict_code])
             self._place(grid, "public_place", name, serial, address=self._street_address(grid))
@@ -637,8 +642,71 @@ class _DemoBuilder:
     def _address(self, grid: Grid, name: str) -> str:
         return f"{data.ADDRESS_PREFIX}{grid.subdistrict.name}{name}"
 
-    def _street_address(self, grid: Grid) -> str:
-        street = self.rng.choice(self.grid_streets[grid.code])
+    def _localities(self) -> dict[str, str]:
+        """The words that name a neighbourhood → its subdistrict's code: each subdistrict's name and its
+        communities' (古楼 and 大隅首 → 古楼街道)."""
+        words = {}
+        for seed in data.SUBDISTRICTS:
+            words[seed.name.removesuffix("街道")] = seed.code
+            for community in seed.communities:
+                words.setdefault(community.removesuffix("社区"), seed.code)
+        return words
+
+    def _grids_named_by(self, name: str, *, streets: bool = True) -> list[Grid]:
+        """The grids ``name`` says it lies in: those with a street of the root it begins with (利民路中学:
+        the grids of 利民东路 and 利民街), else those of the neighbourhood it names (古楼南街: 古楼街道's);
+        none when it names neither."""
+        localities = self._localities()
+        roots: dict[str, list[Grid]] = defaultdict(list)
+        if streets:
+            for grid in self.grids:
+                for street in self.grid_streets.get(grid.code, ()):
+                    roots[names.street_root(street)].append(grid)
+        word = names.named_after(name, [*roots, *localities])
+        if word is None:
+            return []
+        if word in roots:
+            return list(dict.fromkeys(roots[word]))
+        return [grid for grid in self.grids if grid.subdistrict.code == localities[word]]
+
+    def _placed_by_name(self, generated: list[str], counts: list[int], *, minimum: int) -> list[list[str]]:
+        """Share ``generated`` names among the grids, ``counts[i]`` to the i-th: a name that says where
+        it lies (``_grids_named_by``) goes to the grid there with the most room, taking a place from a
+        grid elsewhere when they are full; the other names fill the rest in order."""
+        slots = list(counts)
+        placed: list[list[str]] = [[] for _grid in self.grids]
+        index_of = {grid.code: index for index, grid in enumerate(self.grids)}
+        unnamed = []
+        for name in generated:
+            homes = [index_of[grid.code] for grid in self._grids_named_by(name)]
+            if not homes:
+                unnamed.append(name)
+                continue
+            home = max(homes, key=lambda i: (slots[i] - len(placed[i]), -i))
+            if len(placed[home]) >= slots[home]:
+                donors = [
+                    i for i in range(len(slots)) if i not in homes and slots[i] > len(placed[i]) and slots[i] > minimum
+                ]
+                if not donors:
+                    unnamed.append(name)
+                    continue
+                donor = max(donors, key=lambda i: (slots[i] - len(placed[i]), -i))
+                slots[donor] -= 1
+                slots[home] += 1
+            placed[home].append(name)
+        rest = iter(unnamed)
+        for index, names_here in enumerate(placed):
+            names_here += [next(rest) for _ in range(slots[index] - len(names_here))]
+        return placed
+
+    def _street_address(self, grid: Grid, name: str = "") -> str:
+        """An address on one of the grid's streets: the one ``name`` is named after, if the grid has it."""
+        own = self.grid_streets[grid.code]
+        root = names.named_after(name, {names.street_root(street) for street in own}) if name else None
+        if root is not None:
+            street = next(street for street in own if names.street_root(street) == root)
+        else:
+            street = self.rng.choice(own)
         return self._address(grid, f"{street}{self.rng.randrange(1, 300)}号")
 
     def _place(self, grid: Grid, kind: str, name: str, serial: dict[str, int], **facts) -> None:
@@ -698,6 +766,12 @@ class _DemoBuilder:
                 )
                 for seed in data.CRITERIA
             ]
+        )
+        assisting = Criterion.assisting_departments.through
+        assisting.objects.bulk_create(
+            assisting(criterion_id=criterion.pk, department_id=self.departments[code].pk)
+            for criterion in self.criteria
+            for code in self.criterion_seeds[criterion.code].assisting
         )
 
     # Pledged work ------------------------------------------------------------------------------------
@@ -1015,7 +1089,7 @@ class _DemoBuilder:
         rng, issue, t = self.rng, story.issue, story.timeline
         if status == Issue.Status.REPORTED:
             return
-        issue.department = issue_route(place=issue.place, criterion=issue.criterion)
+        issue.department = issue_route(place=issue.place, criterion=issue.criterion).department
         story.section, story.accountable = self._in_charge(issue)
         t.dispatched = self._clamp(t.reported + datetime.timedelta(hours=rng.uniform(0.5, 20)), t.reported)
         t.deadline = deadline_after(t.dispatched, issue.criterion.time_limit_days)
@@ -1039,7 +1113,7 @@ class _DemoBuilder:
                 self._rectifying += 1
                 outcome = EXTENSION_OUTCOMES[self._rectifying % len(EXTENSION_OUTCOMES)]
                 if outcome:
-                    self._extension(t, outcome)
+                    self._extension(t, outcome, issue.criterion)
             return
         late = status == Issue.Status.CLOSED and rng.random() < 0.2  # rectified, but after the deadline
         if late:
@@ -1087,15 +1161,17 @@ class _DemoBuilder:
             for n in range(count)
         ]
 
-    def _extension(self, timeline: Timeline, outcome: str) -> None:
-        """The department asked for more time (延期); a leader approved or refused it, or has yet to."""
+    def _extension(self, timeline: Timeline, outcome: str, criterion: Criterion) -> None:
+        """The department asked for more time (延期), within the limit (``extension_limit``); a leader
+        approved or refused it, or has yet to."""
         rng, t = self.rng, timeline
         if outcome == ExtensionRequest.Status.PENDING:  # a request waits a day or two for a leader, not weeks
             recently = max(self.latest - datetime.timedelta(days=2), t.dispatched)
             asked = self._between(recently, self.latest, 0.4, 0.9)
         else:
             asked = self._between(t.dispatched, min(t.deadline, self.latest), 0.4, 0.8)
-        requested = deadline_after(max(t.deadline, asked), 3)
+        limit = extension_limit(deadline=t.deadline, criterion=criterion)
+        requested = min(deadline_after(max(t.deadline, asked), 3), limit)
         reason = rng.choice(data.EXTENSION_REASONS)
         decided = None
         if outcome != ExtensionRequest.Status.PENDING:
@@ -1104,6 +1180,7 @@ class _DemoBuilder:
             asked=asked,
             reason=reason,
             requested_deadline=requested,
+            limit_deadline=limit,
             outcome=outcome,
             decided=decided,
             decision_note=data.EXTENSION_DECISION_NOTES.get(outcome, ""),
@@ -1194,10 +1271,14 @@ class _DemoBuilder:
             requested_by=actors[Actor.RECTIFIER],
             reason=extension.reason,
             requested_deadline=extension.requested_deadline,
+            limit_deadline=extension.limit_deadline,
             status=extension.outcome,
             decided_by=actors[Actor.LEADER] if extension.decided else None,
             decided_at=extension.decided,
             decision_note=extension.decision_note,
+            approved_deadline=story.workflow.deadline
+            if extension.outcome == ExtensionRequest.Status.APPROVED
+            else None,
         )
 
     # Saving ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Colours of dashboard.js: grey for nothing, darkest red for the grid with the most.
 NO_ISSUES, MOST_ISSUES = "#f1f5f9", "#9b1c1c"
+
+
+def zh_text(message: str) -> str:
+    """A message as the pages show it in Chinese (the figures' words are the glossary's)."""
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
 
 
 def square(lng: float, lat: float, size: float = 0.01) -> dict:
@@ -92,8 +98,8 @@ def test_leader_sees_the_map_and_the_charts(page: Page, dashboard_data, tmp_path
         assert box is not None
         assert box["width"] > 20
         assert box["height"] > 20
-    expect(page.locator("#map-legend")).to_contain_text("未办结问题")
-    expect(page.get_by_role("heading", name="未办结问题最多")).to_be_visible()
+    expect(page.locator("#map-legend")).to_contain_text(zh_text("Colour: open issues now, per grid"))
+    expect(page.get_by_role("heading", name=zh_text("Most open issues now"))).to_be_visible()
     expect(page.locator("ol.top-list")).to_contain_text("G001 古楼街道第1网格")
 
     # The trends: three ECharts canvases, drawn at a real size.
@@ -108,8 +114,10 @@ def test_leader_sees_the_map_and_the_charts(page: Page, dashboard_data, tmp_path
     # Targets and the overdue list.
     targets = page.locator("ul.targets")
     expect(targets).to_contain_text("背街小巷改造")
-    expect(targets).to_contain_text("15 / 60 条")
-    expect(page.locator("section", has=page.get_by_role("heading", name="逾期任务"))).to_contain_text("占道经营整治")
+    expect(targets.locator("progress")).to_have_attribute("value", "25.0")  # 15 of 60
+    expect(targets).to_contain_text(zh_text("Higher is better"))
+    overdue = page.locator("section", has=page.get_by_role("heading", name=zh_text("Overdue tasks now")))
+    expect(overdue).to_contain_text("占道经营整治")
 
     page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar belongs at the top of the picture
     screenshot = tmp_path / "dashboard.png"
@@ -121,8 +129,9 @@ def test_leader_sees_the_map_and_the_charts(page: Page, dashboard_data, tmp_path
         shutil.copy(screenshot, os.path.join(artifacts, "dashboard.png"))
 
     # Switching the colouring to points lost repaints without an error.
-    page.get_by_label("丢分", exact=True).check()
-    expect(page.locator("#map-legend")).to_contain_text("丢分")
+    page.get_by_label(zh_text("Points lost"), exact=True).check()
+    legend = zh_text("Colour: points lost in the period (%(period)s), per grid") % {"period": zh_text("This week")}
+    expect(page.locator("#map-legend")).to_contain_text(legend)
 
     assert problems == []
 

@@ -150,13 +150,13 @@ def city():
     PlaceFactory(name="柳园小区", grid=grid, assigned_department=transport)
     square = PlaceFactory(name="光岳楼广场", grid=grid, assigned_department=urban)
     PlaceFactory(name="东关大街", grid=GridFactory(code="G008", name="新区街道第8网格"), assigned_department=transport)
-    # Territorial (属地): the place's department leads, not the criterion's own (交通运输局).
+    # Assigned (帮包): the place's assigned department leads, not the criterion's own (交通运输局).
     garbage = CriterionFactory(
         code="CR101",
         category="市容环境",
         title="主次干道无暴露垃圾",
         points=Decimal("0.5"),
-        lead=Criterion.Lead.TERRITORIAL,
+        lead=Criterion.Lead.ASSIGNED,
         default_department=transport,
     )
     CriterionFactory(code="CR102", category="公益广告", title="公益广告数量充足", default_department=transport)
@@ -231,10 +231,10 @@ def test_issue_round_trip_with_one_rework(page: Page, city, jpeg):
     page.get_by_role("button", name="上报问题").click()
 
     expect(page).to_have_url(re.compile(r"/issues/\d+/$"))
-    expect(page.get_by_role("status")).to_contain_text("并已交办给市城市管理局")
+    expect(page.get_by_role("status")).to_contain_text("并已派遣给市城市管理局")
     issue = Issue.objects.get()
     expect(page.locator(".page-head .code")).to_have_text(issue.code)
-    expect(page.locator(".page-head .badge")).to_have_text("已交办")
+    expect(page.locator(".page-head .badge")).to_have_text("已派遣")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("市城市管理局")
     expect(facts).to_contain_text("扣0.5分")
@@ -280,11 +280,11 @@ def test_issue_round_trip_with_one_rework(page: Page, city, jpeg):
     sign_in(page, "wang.fang")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="待核验").click()
     open_issue(page, issue.code)
-    verify = action(page, "核验通过并办结")
+    verify = action(page, "核验通过并结案")
     verify.get_by_label("备注").fill("现场复核合格")
-    verify.get_by_role("button", name="核验通过并办结").click()
-    expect(page.get_by_role("status")).to_contain_text("整改已核验，问题已办结。")
-    expect(page.locator(".page-head .badge")).to_have_text("已办结")
+    verify.get_by_role("button", name="核验通过并结案").click()
+    expect(page.get_by_role("status")).to_contain_text("整改已核验，问题已结案。")
+    expect(page.locator(".page-head .badge")).to_have_text("已结案")
     expect(facts).to_contain_text("退回1次")
     expect(page.locator("#actions")).to_have_count(0)  # nothing left to do
     expect(page.get_by_role("img", name="整改后照片")).to_have_count(2)

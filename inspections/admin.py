@@ -16,7 +16,7 @@ class CriterionAdmin(HistoryAdmin):
     list_filter = ("category", "lead", "is_active")
     list_select_related = ("default_department",)
     search_fields = ("code", "category", "title", "requirement")
-    autocomplete_fields = ("default_department",)
+    autocomplete_fields = ("default_department", "assisting_departments")
 
 
 @admin.register(Inspection)

@@ -10,11 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Department
 from accounts.rules import can_read_everything, is_administrator, is_inspector
+from accounts.selectors import departments_seen_by
 from campaign.filters import ListFilterSet
 from campaign.models import Campaign
 from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue
+from inspections.selectors import verified_by_q
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
@@ -57,8 +59,11 @@ class IssueFilterSet(ListFilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_overdue", label=_("Overdue"), empty_label=_("All")
     )
+    reworked = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_reworked", label=_("Sent back for rework"), empty_label=_("All")
+    )
     mine = django_filters.BooleanFilter(
-        method="filter_mine", label=_("Only issues I filed"), widget=forms.CheckboxInput
+        method="filter_mine", label=_("Only issues I filed or whose round I lead"), widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
         choices=ISSUE_SORT_CHOICES, method="filter_sort", label=_("Sort by"), empty_label=None
@@ -79,8 +84,12 @@ class IssueFilterSet(ListFilterSet):
             # here with it, so set them on it too.
             self.filters["category"].field.choices = choices
         if self.filters_for_role and not (can_read_everything(user) or is_inspector(user)):
-            # Staff see only their own department's issues: the choice would be a single entry.
-            del self.filters["department"]
+            # Staff see their own department's issues and its sub-units': a choice among those, if any.
+            seen = departments_seen_by(user=user)
+            if len(seen) > 1:
+                self.filters["department"].queryset = self.filters["department"].queryset.filter(pk__in=seen)
+            else:
+                del self.filters["department"]
         if self.filters_for_role and not (is_inspector(user) or is_administrator(user)):
             del self.filters["mine"]
 
@@ -96,8 +105,13 @@ class IssueFilterSet(ListFilterSet):
         overdue = Issue.overdue_q(timezone.now())
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
+    def filter_reworked(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        # Sent back by an inspector at least once (``rework_count``), whatever its state now.
+        return queryset.filter(rework_count__gt=0) if value == "yes" else queryset.filter(rework_count=0)
+
     def filter_mine(self, queryset: QuerySet[Issue], name: str, value: bool) -> QuerySet[Issue]:
-        return queryset.filter(reported_by=self.request.user) if value else queryset
+        # The issues the user verifies: those they filed and those of the rounds they lead.
+        return queryset.filter(verified_by_q(user=self.request.user)) if value else queryset
 
     def filter_sort(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         return queryset.order_by(*ISSUE_SORTS.get(value, ISSUE_SORTS["-reported"]))
@@ -115,6 +129,7 @@ class IssueApiFilterSet(IssueFilterSet):
     filters_for_role = False
     sort = None
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    reworked = django_filters.BooleanFilter(method="filter_reworked", label=_("Sent back for rework"))
     # Any text, matched exactly: the categories are the checklist's, which no schema can list.
     category = django_filters.CharFilter(field_name="criterion__category", label=_("Checklist category"))
     place = django_filters.ModelChoiceFilter(queryset=Place.objects.all(), label=_("Place"))
@@ -129,6 +144,12 @@ class IssueApiFilterSet(IssueFilterSet):
         if value is None:
             return queryset
         return super().filter_overdue(queryset, name, "yes" if value else "no")
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def filter_reworked(self, queryset: QuerySet[Issue], name: str, value: bool | None) -> QuerySet[Issue]:
+        if value is None:
+            return queryset
+        return super().filter_reworked(queryset, name, "yes" if value else "no")
 
 
 class CriterionFilterSet(django_filters.FilterSet):

@@ -11,17 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.images import photo_storage_name
+from core.limits import TEXT_LIMITS
 from core.models import TimeStampedModel
 from grids.models import LATITUDE, LONGITUDE
 
 
 class Criterion(TimeStampedModel):
     """An item of the evaluation checklist (测评标准): what a finding against it costs, who leads
-    its rectification by default and within how many working days."""
+    its rectification (``lead``, read by ``inspections.services.issue_route``), who is informed to
+    help (协办) and within how many working days."""
 
     class Lead(models.TextChoices):
-        TERRITORIAL = "territorial", _("The place's responsible department (属地)")
-        OWNER = "owner", _("The criterion's own department (属主)")
+        TERRITORIAL = "territorial", _("Territorial: the place's subdistrict or community (属地)")
+        ASSIGNED = "assigned", _("Assigned: the place's 帮包 department")
+        OWNER = "owner", _("Owner: the checklist item's own department (属主)")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     category = models.CharField(_("category"), max_length=60)
@@ -37,9 +40,16 @@ class Criterion(TimeStampedModel):
         related_name="criteria",
     )
     lead = models.CharField(_("who leads"), max_length=12, choices=Lead.choices, default=Lead.TERRITORIAL)
+    assisting_departments = models.ManyToManyField(
+        "accounts.Department",
+        verbose_name=_("assisting departments (协办)"),
+        help_text=_("Informed when a finding is dispatched, to help the department that leads."),
+        blank=True,
+        related_name="assisted_criteria",
+    )
     time_limit_days = models.PositiveSmallIntegerField(_("rectification time limit (working days)"), default=3)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords(verbose_name=_("historical criterion"))
+    history = HistoricalRecords(m2m_fields=[assisting_departments], verbose_name=_("historical criterion"))
 
     class Meta:
         verbose_name = _("criterion")
@@ -49,7 +59,7 @@ class Criterion(TimeStampedModel):
             models.CheckConstraint(condition=Q(points__gt=0), name="criterion_points_positive"),
             models.CheckConstraint(condition=Q(time_limit_days__gte=1), name="criterion_time_limit_positive"),
             models.CheckConstraint(
-                condition=Q(lead="territorial") | Q(default_department__isnull=False),
+                condition=~Q(lead="owner") | Q(default_department__isnull=False),
                 name="criterion_owner_lead_has_department",
             ),
         ]
@@ -151,7 +161,7 @@ class Issue(TimeStampedModel):
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="issues"
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=TEXT_LIMITS.description)
     points = models.DecimalField(_("points deducted"), max_digits=5, decimal_places=2)
     department = models.ForeignKey(
         "accounts.Department",
@@ -174,8 +184,8 @@ class Issue(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     deadline = models.DateTimeField(_("rectification deadline"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
-    rectification_note = models.TextField(_("rectification note"), blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    rectification_note = models.TextField(_("rectification note"), blank=True, max_length=TEXT_LIMITS.note)
+    return_reason = models.TextField(_("reason for return"), blank=True, max_length=TEXT_LIMITS.reason)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     rectification_task = models.OneToOneField(
@@ -314,7 +324,7 @@ class IssueEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_LIMITS.longest)
     created = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -331,7 +341,12 @@ class IssueEvent(models.Model):
 
 
 class ExtensionRequest(TimeStampedModel):
-    """A department's request for more time (延期) on an issue's rectification, decided by a leader."""
+    """A department's request for more time (延期) on an issue's rectification, decided by a leader.
+
+    ``limit_deadline`` is how far a request may reach without the leader's explicit confirmation
+    (``inspections.services.extension_limit``); beyond it the department says why
+    (``beyond_limit_note``). A leader may approve an earlier date than asked (``approved_deadline``)
+    and refuses only with a reason the department sees (``decision_note``)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -344,8 +359,16 @@ class ExtensionRequest(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_LIMITS.reason)
     requested_deadline = models.DateTimeField(_("requested deadline"))
+    limit_deadline = models.DateTimeField(
+        _("latest deadline without confirmation"),
+        null=True,
+        blank=True,
+        help_text=_("Beyond it a leader must confirm the extension explicitly."),
+    )
+    beyond_limit_note = models.TextField(_("why beyond the limit"), blank=True, max_length=TEXT_LIMITS.reason)
+    approved_deadline = models.DateTimeField(_("approved deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -356,7 +379,7 @@ class ExtensionRequest(TimeStampedModel):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, max_length=TEXT_LIMITS.note)
 
     class Meta:
         verbose_name = _("extension request")
@@ -371,8 +394,17 @@ class ExtensionRequest(TimeStampedModel):
                 | (~Q(status="pending") & Q(decided_at__isnull=False)),
                 name="extension_decided_at_iff_decided",
             ),
+            models.CheckConstraint(
+                condition=Q(approved_deadline__isnull=True) | Q(status="approved"),
+                name="extension_approved_deadline_when_approved",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created"], name="extension_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.issue.code} → {self.requested_deadline:%Y-%m-%d}"
+
+    @property
+    def beyond_limit(self) -> bool:
+        """Whether the request reaches past ``limit_deadline`` (approving it so needs confirmation)."""
+        return self.limit_deadline is not None and self.requested_deadline > self.limit_deadline

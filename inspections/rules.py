@@ -8,13 +8,14 @@ from accounts.rules import (
     is_department_staff,
     is_inspector,
     is_leader,
+    oversees,
     works_for,
 )
 
 rectifier = rules.is_authenticated & (is_administrator | (is_department_staff & works_for))
 verifier = rules.is_authenticated & (is_administrator | is_inspector)
 
-rules.add_perm("inspections.read_issue", rules.is_authenticated & (can_read_everything | is_inspector | works_for))
+rules.add_perm("inspections.read_issue", rules.is_authenticated & (can_read_everything | is_inspector | oversees))
 rules.add_perm("inspections.file_issue", verifier)
 rules.add_perm("inspections.dispatch_issue", verifier)
 rules.add_perm("inspections.start_issue", rectifier)

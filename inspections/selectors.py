@@ -1,21 +1,26 @@
 """Reads of the inspections app, restricted to what the user may see."""
 
-from django.db.models import QuerySet
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
-from inspections.models import Issue, IssuePhoto
+from accounts.selectors import departments_seen_by
+from inspections.models import ExtensionRequest, Issue, IssuePhoto
 
 
 def issue_visible_to(*, user: User) -> QuerySet[Issue]:
     """Issues the user may open: leaders, administrators and inspectors see all; staff those routed
-    to their department (a returned issue stays visible to the department that returned it)."""
+    to their department or to one of its sub-units (``accounts.selectors.departments_seen_by``). A
+    returned issue stays visible to the department that returned it."""
     issues = Issue.objects.all()
     if can_read_everything(user) or is_inspector(user):
         return issues
-    if user.work_department_id is None:
-        return issues.none()
-    return issues.filter(department_id=user.work_department_id)
+    return issues.filter(department_id__in=departments_seen_by(user=user))
 
 
 def issue_photo_visible_to(*, user: User) -> QuerySet[IssuePhoto]:
@@ -25,3 +30,45 @@ def issue_photo_visible_to(*, user: User) -> QuerySet[IssuePhoto]:
 
 def issue_list(*, user: User) -> QuerySet[Issue]:
     return issue_visible_to(user=user).select_related("place", "grid", "criterion", "department", "reported_by")
+
+
+def verified_by_q(*, user: User) -> Q:
+    """The issues ``user`` verifies: those they filed and those of the inspection rounds they lead (the
+    inspectors told when a rectification is submitted). The issue list's "mine" filter reads it."""
+    return Q(reported_by=user) | Q(inspection__leader=user)
+
+
+def issue_counts(*, issues: QuerySet[Issue], user: User, now: datetime.datetime) -> dict[str, Any]:
+    """What the home page counts of ``issues`` (the user's visible ones), in one query, each by the
+    rule of the issue list's filter its link opens: ``total``, ``points`` (lost), one count per status,
+    ``to_submit`` and ``sent_back`` (rectifying, never or at least once sent back: the ``reworked``
+    filter), ``overdue`` (``Issue.overdue_q``) and ``to_verify_mine`` (awaiting verification and
+    ``verified_by_q``: the "mine" filter)."""
+    rectifying = Q(status=Issue.Status.RECTIFYING)
+    return issues.order_by().aggregate(
+        total=Count("pk"),
+        points=Coalesce(Sum("points"), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=2)),
+        **{status: Count("pk", filter=Q(status=status)) for status in Issue.Status.values},
+        to_submit=Count("pk", filter=rectifying & Q(rework_count=0)),
+        sent_back=Count("pk", filter=rectifying & Q(rework_count__gt=0)),
+        overdue=Count("pk", filter=Issue.overdue_q(now)),
+        to_verify_mine=Count("pk", filter=Q(status=Issue.Status.SUBMITTED) & verified_by_q(user=user)),
+    )
+
+
+def issues_to_verify(*, user: User, limit: int) -> list[Issue]:
+    """The first ``limit`` issues awaiting verification: the user's own (``verified_by_q``) first, then
+    the longest waiting."""
+    mine = Case(When(verified_by_q(user=user), then=Value(True)), default=Value(False), output_field=BooleanField())
+    return list(
+        issue_visible_to(user=user)
+        .filter(status=Issue.Status.SUBMITTED)
+        .annotate(is_mine=mine)
+        .select_related("place", "department", "criterion")
+        .order_by("-is_mine", "submitted_at", "pk")[:limit]
+    )
+
+
+def extension_requests_pending() -> int:
+    """How many extension requests wait for a leader's decision (the extension list's pending ones)."""
+    return ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).count()

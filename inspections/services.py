@@ -12,13 +12,16 @@ concerned through their inbox. A refused transition raises ``ApplicationError`` 
 """
 
 import datetime
-import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Department, Role, User
 from accounts.services import department_contacts, notification_send
@@ -27,7 +30,8 @@ from core.errors import ApplicationError, Conflict
 from core.geo import LocationError, location_pair
 from core.history import history_author
 from core.images import Photo
-from core.working_time import deadline_after, end_of_day
+from core.limits import TEXT_LIMITS, text_check
+from core.working_time import WorkingCalendar, deadline_after, end_of_day
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent, IssuePhoto
 
@@ -52,20 +56,75 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 RECTIFICATION_STATUS: dict[str, str] = {
     Status.DISPATCHED: Task.Status.TODO,
     Status.RECTIFYING: Task.Status.IN_PROGRESS,
-    Status.SUBMITTED: Task.Status.IN_PROGRESS,
+    # Handed in: the department waits on the inspectors, and is not late for their wait.
+    Status.SUBMITTED: Task.Status.AWAITING_VERIFICATION,
     Status.CLOSED: Task.Status.DONE,
     Status.RETURNED: Task.Status.CANCELLED,
 }
 
 
-def issue_route(*, place: Place, criterion: Criterion) -> Department:
-    """The one routing rule: the criterion says who leads its rectification.
+# The principle each way of leading follows, as the routing reason names it.
+PRINCIPLES = {
+    Criterion.Lead.TERRITORIAL: gettext_lazy("territorial"),
+    Criterion.Lead.ASSIGNED: gettext_lazy("assigned"),
+    Criterion.Lead.OWNER: gettext_lazy("owner"),
+}
 
-    Territorial (属地) criteria go to the place's assigned department; owner (属主) criteria go to
-    the criterion's own department. An owner criterion without a department falls back to the place."""
-    if criterion.lead == Criterion.Lead.OWNER and criterion.default_department_id:
-        return criterion.default_department
-    return place.assigned_department
+
+@dataclass(frozen=True)
+class Route:
+    """Who the routing rule sends a finding to, by which rule (a ``Criterion.Lead``), and why, in
+    words a reader can follow."""
+
+    department: Department
+    rule: str
+    place: str  # the place's name, which the reason names
+
+    @property
+    def why(self) -> str:
+        """Why this department, in the language of whoever reads it."""
+        if self.rule == Criterion.Lead.OWNER:
+            return _("the department responsible for this checklist item")
+        if self.rule == Criterion.Lead.TERRITORIAL:
+            return _("the subdistrict or community %(place)s belongs to") % {"place": self.place}
+        return _("the department assigned to %(place)s") % {"place": self.place}
+
+    @property
+    def reason(self) -> str:
+        """E.g. "按属主原则由区教育和体育局负责：该测评项目的责任部门"."""
+        return _("By the %(principle)s principle, %(department)s is responsible: %(why)s") % {
+            "principle": PRINCIPLES[self.rule],
+            "department": self.department,
+            "why": self.why,
+        }
+
+
+def issue_route(*, place: Place, criterion: Criterion) -> Route:
+    """The one routing rule: the criterion says who leads the rectification of a finding at a place.
+
+    Territorial (属地): the place's territorial unit, its subdistrict or community; assigned (帮包):
+    the department assigned to the place; owner (属主): the criterion's own department. An owner
+    criterion without a department falls back to the place's assigned department."""
+    Lead = Criterion.Lead
+    if criterion.lead == Lead.OWNER and criterion.default_department_id:
+        return Route(criterion.default_department, Lead.OWNER, place.name)
+    if criterion.lead == Lead.TERRITORIAL:
+        return Route(place.territorial_unit, Lead.TERRITORIAL, place.name)
+    return Route(place.assigned_department, Lead.ASSIGNED, place.name)
+
+
+def extension_limit(
+    *, deadline: datetime.datetime, criterion: Criterion, calendar: WorkingCalendar | None = None
+) -> datetime.datetime:
+    """The latest deadline an extension may ask for without a leader's explicit confirmation:
+    ``EXTENSION_LIMIT_TIME_LIMITS`` times the criterion's time limit, in working days beyond
+    ``deadline`` (the end of that day). ``calendar`` spares a caller planning many issues a query each."""
+    days = settings.EXTENSION_LIMIT_TIME_LIMITS * criterion.time_limit_days
+    if calendar is None:
+        return deadline_after(deadline, days)
+    return end_of_day(
+        calendar.add_working_days(timezone.localtime(deadline, timezone.get_default_timezone()).date(), days)
+    )
 
 
 def _locked(issue: Issue, *, actor: User) -> Issue:
@@ -115,6 +174,46 @@ def _inspectors_of(issue: Issue) -> list[User]:
     return people
 
 
+# The codes people read and say: an issue is WT-<the day it was filed>-<its number that day>, its
+# rectification task ZG- and the same (WT-20261205-0007, ZG-20261205-0007). Codes given before keep
+# their form (WT20261205-000123, ZG-WT20261205-000123).
+ISSUE_CODE_PREFIX = "WT-"
+RECTIFICATION_CODE_PREFIX = "ZG-"
+
+
+def issue_code_next(day: datetime.date) -> str:
+    """The next free code of the issues filed on ``day``: the day's highest number plus one."""
+    stem = f"{ISSUE_CODE_PREFIX}{day:%Y%m%d}-"
+    last = (
+        Issue.objects.filter(code__regex=rf"^{stem}[0-9]+$")
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(stem)) + 1 if last else 1
+    return f"{stem}{number:04d}"
+
+
+def rectification_task_code(issue_code: str) -> str:
+    """The code of an issue's rectification task: its issue's, with ZG- for WT-."""
+    return RECTIFICATION_CODE_PREFIX + issue_code.removeprefix(ISSUE_CODE_PREFIX)
+
+
+def _insert_numbered(issue: Issue, *, day: datetime.date, tries: int = 5) -> None:
+    """Insert a new issue under the next free code of ``day``, so that its first history record
+    already has its real code. A number taken meanwhile by a filing at the same moment is tried again."""
+    for attempt in range(tries):
+        issue.code = issue_code_next(day)
+        try:
+            with transaction.atomic():  # a savepoint: a failed insert leaves the filing's transaction usable
+                issue.save(force_insert=True)
+        except IntegrityError:
+            if attempt == tries - 1 or not Issue.objects.filter(code=issue.code).exists():
+                raise
+        else:
+            return
+
+
 def issue_file(
     *,
     reporter: User,
@@ -133,6 +232,7 @@ def issue_file(
     description = description.strip()
     if not description:
         raise ApplicationError(_("Describe the problem."), code="description_required")
+    text_check(description, limit=TEXT_LIMITS.description, what=_("The description"))
     if not criterion.is_active:
         raise Conflict(_("This checklist item is no longer in use."), code="criterion_inactive")
     try:
@@ -150,7 +250,6 @@ def issue_file(
         issue = Issue(
             campaign=campaign,
             inspection=inspection,
-            code=f"tmp-{uuid.uuid4().hex[:24]}",  # replaced by the numbered code below
             place=place,
             grid_id=place.grid_id,
             criterion=criterion,
@@ -162,9 +261,7 @@ def issue_file(
             longitude=longitude,
         )
         history_author(issue, actor=reporter)
-        issue.save(force_insert=True)
-        issue.code = f"WT{timezone.localtime(now):%Y%m%d}-{issue.pk:06d}"
-        issue.save(update_fields=["code"])
+        _insert_numbered(issue, day=timezone.localdate(now))
         _add_photos(issue, photos, stage=IssuePhoto.Stage.FOUND, actor=reporter)
         _record(issue, action=Action.FILED, from_status="", actor=reporter, note=description)
         if dispatch:
@@ -180,7 +277,7 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
     with transaction.atomic():
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["dispatch"], _("dispatched"))
-        department = department or issue_route(place=issue.place, criterion=issue.criterion)
+        department = department or issue_route(place=issue.place, criterion=issue.criterion).department
         if issue.status == Status.RETURNED and department.pk == issue.department_id:
             raise Conflict(
                 _("%(department)s returned this issue; dispatch it to another department.")
@@ -208,7 +305,25 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
             },
             url=_issue_url(issue),
         )
+        _inform_assisting(issue)
     return issue
+
+
+def _inform_assisting(issue: Issue) -> None:
+    """Tell the criterion's assisting departments (协办) what the leading department was given."""
+    for assisting in issue.criterion.assisting_departments.exclude(pk=issue.department_id):
+        notification_send(
+            recipients=department_contacts(department=assisting),
+            title=_("Issue to assist with: %(code)s") % {"code": issue.code},
+            body=_("%(place)s — %(criterion)s. %(department)s leads; please assist. Deadline %(deadline)s.")
+            % {
+                "place": issue.place,
+                "criterion": issue.criterion.title,
+                "department": issue.department,
+                "deadline": f"{timezone.localtime(issue.deadline):%Y-%m-%d %H:%M}",
+            },
+            # No link: the issue's page is for the leading department's people and the inspectors.
+        )
 
 
 def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
@@ -231,7 +346,7 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
     }
     task = issue.rectification_task
     if task is None:
-        task = history_author(Task(code=f"ZG-{issue.code}", created_by=actor, **values), actor=actor)
+        task = history_author(Task(code=rectification_task_code(issue.code), created_by=actor, **values), actor=actor)
         task.save(force_insert=True)
         issue.rectification_task = task
         issue.save(update_fields=["rectification_task"])
@@ -373,11 +488,17 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
     return issue
 
 
-def extension_request(*, issue: Issue, actor: User, reason: str, new_deadline: datetime.date) -> ExtensionRequest:
+def extension_request(
+    *, issue: Issue, actor: User, reason: str, new_deadline: datetime.date, beyond_limit_note: str = ""
+) -> ExtensionRequest:
     """The department asks a leader for more time (延期): to rectify by the end of ``new_deadline``
-    (23:59:59 local time, as every deadline in days)."""
+    (23:59:59 local time, as every deadline in days).
+
+    A request may reach ``extension_limit()`` at most; beyond it only with ``beyond_limit_note``
+    saying why, and then the leader must confirm it explicitly (``extension_decide``)."""
     requested_deadline = end_of_day(new_deadline)
     reason = reason.strip()
+    beyond_limit_note = beyond_limit_note.strip()
     if not reason:
         raise ApplicationError(_("Say why more time is needed."), code="reason_required")
     with transaction.atomic():
@@ -385,10 +506,29 @@ def extension_request(*, issue: Issue, actor: User, reason: str, new_deadline: d
         _require(issue, ALLOWED_FROM["extend"], _("extended"))
         if issue.deadline and requested_deadline <= issue.deadline:
             raise Conflict(_("The new deadline must be later than the current one."), code="deadline_not_later")
+        limit = extension_limit(deadline=issue.deadline or timezone.now(), criterion=issue.criterion)
+        if requested_deadline > limit and not beyond_limit_note:
+            raise ApplicationError(
+                _(
+                    "An extension may reach %(limit)s at most (%(factor)s times the time limit of %(days)s working "
+                    "days). To ask for more, say why beyond the limit; a leader must confirm it."
+                )
+                % {
+                    "limit": f"{timezone.localtime(limit):%Y-%m-%d}",
+                    "factor": settings.EXTENSION_LIMIT_TIME_LIMITS,
+                    "days": issue.criterion.time_limit_days,
+                },
+                code="beyond_limit",
+            )
         if issue.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
             raise Conflict(_("An extension request is already waiting for a decision."), code="pending_exists")
         request = ExtensionRequest.objects.create(
-            issue=issue, requested_by=actor, reason=reason, requested_deadline=requested_deadline
+            issue=issue,
+            requested_by=actor,
+            reason=reason,
+            requested_deadline=requested_deadline,
+            limit_deadline=limit,
+            beyond_limit_note=beyond_limit_note if requested_deadline > limit else "",
         )
         _record(issue, action=Action.EXTENSION_REQUESTED, from_status=issue.status, actor=actor, note=reason)
         notification_send(
@@ -400,25 +540,62 @@ def extension_request(*, issue: Issue, actor: User, reason: str, new_deadline: d
     return request
 
 
-def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, note: str = "") -> ExtensionRequest:
-    """A leader approves (the deadline and the task's due date move) or refuses an extension."""
+def extension_decide(
+    *,
+    request: ExtensionRequest,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    approved_deadline: datetime.date | None = None,
+    confirm_beyond_limit: bool = False,
+) -> ExtensionRequest:
+    """A leader approves (the deadline and the task's due date move) or refuses an extension.
+
+    Refusing needs a reason, which the department sees. Approving moves the deadline to the end of
+    ``approved_deadline`` when given — a day after the current deadline and no later than the one
+    asked for — else to the one asked for; past the request's limit only with ``confirm_beyond_limit``."""
+    note = note.strip()
+    if not approve and not note:
+        raise ApplicationError(
+            _("Say why the extension is refused; the department will see it."), code="reason_required"
+        )
+    if not approve and approved_deadline is not None:
+        raise ApplicationError(_("An approved date goes with approving."), code="approved_deadline_with_refusal")
     with transaction.atomic():
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ExtensionRequest.Status.PENDING:
             raise Conflict(_("This extension request has already been decided."), code="already_decided")
         issue = _locked(request.issue, actor=actor)
         _require(issue, ALLOWED_FROM["decide"], _("extended"))
+        deadline = None
+        if approve:
+            deadline = _approved_deadline(request, issue, approved_deadline)
+            if request.limit_deadline is not None and deadline > request.limit_deadline and not confirm_beyond_limit:
+                raise ApplicationError(
+                    _(
+                        "%(day)s is beyond the limit of %(limit)s. Confirm the extension beyond the limit, or "
+                        "approve an earlier date."
+                    )
+                    % {
+                        "day": f"{timezone.localtime(deadline):%Y-%m-%d}",
+                        "limit": f"{timezone.localtime(request.limit_deadline):%Y-%m-%d}",
+                    },
+                    code="confirm_beyond_limit",
+                )
         request.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REFUSED
         request.decided_by = actor
         request.decided_at = timezone.now()
-        request.decision_note = note.strip()
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated"])
+        request.decision_note = note
+        request.approved_deadline = deadline
+        request.save(
+            update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_deadline", "updated"]
+        )
         if approve:
-            issue.deadline = request.requested_deadline
+            issue.deadline = deadline
             issue.save(update_fields=["deadline", "updated"])
             task = issue.rectification_task
             if task is not None:
-                task.due_date = timezone.localtime(request.requested_deadline).date()
+                task.due_date = timezone.localtime(deadline).date()
                 history_author(task, actor=actor, reason=_("Extension approved"))
                 task.save(update_fields=["due_date", "updated"])
         _record(
@@ -426,13 +603,47 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool, n
             action=Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REFUSED,
             from_status=issue.status,
             actor=actor,
-            note=note,
+            note=_extension_decision_note(request) if approve else note,
         )
         notification_send(
             recipients=[request.requested_by, *department_contacts(department=issue.department)],
             title=(_("Extension approved: %(code)s") if approve else _("Extension refused: %(code)s"))
             % {"code": issue.code},
-            body=note,
+            body=_extension_decision_note(request) if approve else note,
             url=_issue_url(issue),
         )
     return request
+
+
+def _approved_deadline(request: ExtensionRequest, issue: Issue, approved: datetime.date | None) -> datetime.datetime:
+    """The deadline approving moves to: the one asked for, or an earlier day the leader chose."""
+    if approved is None:
+        return request.requested_deadline
+    deadline = end_of_day(approved)
+    current = issue.deadline
+    if (current is not None and deadline <= current) or deadline > request.requested_deadline:
+        raise ApplicationError(
+            _("The approved date must be after the current deadline (%(current)s) and no later than %(asked)s.")
+            % {
+                "current": f"{timezone.localtime(current):%Y-%m-%d}" if current else "—",
+                "asked": f"{timezone.localtime(request.requested_deadline):%Y-%m-%d}",
+            },
+            code="approved_deadline_out_of_range",
+        )
+    return deadline
+
+
+def _extension_decision_note(request: ExtensionRequest) -> str:
+    """What an approval says: the new deadline when it is earlier than asked, and the leader's note."""
+    parts = []
+    if request.approved_deadline != request.requested_deadline:
+        parts.append(
+            _("Approved until %(day)s (asked: %(asked)s).")
+            % {
+                "day": f"{timezone.localtime(request.approved_deadline):%Y-%m-%d}",
+                "asked": f"{timezone.localtime(request.requested_deadline):%Y-%m-%d}",
+            }
+        )
+    if request.decision_note:
+        parts.append(request.decision_note)
+    return " ".join(parts)

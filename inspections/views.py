@@ -14,17 +14,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from campaign.views import status_tabs
 from core.errors import ApplicationError
 from core.history import change_history
-from core.images import photo_response, photos_prepare
+from core.images import photo_response
+from core.pending_photos import PhotoSubmission
 from core.permissions import require_perm
+from core.wording import plural_count
 from core.working_time import due_in
 from grids.models import Place
 from inspections import services
@@ -142,7 +146,11 @@ def criterion_options(*, query: str = "", chosen=None) -> list[tuple[int, str]]:
 
 
 def _criterion_label(criterion: Criterion) -> str:
-    return _("%(category)s · %(code)s %(title)s (−%(points)s points)") % {
+    return ngettext(
+        "%(category)s · %(code)s %(title)s (−%(points)s point)",
+        "%(category)s · %(code)s %(title)s (−%(points)s points)",
+        plural_count(criterion.points),
+    ) % {
         "category": criterion.category,
         "code": criterion.code,
         "title": criterion.title,
@@ -169,6 +177,7 @@ def issue_create(request):
 
     if request.method == "POST":
         form = IssueFileForm(request.POST, request.FILES, place_options=places, criterion_options=criteria)
+        photos = PhotoSubmission(form=form, uploader=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -180,25 +189,30 @@ def issue_create(request):
                     inspection=data["inspection"],
                     latitude=data["latitude"],
                     longitude=data["longitude"],
-                    photos=photos_prepare(data["photos"]),
+                    photos=photos.photos(),
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
+                photos.used()
                 messages.success(
                     request,
                     _("Issue %(code)s filed and dispatched to %(department)s.")
                     % {"code": issue.code, "department": issue.department},
                 )
                 return redirect("inspections:issue_detail", pk=issue.pk)
+        # The form comes back: the photos it carried stay with it.
+        photos.keep()
     else:
-        # Without JavaScript, the search buttons send the form here by GET: keep what was typed.
+        # Without JavaScript, the search buttons send the form here by GET: keep what was typed, and
+        # the photos already kept.
         initial = {key: source.get(key) for key in ("grid", "place", "criterion", "description", "inspection")}
         form = IssueFileForm(
             initial={key: value for key, value in initial.items() if value},
             place_options=places,
             criterion_options=criteria,
         )
+        PhotoSubmission(form=form, uploader=request.user, data=request.GET).keep()
     return render(
         request,
         "inspections/issue_form.html",
@@ -256,8 +270,15 @@ def _decide(issue: Issue, actor: User, form: DecideForm):
     request = issue.extension_requests.filter(pk=form.cleaned_data["request_id"]).first()
     if request is None:
         raise ApplicationError(_("This extension request does not belong to this issue."), code="unknown_request")
+    approve = form.cleaned_data["decision"] == "approve"
     return services.extension_decide(
-        request=request, actor=actor, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+        request=request,
+        actor=actor,
+        approve=approve,
+        note=form.cleaned_data["note"],
+        # The date field is filled in advance with the date asked for: it speaks only for an approval.
+        approved_deadline=form.cleaned_data["approved_deadline"] if approve else None,
+        confirm_beyond_limit=form.cleaned_data["confirm_beyond_limit"],
     )
 
 
@@ -292,7 +313,7 @@ ACTIONS = {
                 issue=issue,
                 actor=actor,
                 note=form.cleaned_data["note"],
-                photos=photos_prepare(form.cleaned_data["photos"]),
+                photos=form.submitted_photos.photos(),
             ),
         ),
         IssueAction(
@@ -306,6 +327,7 @@ ACTIONS = {
                 actor=actor,
                 reason=form.cleaned_data["reason"],
                 new_deadline=form.cleaned_data["new_deadline"],
+                beyond_limit_note=form.cleaned_data["beyond_limit_note"],
             ),
         ),
         IssueAction(
@@ -365,8 +387,11 @@ def _visible_issue(request, pk: int) -> Issue:
     return get_object_or_404(issues, pk=pk)
 
 
-def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm] | None = None) -> dict:
-    photos = list(issue.photos.select_related("uploaded_by"))
+def issue_actions(
+    request, issue: Issue, *, failed: tuple[str, IssueActionForm] | None = None, next_url: str = ""
+) -> dict:
+    """The steps ``request.user`` can take on ``issue`` now, each with its form, and its extension
+    requests: what the issue's page and its rectification task's page show (``issue_workflow``)."""
     extensions = list(issue.extension_requests.select_related("requested_by", "decided_by"))
     pending = next((item for item in extensions if item.status == ExtensionRequest.Status.PENDING), None)
     attach_due_in([issue])
@@ -380,22 +405,35 @@ def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm]
             shown = shown and pending is not None
         if not shown or not request.user.has_perm(action.perm, issue):
             continue
-        initial = {"request_id": pending.pk} if action.name == "decide" else None
-        forms[action.name] = {"action": action, "form": action.form(issue=issue, initial=initial), "failed": False}
+        initial = None
+        if action.name == "decide":
+            initial = {"request_id": pending.pk, "approved_deadline": timezone.localdate(pending.requested_deadline)}
+        form = action.form(issue=issue, initial=initial, pending=pending)
+        forms[action.name] = {"action": action, "form": form, "failed": False}
     if failed is not None:
         name, form = failed
         forms[name] = {"action": ACTIONS[name], "form": form, "failed": True}
+    return {"issue": issue, "extensions": extensions, "pending_extension": pending, "actions": forms, "next": next_url}
 
+
+def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm] | None = None) -> dict:
+    photos = list(issue.photos.select_related("uploaded_by"))
     return {
-        "issue": issue,
+        **issue_actions(request, issue, failed=failed),
         "found_photos": [photo for photo in photos if photo.stage == photo.Stage.FOUND],
         "rectified_photos": [photo for photo in photos if photo.stage == photo.Stage.RECTIFIED],
         "events": issue.events.select_related("actor", "department"),
-        "extensions": extensions,
-        "pending_extension": pending,
-        "actions": forms,
+        "assisting": issue.criterion.assisting_departments.all(),
         "history": change_history(issue),
     }
+
+
+def _next_url(request) -> str | None:
+    """Where a step taken from another page (the rectification task's) goes back to, if safe."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return None
 
 
 @login_required
@@ -413,7 +451,10 @@ def issue_action(request, pk: int, action: str):
     step = ACTIONS[action]
     issue = _visible_issue(request, pk)
     require_perm(request.user, step.perm, issue)
-    form = step.form(request.POST, request.FILES, issue=issue)
+    pending = issue.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
+    form = step.form(request.POST, request.FILES, issue=issue, pending=pending)
+    # The photos of a step that takes them (submitting the rectification): new and kept from a try before.
+    form.submitted_photos = PhotoSubmission(form=form, uploader=request.user)
     if form.is_valid():
         try:
             step.run(issue, request.user, form)
@@ -421,10 +462,12 @@ def issue_action(request, pk: int, action: str):
             form.add_error(None, error.message)
             messages.error(request, error.message)
         else:
+            form.submitted_photos.used()
             messages.success(request, step.done)
-            return redirect("inspections:issue_detail", pk=issue.pk)
+            return redirect(_next_url(request) or reverse("inspections:issue_detail", args=[issue.pk]))
     else:
         messages.error(request, _("%(action)s: please correct the form below.") % {"action": step.label})
+    form.submitted_photos.keep()
     issue = _visible_issue(request, pk)
     return render(request, "inspections/issue_detail.html", _issue_context(request, issue, failed=(action, form)))
 

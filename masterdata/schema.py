@@ -329,6 +329,7 @@ PLACE_KINDS = (
 )
 CRITERION_LEADS = (
     (Criterion.Lead.TERRITORIAL.value, "属地"),
+    (Criterion.Lead.ASSIGNED.value, "帮包"),
     (Criterion.Lead.OWNER.value, "属主"),
 )
 TASK_KINDS = (
@@ -489,7 +490,7 @@ PLACES = Sheet(
 CRITERIA = Sheet(
     "测评标准",
     model=Criterion,
-    description="测评标准：每条问题扣的分、整改由谁牵头（属地或属主）、默认责任部门和整改时限。",
+    description="测评标准：每条问题扣的分、整改由谁牵头（属地、帮包或属主）、协办部门、默认责任部门和整改时限。",
     columns=(
         _code(Criterion, example="CS-01"),
         Column(
@@ -523,9 +524,19 @@ CRITERIA = Sheet(
             default=Criterion.Lead.TERRITORIAL.value,
             width=10,
             example="属地",
-            note="属地：由点位的属地单位整改；属主：由默认责任部门整改（必须填默认责任部门）",
+            note="属地：由点位所在的街道或社区整改；帮包：由点位的帮包部门整改；"
+            "属主：由默认责任部门整改（必须填默认责任部门）",
         ),
         _ref("默认责任部门编码", "default_department", Ref.DEPARTMENT, example="LC-CGJ"),
+        _ref(
+            "协办部门编码",
+            "assisting_departments",
+            Ref.DEPARTMENT,
+            many=True,
+            optional_header=True,
+            example="LC-DCF-CG,LC-DCF-SJ",
+            note="问题派遣时一并通知协助整改的部门；多个用逗号分隔",
+        ),
         Column(
             "整改时限(工作日)",
             "time_limit_days",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.jobs import JOB_STATES, job_state_q
 from core.permissions import require_perm
 from masterdata.forms import UploadForm
 from masterdata.models import ImportJob
@@ -42,8 +43,13 @@ def index(request: HttpRequest) -> HttpResponse:
             file=form.cleaned_data["file"], uploaded_by=request.user, dry_run=form.cleaned_data["dry_run"]
         )
         return redirect("masterdata:job", pk=job.pk)
-    jobs = ImportJob.objects.select_related("uploaded_by")[:RECENT_JOBS]
-    return render(request, "masterdata/index.html", {"form": form, "jobs": jobs, "sheets": SHEETS})
+    jobs = ImportJob.objects.select_related("uploaded_by")
+    # ``?state=`` (the home page's links): the imports waiting, stuck or lately failed, all of them.
+    state = request.GET.get("state")
+    jobs = jobs.filter(job_state_q(state)) if state in JOB_STATES else jobs[:RECENT_JOBS]
+    return render(
+        request, "masterdata/index.html", {"form": form, "jobs": jobs, "sheets": SHEETS, "state": state in JOB_STATES}
+    )
 
 
 @administrators_only

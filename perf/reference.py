@@ -168,6 +168,10 @@ class ReferenceDepartmentScoreSerializer(serializers.ModelSerializer):
     rework_rate = serializers.SerializerMethodField()
     points_lost = serializers.SerializerMethodField()
     overdue_tasks = serializers.SerializerMethodField()
+    current_open_tasks = serializers.SerializerMethodField()
+    current_overdue_tasks = serializers.SerializerMethodField()
+    current_open_issues = serializers.SerializerMethodField()
+    current_overdue_issues = serializers.SerializerMethodField()
 
     class Meta:
         model = Department
@@ -213,22 +217,41 @@ class ReferenceDepartmentScoreSerializer(serializers.ModelSerializer):
 
     def get_overdue_tasks(self, department: Department) -> int:
         return (
-            Task.objects.filter(
-                self._period().days("due_date"), department=department, due_date__lt=self.context["today"]
-            )
-            .exclude(status__in=Task.CLOSED_STATUSES)
+            Task.objects.filter(self._period().days("due_date"), department=department, status__in=Task.OPEN_STATUSES)
+            .filter(due_date__lt=self.context["today"])
             .count()
         )
+
+    def get_current_open_tasks(self, department: Department) -> int:
+        return Task.objects.filter(department=department, status__in=Task.OPEN_STATUSES).count()
+
+    def get_current_overdue_tasks(self, department: Department) -> int:
+        return Task.objects.filter(
+            department=department, status__in=Task.OPEN_STATUSES, due_date__lt=self.context["today"]
+        ).count()
+
+    def get_current_open_issues(self, department: Department) -> int:
+        return Issue.objects.filter(department=department).exclude(status=Issue.Status.CLOSED).count()
+
+    def get_current_overdue_issues(self, department: Department) -> int:
+        return Issue.objects.filter(
+            department=department, status__in=Issue.WITH_DEPARTMENT_STATUSES, deadline__lt=timezone.now()
+        ).count()
 
 
 class ReferenceGridScoreSerializer(serializers.ModelSerializer):
     """A grid's row of the grid board, each figure one query."""
 
     leader_name = serializers.CharField(source="leader.display_name", read_only=True, default=None)
+    found = serializers.SerializerMethodField()
     open_issues = serializers.SerializerMethodField()
     points_lost = serializers.SerializerMethodField()
     open_tasks = serializers.SerializerMethodField()
     overdue_tasks = serializers.SerializerMethodField()
+    current_open_tasks = serializers.SerializerMethodField()
+    current_overdue_tasks = serializers.SerializerMethodField()
+    current_open_issues = serializers.SerializerMethodField()
+    current_overdue_issues = serializers.SerializerMethodField()
 
     class Meta:
         model = Grid
@@ -244,6 +267,9 @@ class ReferenceGridScoreSerializer(serializers.ModelSerializer):
             .exclude(status__in=Task.CLOSED_STATUSES)
         )
 
+    def get_found(self, grid: Grid) -> int:
+        return self._found(grid).count()
+
     def get_open_issues(self, grid: Grid) -> int:
         return self._found(grid).exclude(status=Issue.Status.CLOSED).count()
 
@@ -255,6 +281,22 @@ class ReferenceGridScoreSerializer(serializers.ModelSerializer):
 
     def get_overdue_tasks(self, grid: Grid) -> int:
         return self._open_tasks(grid).filter(due_date__lt=self.context["today"]).count()
+
+    def get_current_open_tasks(self, grid: Grid) -> int:
+        return Task.objects.filter(grids=grid, status__in=Task.OPEN_STATUSES).count()
+
+    def get_current_overdue_tasks(self, grid: Grid) -> int:
+        return Task.objects.filter(
+            grids=grid, status__in=Task.OPEN_STATUSES, due_date__lt=self.context["today"]
+        ).count()
+
+    def get_current_open_issues(self, grid: Grid) -> int:
+        return Issue.objects.filter(grid=grid).exclude(status=Issue.Status.CLOSED).count()
+
+    def get_current_overdue_issues(self, grid: Grid) -> int:
+        return Issue.objects.filter(
+            grid=grid, status__in=Issue.WITH_DEPARTMENT_STATUSES, deadline__lt=timezone.now()
+        ).count()
 
 
 # ---------------------------------------------------------------------------------------------

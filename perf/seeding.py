@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
@@ -37,7 +38,7 @@ from demo.planner import Actor, Extension, RectificationTask, SendBack, Timeline
 from demo.services import LatticeCell, apportion, grid_lattice
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
-from inspections.services import issue_route
+from inspections.services import extension_limit, issue_route
 
 PREFIX = "SC-"
 USER_PREFIX = "sc-"
@@ -99,9 +100,10 @@ ISSUE_COLUMNS = (
 )
 EVENT_COLUMNS = "issue_id action from_status to_status actor_id department_id note created"
 EXTENSION_COLUMNS = (
-    "created updated issue_id requested_by_id reason requested_deadline status decided_by_id decided_at decision_note"
+    "created updated issue_id requested_by_id reason requested_deadline limit_deadline beyond_limit_note status"
+    " decided_by_id decided_at decision_note approved_deadline"
 )
-PROGRESS_COLUMNS = "task_id author_id created percent quantity note is_final"
+PROGRESS_COLUMNS = "task_id author_id created percent previous_percent quantity note is_final"
 
 # Vocabulary ------------------------------------------------------------------------------------------
 
@@ -142,6 +144,7 @@ CRITERION_OWNERS = (
     demo_data.HOUSING,
     demo_data.TRAFFIC_POLICE,
     "LC-DCF-SJ",
+    "LC-DCF-JT",
 )
 ROAD_ROOTS = names.ROAD_ROOTS_EW + names.ROAD_ROOTS_NS
 CENTRE = (36.45, 115.98)  # latitude, longitude of the urban area's centre
@@ -767,8 +770,8 @@ class _Issue:
         self.dispatched = self.started = self.submitted = self.closed = self.returned = None
         self.deadline_day: int | None = None  # as dispatching set it; the deadline is the end of that day
         self.cycles: list[tuple[int, int]] = []  # (submitted, sent back)
-        # outcome, asked, the day of the deadline asked for, decided
-        self.extension: tuple[str, int, int, int | None] | None = None
+        # outcome, asked, the day of the deadline asked for, decided, the day of its limit
+        self.extension: tuple[str, int, int, int | None, int] | None = None
         self.task: _Task | None = None
 
     @property
@@ -839,7 +842,8 @@ class _Builder:
         self._deadlines: dict[int, datetime.datetime] = {}
         # The official calendar and the administrators' overrides, read once: every deadline is
         # counted in working days from a dispatch up to today, or from a deadline when more time is asked for.
-        longest = max(seed.time_limit_days for seed in demo_data.CRITERIA) + EXTENSION_WORKING_DAYS
+        # A time limit, then an extension up to its limit (inspections.services.extension_limit).
+        longest = max(seed.time_limit_days for seed in demo_data.CRITERIA) * (1 + settings.EXTENSION_LIMIT_TIME_LIMITS)
         self.calendar = WorkingCalendar.spanning(self.epoch, today, margin=longest)
 
     # Time: the plan counts days and minutes from the epoch; these turn them into dates and moments.
@@ -1242,8 +1246,8 @@ class _Builder:
             kinds, campaign = demo_data.CATEGORIES[seed.category]
             campaign_id = self.civilized if campaign == demo_data.CIVILIZED else self.sanitary
             self.criteria.append((first + number, seed, owner, campaign_id, kinds))
-            # A criterion whose owner the city has no bureau for is led where the finding is.
-            lead = seed.lead if owner else Criterion.Lead.TERRITORIAL
+            # A criterion whose owner the city has no bureau for is led by the place's assigned department.
+            lead = Criterion.Lead.ASSIGNED if seed.lead == Criterion.Lead.OWNER and not owner else seed.lead
             code, department = f"{PREFIX}C{number + 1:03d}", owner.id if owner else None
             row = (first + number, founded, founded, code, seed.category, seed.title, seed.requirement, seed.points,
                    department, lead, seed.time_limit_days, True)  # fmt: skip
@@ -1274,7 +1278,7 @@ class _Builder:
         """The department ``inspections.services.issue_route`` sends ``issue`` to. It is asked of the
         copies of the issue's place and criterion, so the seeder never restates the routing rule."""
         place, criterion = self.place_models[issue.place], self.criterion_models[issue.criterion]
-        return self.depts_by_id[issue_route(place=place, criterion=criterion).pk]
+        return self.depts_by_id[issue_route(place=place, criterion=criterion).department.pk]
 
     # Inspections and issues ------------------------------------------------------------------------
 
@@ -1372,9 +1376,15 @@ class _Builder:
         rng = self.rng
         outcome = EXTENSION_OUTCOMES[issue.number % len(EXTENSION_OUTCOMES)]
         asked = issue.started + int((min(deadline, self.now) - issue.started) * rng.uniform(0.4, 0.9))
+        limit = extension_limit(
+            deadline=self.deadline(issue.deadline_day),
+            criterion=self.criterion_models[issue.criterion],
+            calendar=self.calendar,
+        )
+        limit_day = (limit.date() - self.epoch).days
         requested_day = self.add_working_days(max(deadline, asked) // MINUTES_PER_DAY, EXTENSION_WORKING_DAYS)
         decided = None if outcome == "pending" else min(asked + rng.randrange(60, 1200), self.now)
-        issue.extension = (outcome, asked, requested_day, decided)
+        issue.extension = (outcome, asked, min(requested_day, limit_day), decided, limit_day)
 
     def _every_status(self, issues: list[_Issue]) -> None:
         """Make sure every workflow state occurs: walk the oldest issue of the commonest state into
@@ -1658,11 +1668,12 @@ class _Builder:
         if issue.closed is not None:
             timeline.closed, timeline.verification_note = at(issue.closed), demo_data.VERIFIED_NOTE
         if issue.extension is not None:
-            outcome, asked, requested_day, decided = issue.extension
+            outcome, asked, requested_day, decided, limit_day = issue.extension
             timeline.extension = Extension(
                 asked=at(asked),
                 reason=_pick(demo_data.EXTENSION_REASONS, number),
                 requested_deadline=self.deadline(requested_day),
+                limit_deadline=self.deadline(limit_day),
                 outcome=outcome,
                 decided=at(decided),
                 decision_note=demo_data.EXTENSION_DECISION_NOTES.get(outcome, ""),
@@ -1722,9 +1733,11 @@ class _Builder:
         extension, actors = self._timeline(issue).extension, self._actors(issue)
         decider = actors[Actor.LEADER] if extension.decided is not None else None
         updated = extension.decided or extension.asked
+        approved = extension.requested_deadline if extension.outcome == ExtensionRequest.Status.APPROVED else None
+        # Within its limit, a request needs no note for going beyond it.
         return (extension.asked, updated, issue.id, actors[Actor.RECTIFIER], extension.reason,
-                extension.requested_deadline, extension.outcome, decider, extension.decided,
-                extension.decision_note)  # fmt: skip
+                extension.requested_deadline, extension.limit_deadline, "", extension.outcome, decider,
+                extension.decided, extension.decision_note, approved)  # fmt: skip
 
     def _write_progress(self) -> None:
         rows = (row for task in self.task_plans if task.reports for row in self._reports(task))
@@ -1748,9 +1761,19 @@ class _Builder:
             quantity = None
             if task.target is not None and percent > previous:
                 quantity = f"{task.quantity * (percent - previous) / 100:.2f}"
-            previous = percent
             final = completed is not None and n == count - 1
-            yield task.id, authors[n % 2], self.moment(minutes), percent, quantity, notes[n % len(notes)], final
+            # The task's percent before this report, as progress_report_create records it.
+            yield (
+                task.id,
+                authors[n % 2],
+                self.moment(minutes),
+                percent,
+                previous,
+                quantity,
+                notes[n % len(notes)],
+                final,
+            )
+            previous = percent
 
 
 def _pick(texts: Sequence[str], number: int) -> str:

@@ -1,35 +1,39 @@
 """Read-side queries for leaders: every figure is computed by the database.
 
-The dashboard and the weekly accountability workbook both read from here, so the two never
-disagree. Each selector is keyword-only and returns plain dicts, lists of dicts, or ``values()``
-querysets whose keys are part of the contract (the workbook addresses them by name).
+The dashboard, its drill-downs, the API's scoreboards and the weekly accountability workbook all read
+from here, so they never disagree. Each selector is keyword-only and returns plain dicts, lists of
+dicts, or ``values()`` querysets whose keys are part of the contract (the workbook addresses them by
+name). What each figure is called and counts, in a line, is in ``core.glossary`` (the labels every
+page, workbook and API description use); the rules behind them:
 
-How the figures are defined (the same everywhere):
-
-* **Periods** are whole days in Asia/Shanghai; weeks run Monday to Sunday. "This week" and
-  "this month" include their days still to come; the whole campaign has no bounds.
+* **Periods** are whole days in Asia/Shanghai; weeks run Monday to Sunday. "This week" and "this
+  month" run to date (today included) and are compared like for like with the same days of the week
+  or month before (``Period.previous``); the whole campaign has no bounds and nothing to compare with.
+* **Two kinds of figure.** *Period* figures count what happened in the period: the issues filed in it,
+  the tasks due in it. *Current* figures (``current_*``) count everything open at the cut-off time
+  (``as_of``, the moment they were computed), whenever it began — exactly the rows of the lists shown
+  beneath them (open tasks, overdue tasks, open issues). Labels say which is which (当前…).
 * **Tasks of a period** are the tasks *due* in it, cancelled ones left out, read in their current
-  state. *Overdue*: still open and due before today (a task due today is not overdue yet).
-  *On time*: done, and completed (local date) on or before its due date. *On-time completion rate*
-  = on time / (done + overdue): of the tasks that are finished or should have been, the share
-  finished by their due date.
+  state. *Overdue*: ``Task.overdue_q`` (still open and due before today). *On time*: done, and
+  completed (local date) on or before its due date. *On-time completion rate* = on time / (done +
+  overdue): of the tasks that are finished or should have been, the share finished by their due date.
 * **Issues of a period** are the issues *found* (``reported_at``) in it. An issue counts as
-  *dispatched* when it is in a routed state (dispatched, rectifying, awaiting verification,
-  closed) — a returned issue belongs to no department until re-routed. *Rectified* = closed.
-  *On-time closure rate* (按期结案率) = closed with ``closed_at <= deadline`` / closed.
-  *Closure rate* (结案率) = closed / dispatched. *Rework rate* (返工率) = issues sent back at least
-  once (``rework_count > 0``) / issues whose rectification has been submitted (closed or awaiting
-  verification): of the rectifications inspectors have looked at, the share they rejected at least
-  once. *Points lost* on the campaign KPIs counts every issue found; a department or grid is charged
-  with the points of the issues routed to it (department) or found in it (grid).
+  *dispatched* when it is in a routed state (dispatched, rectifying, awaiting verification, closed)
+  — a returned issue belongs to no department until re-routed. *Closed* = verified and closed.
+  *On-time closure rate* (按期结案率) = closed with ``closed_at <= deadline`` / closed. *Closure rate*
+  (结案率) = closed / dispatched. *Rework rate* (返工率) = issues sent back at least once
+  (``rework_count > 0``) / issues whose rectification has been submitted (closed or awaiting
+  verification). *Points lost* counts every issue found; a department or grid is charged with the
+  points of the issues routed to it (department) or found in it (grid). An issue is *past its
+  deadline* by ``Issue.overdue_q``.
 * **Rates** are fractions between 0 and 1, or ``None`` when their denominator is zero.
-* **Trends** count events in the week they happened: found by ``reported_at``, rectified by
+* **Trends** count events in the week they happened: found by ``reported_at``, closed by
   ``closed_at``, tasks completed by ``completed_at``.
 """
 
 import datetime
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,10 +56,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from accounts.selectors import departments_seen_by
 from campaign.models import ProgressReport, Target, Task
+from core import glossary
 from core.working_time import WorkingCalendar
 from grids.models import Grid, Place
 from inspections.models import Issue
@@ -75,12 +82,15 @@ SUBMITTED_ISSUE_STATUSES = (Issue.Status.SUBMITTED, Issue.Status.CLOSED)
 class Period:
     """A span of whole local days, ``start`` to ``end`` inclusive; ``None`` leaves a side open.
 
-    ``key`` names what the user picked (one of ``Period.KEYS``), or ``"previous"`` / ``"week"``
-    for a period built in code."""
+    ``key`` names what the user picked (one of ``Period.KEYS``), or ``"week"`` / ``"previous"`` for a
+    period built in code. ``unit`` (``WEEK`` or ``MONTH``) says what a comparison steps back by. "This
+    week" and "this month" run *to date*, today included: a week or month still running is compared with
+    the same days of the one before (``previous()``), never with a whole one."""
 
     key: str
     start: datetime.date | None
     end: datetime.date | None
+    unit: str = ""
 
     THIS_WEEK = "this_week"
     LAST_WEEK = "last_week"
@@ -93,25 +103,31 @@ class Period:
         THIS_MONTH: _("This month"),
         CAMPAIGN: _("Whole campaign"),
     }
+    WEEK, MONTH = "week", "month"
 
     @classmethod
     def of(cls, key: str, *, today: datetime.date) -> "Period":
-        """The period the user picked; an unknown key falls back to this week."""
+        """The period the user picked, up to ``today``; an unknown key falls back to this week."""
         monday = today - datetime.timedelta(days=today.weekday())
         if key == cls.LAST_WEEK:
-            return cls(key, monday - datetime.timedelta(days=7), monday - datetime.timedelta(days=1))
+            return cls(key, monday - datetime.timedelta(days=7), monday - datetime.timedelta(days=1), cls.WEEK)
         if key == cls.THIS_MONTH:
-            first = today.replace(day=1)
-            return cls(key, first, _next_month(first) - datetime.timedelta(days=1))
+            return cls(key, today.replace(day=1), today, cls.MONTH)
         if key == cls.CAMPAIGN:
             return cls(key, None, None)
-        return cls(cls.THIS_WEEK, monday, monday + datetime.timedelta(days=6))
+        return cls(cls.THIS_WEEK, monday, today, cls.WEEK)
 
     @classmethod
     def week(cls, *, day: datetime.date) -> "Period":
-        """The Monday-to-Sunday week containing ``day`` (the weekly workbook's period)."""
+        """The whole Monday-to-Sunday week containing ``day`` (the weekly workbook's period)."""
         monday = day - datetime.timedelta(days=day.weekday())
-        return cls("week", monday, monday + datetime.timedelta(days=6))
+        return cls("week", monday, monday + datetime.timedelta(days=6), cls.WEEK)
+
+    def through(self, day: datetime.date) -> "Period":
+        """The period cut at ``day``: the part of it that has happened by then (itself if it is over)."""
+        if self.end is None or self.end <= day:
+            return self
+        return replace(self, end=max(day, self.start) if self.start is not None else day)
 
     @property
     def label(self) -> str:
@@ -120,24 +136,45 @@ class Period:
         return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
 
     @property
-    def is_month(self) -> bool:
-        return (
-            self.start is not None
-            and self.end is not None
-            and self.start.day == 1
-            and self.end == _next_month(self.start) - datetime.timedelta(days=1)
-        )
+    def is_whole(self) -> bool:
+        """Whether the period covers its whole week or month (a week or month to date does not)."""
+        if self.start is None or self.end is None:
+            return True
+        if self.unit == self.WEEK:
+            return self.end - self.start == datetime.timedelta(days=6)
+        if self.unit == self.MONTH:
+            return self.start.day == 1 and self.end == _next_month(self.start) - datetime.timedelta(days=1)
+        return True
 
     def previous(self) -> "Period | None":
-        """The period of the same length just before: the previous week for a week, the previous
-        calendar month for a month. The whole campaign has none."""
+        """Like for like, the span just before to compare with: the same weekdays of the week before for a
+        week (Monday–Thursday with Monday–Thursday), the same days of the month before for a month to date
+        (1–5 December with 1–5 November; 1–31 March with the whole of February), the whole month before
+        for a whole month, the span of the same length just before otherwise. The whole campaign has none."""
         if self.start is None or self.end is None:
             return None
-        if self.is_month:
-            end = self.start - datetime.timedelta(days=1)
-            return Period("previous", end.replace(day=1), end)
+        if self.unit == self.MONTH:
+            last = self.start - datetime.timedelta(days=1)
+            first = last.replace(day=1)
+            if self.is_whole:
+                return Period("previous", first, last, self.MONTH)
+            return Period("previous", first, min(first + (self.end - self.start), last), self.MONTH)
         length = self.end - self.start + datetime.timedelta(days=1)
-        return Period("previous", self.start - length, self.end - length)
+        if self.unit == self.WEEK:
+            length = datetime.timedelta(days=7)
+        return Period("previous", self.start - length, self.end - length, self.unit)
+
+    @property
+    def comparison(self) -> str:
+        """What a change against ``previous()`` is against, as the reader sees it next to the change:
+        较上周同期, 较上月, … (the glossary's words)."""
+        if self.unit == self.WEEK:
+            code = "vs_previous_week" if self.is_whole else "vs_same_days_of_previous_week"
+        elif self.unit == self.MONTH:
+            code = "vs_previous_month" if self.is_whole else "vs_same_days_of_previous_month"
+        else:
+            code = "vs_previous_period"
+        return str(glossary.label(code))
 
     @property
     def starts_at(self) -> datetime.datetime | None:
@@ -180,10 +217,11 @@ def _next_month(first: datetime.date) -> datetime.date:
 
 def figures_scope(*, user: User) -> list[int] | None:
     """The departments whose figures ``user`` may read: ``None`` for the whole city (the
-    ``reports.view_city_figures`` rule), else the department they work for. Pages and API ask here."""
+    ``reports.view_city_figures`` rule), else the department they work for and its sub-units
+    (``accounts.selectors.departments_seen_by``). Pages and API ask here."""
     if user.has_perm("reports.view_city_figures"):
         return None
-    return [user.work_department_id]
+    return departments_seen_by(user=user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +242,31 @@ def _issue_rates(*, closed: int, dispatched: int, closed_on_time: int, reworked:
         "on_time_closure_rate": _ratio(closed_on_time, closed),
         "rework_rate": _ratio(reworked, rework_base),
     }
+
+
+def _open_tasks(*, department_ids: list[int] | None = None, grid_ids: list[int] | None = None) -> QuerySet[Task]:
+    """Tasks not done or cancelled, of the given departments or naming the given grids: the rows of the
+    open-task lists, and what every current task figure counts."""
+    tasks = Task.objects.open()
+    if department_ids is not None:
+        tasks = tasks.filter(department_id__in=department_ids)
+    if grid_ids is not None:
+        tasks = tasks.filter(Exists(Task.grids.through.objects.filter(task=OuterRef("pk"), grid_id__in=grid_ids)))
+    return tasks
+
+
+def _open_issues(
+    *, now: datetime.datetime, department_ids: list[int] | None = None, grid_ids: list[int] | None = None
+) -> QuerySet[Issue]:
+    """Issues not closed, found before ``now``, routed to the given departments or found in the given
+    grids: the rows of the open-issue lists, and what every current issue figure counts. (A week's
+    workbook built days later leaves out the issues found after its week.)"""
+    issues = Issue.objects.exclude(status=Issue.Status.CLOSED).filter(reported_at__lt=now)
+    if department_ids is not None:
+        issues = issues.filter(department_id__in=department_ids)
+    if grid_ids is not None:
+        issues = issues.filter(grid_id__in=grid_ids)
+    return issues
 
 
 def _tasks_due(period: Period) -> QuerySet[Task]:
@@ -227,12 +290,11 @@ def _delta(current: dict, previous: dict) -> dict:
 
 def campaign_overview(*, today: datetime.date) -> dict:
     """Headline counts of tasks and issues, two queries whatever the size of the city."""
-    open_task = ~Q(status__in=Task.CLOSED_STATUSES)
     tasks = Task.objects.aggregate(
         total=Count("pk"),
         done=Count("pk", filter=Q(status=Task.Status.DONE)),
-        open=Count("pk", filter=open_task),
-        overdue=Count("pk", filter=open_task & Q(due_date__lt=today)),
+        open=Count("pk", filter=Q(status__in=Task.OPEN_STATUSES)),  # as Task.objects.open()
+        overdue=Count("pk", filter=Task.overdue_q(today)),
     )
     issues = Issue.objects.aggregate(
         total=Count("pk"),
@@ -241,6 +303,28 @@ def campaign_overview(*, today: datetime.date) -> dict:
         points=Sum("points"),
     )
     return {"tasks": tasks, "issues": issues}
+
+
+CURRENT_FIELDS = ("current_open_tasks", "current_overdue_tasks", "current_open_issues", "current_overdue_issues")
+
+
+def current_totals(
+    *,
+    today: datetime.date,
+    now: datetime.datetime,
+    department_ids: list[int] | None = None,
+    grid_ids: list[int] | None = None,
+) -> dict:
+    """What is open at the cut-off time ``now`` (``today`` its local date), whatever the period: the
+    figures above the lists of open tasks, overdue tasks and open issues, counting exactly their rows
+    (``CURRENT_FIELDS``). Two queries: the open tasks, the open issues."""
+    tasks = _open_tasks(department_ids=department_ids, grid_ids=grid_ids).aggregate(
+        current_open_tasks=Count("pk"), current_overdue_tasks=Count("pk", filter=Task.overdue_q(today))
+    )
+    issues = _open_issues(now=now, department_ids=department_ids, grid_ids=grid_ids).aggregate(
+        current_open_issues=Count("pk"), current_overdue_issues=Count("pk", filter=Issue.overdue_q(now))
+    )
+    return tasks | issues
 
 
 def _spanning(periods: list[Period]) -> Period:
@@ -368,6 +452,7 @@ SCOREBOARD_FIELDS = (
     "rework_rate",
     "points_lost",
     "overdue_tasks",
+    *CURRENT_FIELDS,
 )
 # What the ranking may be sorted by (``sort`` query parameter, ``-`` for descending).
 SCOREBOARD_SORTS = (
@@ -380,6 +465,7 @@ SCOREBOARD_SORTS = (
     "rework_rate",
     "points_lost",
     "overdue_tasks",
+    *CURRENT_FIELDS,
 )
 SCOREBOARD_DEFAULT_SORT = "-points_lost"
 
@@ -403,22 +489,26 @@ def department_scoreboard(
     *,
     period: Period,
     today: datetime.date,
+    now: datetime.datetime | None = None,
     department_ids: list[int] | None = None,
     sort: str | None = None,
 ) -> list[dict]:
     """Per department (sections excluded; only departments that have ever had a task or a routed
-    issue), the issues found in ``period`` and routed to it, and its tasks due in ``period``.
+    issue), the issues found in ``period`` and routed to it, its tasks due in ``period``, and what it
+    has open at the cut-off time ``now`` (default: this moment; ``today`` is its local date).
 
-    Rows carry ``SCOREBOARD_FIELDS``: ``dispatched`` 派遣, ``closed`` 完成, ``open`` 未完成,
-    ``closure_rate`` 结案率, ``closed_on_time`` and ``on_time_closure_rate`` 按期结案率,
-    ``reworked`` / ``rework_base`` / ``rework_rate`` 返工率, ``points_lost`` 丢分 and
-    ``overdue_tasks`` 逾期任务. Sorted by ``sort`` (see ``SCOREBOARD_SORTS``), most points lost first
-    by default.
+    Rows carry ``SCOREBOARD_FIELDS`` (each named in ``core.glossary``): the period's ``dispatched`` 派遣,
+    ``closed`` 结案, ``open`` 未结案, ``closure_rate`` 结案率, ``closed_on_time`` and
+    ``on_time_closure_rate`` 按期结案率, ``reworked`` / ``rework_base`` / ``rework_rate`` 返工率,
+    ``points_lost`` 丢分 and ``overdue_tasks`` (due in the period and overdue); then the current
+    ``CURRENT_FIELDS``, which count the rows of the department's lists whatever the period. Sorted by
+    ``sort`` (see ``SCOREBOARD_SORTS``), most points lost first by default.
 
-    Two queries, whatever the size of the city: the departments with the period's routed issues
-    joined and counted with filters (an index range scan on ``reported_at``), then the overdue tasks
-    grouped by department. Issues and tasks are never joined to each other, which would multiply
-    them, nor read through a subquery per department, which is slow for a long period."""
+    Three queries, whatever the size of the city: the departments with the period's routed issues
+    joined and counted with filters (an index range scan on ``reported_at``), then the open tasks and
+    the open issues, each grouped by department. Issues and tasks are never joined to each other, which
+    would multiply them, nor read through a subquery per department, which is slow for a long period."""
+    now = timezone.now() if now is None else now
     routed = Q(issues__status__in=Issue.ROUTED_STATUSES) & period.moments("issues__reported_at")
     closed = Q(routed__status=Issue.Status.CLOSED)
     submitted = Q(routed__status__in=SUBMITTED_ISSUE_STATUSES)
@@ -426,10 +516,8 @@ def department_scoreboard(
         Exists(Task.objects.filter(department=OuterRef("pk")))
         | Exists(Issue.objects.filter(department=OuterRef("pk"), status__in=Issue.ROUTED_STATUSES))
     )
-    overdue = _tasks_due(period).filter(Task.overdue_q(today))
     if department_ids is not None:
         departments = departments.filter(pk__in=department_ids)
-        overdue = overdue.filter(department_id__in=department_ids)
     rows = list(
         departments.annotate(routed=FilteredRelation("issues", condition=routed))
         .annotate(
@@ -457,11 +545,28 @@ def department_scoreboard(
             "points_lost",
         )
     )
-    overdue_by_department = dict(
-        overdue.order_by().values("department_id").annotate(n=Count("*")).values_list("department_id", "n")
-    )
+    overdue = Task.overdue_q(today)
+    tasks = {
+        row.pop("department_id"): row
+        for row in _open_tasks(department_ids=department_ids)
+        .order_by()
+        .values("department_id")
+        .annotate(
+            overdue_tasks=Count("pk", filter=overdue & period.days("due_date")),
+            current_open_tasks=Count("pk"),
+            current_overdue_tasks=Count("pk", filter=overdue),
+        )
+    }
+    issues = {
+        row.pop("department_id"): row
+        for row in _open_issues(now=now, department_ids=department_ids)
+        .order_by()
+        .values("department_id")
+        .annotate(current_open_issues=Count("pk"), current_overdue_issues=Count("pk", filter=Issue.overdue_q(now)))
+    }
+    none = dict.fromkeys(("overdue_tasks", *CURRENT_FIELDS), 0)
     for row in rows:
-        row["overdue_tasks"] = overdue_by_department.get(row["id"], 0)
+        row |= none | tasks.get(row["id"], {}) | issues.get(row["id"], {})
         row |= _issue_rates(
             closed=row["closed"],
             dispatched=row["dispatched"],
@@ -484,10 +589,12 @@ GRID_FIELDS = (
     "latitude",
     "longitude",
     "leader_name",
+    "found",
     "open_issues",
     "points_lost",
     "open_tasks",
     "overdue_tasks",
+    *CURRENT_FIELDS,
 )
 
 
@@ -496,67 +603,82 @@ def _display_name(prefix: str) -> Coalesce:
     return Coalesce(NullIf(Concat(f"{prefix}__last_name", f"{prefix}__first_name"), Value("")), f"{prefix}__username")
 
 
-def grid_scoreboard(*, period: Period, today: datetime.date, grid_ids: list[int] | None = None) -> list[dict]:
-    """Per grid, for the map and the workbook's 网格 sheet (``GRID_FIELDS``), by code: issues found
-    in it in ``period`` and still open (``open_issues``) and their points (``points_lost``, every
-    issue found), and the tasks due in ``period`` that name the grid, still open (``open_tasks``)
-    and overdue (``overdue_tasks``).
+def grid_scoreboard(
+    *,
+    period: Period,
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+    grid_ids: list[int] | None = None,
+) -> list[dict]:
+    """Per grid, for the map, the grid's page and the workbook's 网格 sheet (``GRID_FIELDS``), by code.
 
-    Two queries: the grids with the period's issues joined and counted, then the open tasks grouped
-    by grid (as ``department_scoreboard()``, issues and tasks never multiply each other)."""
+    The period's figures: the issues found in it in ``period`` (``found``), those still open
+    (``open_issues``) and their points (``points_lost``, every issue found), and the tasks due in
+    ``period`` that name the grid, still open (``open_tasks``) and overdue (``overdue_tasks``). The
+    current figures (``CURRENT_FIELDS``, at ``now``, this moment by default) count what is open in the
+    grid whenever it began: the rows of the grid page's lists.
+
+    Three queries: the grids with the period's issues joined and counted, then the open tasks and the
+    open issues, each grouped by grid (as ``department_scoreboard()``, never multiplying each other)."""
+    now = timezone.now() if now is None else now
     found = period.moments("issues__reported_at")
     grids = Grid.objects.all() if grid_ids is None else Grid.objects.filter(pk__in=grid_ids)
     rows = list(
-        grids.annotate(found=FilteredRelation("issues", condition=found))
+        grids.annotate(found_in=FilteredRelation("issues", condition=found))
         .annotate(
             leader_name=_display_name("leader"),
-            open_issues=Count("found", filter=~Q(found__status=Issue.Status.CLOSED)),
-            points_lost=Coalesce(Sum("found__points"), Value(Decimal(0)), output_field=POINTS),
+            found=Count("found_in"),
+            open_issues=Count("found_in", filter=~Q(found_in__status=Issue.Status.CLOSED)),
+            points_lost=Coalesce(Sum("found_in__points"), Value(Decimal(0)), output_field=POINTS),
         )
         .order_by("code")
-        .values(*GRID_FIELDS[:-2])
+        .values(*GRID_FIELDS[:10])
     )
-    links = Task.grids.through.objects.filter(
-        task__in=_tasks_due(period).filter(status__in=Task.OPEN_STATUSES).values("pk")
-    )
-    if grid_ids is not None:
-        links = links.filter(grid_id__in=grid_ids)
+    # Grouped from the tasks' side, so that "overdue" is Task.overdue_q as written; a task naming two
+    # grids counts in each. One filter() call: the grouping reads the join the condition reads.
+    tasks = _open_tasks().filter(grids__isnull=False) if grid_ids is None else _open_tasks().filter(grids__in=grid_ids)
+    overdue = Task.overdue_q(today)
+    due = period.days("due_date")
     tasks = {
-        row["grid_id"]: row
-        for row in links.order_by()
-        .values("grid_id")
-        .annotate(open_tasks=Count("pk"), overdue_tasks=Count("pk", filter=Q(task__due_date__lt=today)))
+        row.pop("grids"): row
+        for row in tasks.order_by()
+        .values("grids")
+        .annotate(
+            open_tasks=Count("pk", filter=due),
+            overdue_tasks=Count("pk", filter=due & overdue),
+            current_open_tasks=Count("pk"),
+            current_overdue_tasks=Count("pk", filter=overdue),
+        )
     }
+    issues = {
+        row.pop("grid_id"): row
+        for row in _open_issues(now=now, grid_ids=grid_ids)
+        .order_by()
+        .values("grid_id")
+        .annotate(current_open_issues=Count("pk"), current_overdue_issues=Count("pk", filter=Issue.overdue_q(now)))
+    }
+    none = dict.fromkeys(("open_tasks", "overdue_tasks", *CURRENT_FIELDS), 0)
     for row in rows:
-        figures = tasks.get(row["id"], {})
-        row["open_tasks"] = figures.get("open_tasks", 0)
-        row["overdue_tasks"] = figures.get("overdue_tasks", 0)
+        row |= none | tasks.get(row["id"], {}) | issues.get(row["id"], {})
     return rows
 
 
-def grids_most_open_issues(*, period: Period, limit: int) -> list[dict]:
-    """The ``limit`` grids with the most issues found in ``period`` and still open, with the points
-    those issues lost (``open_issues`` and ``points_lost`` as in ``grid_scoreboard()``), most first.
-
-    One grouped query over the period's issues: the dashboard needs these few rows, not the whole
-    city's grids, which ``dashboard_map`` sends to the map separately."""
+def grids_most_open_issues(*, now: datetime.datetime, limit: int) -> list[dict]:
+    """The ``limit`` grids with the most open issues now (``current_open_issues``, as the map colours
+    them and the grid's page lists them), most first. One grouped query over the open issues: the
+    dashboard needs these few rows, not the whole city's grids, which ``dashboard_map`` sends the map."""
     rows = (
-        Issue.objects.filter(period.moments("reported_at"))
+        _open_issues(now=now)
         .values("grid_id", "grid__code", "grid__name")
-        .annotate(
-            open_issues=Count("pk", filter=~Q(status=Issue.Status.CLOSED)),
-            points_lost=Coalesce(Sum("points"), Value(Decimal(0)), output_field=POINTS),
-        )
-        .filter(open_issues__gt=0)
-        .order_by("-open_issues", "grid__code")
+        .annotate(current_open_issues=Count("pk"))
+        .order_by("-current_open_issues", "grid__code")
     )
     return [
         {
             "id": row["grid_id"],
             "code": row["grid__code"],
             "name": row["grid__name"],
-            "open_issues": row["open_issues"],
-            "points_lost": row["points_lost"],
+            "current_open_issues": row["current_open_issues"],
         }
         for row in rows[:limit]
     ]
@@ -581,7 +703,9 @@ def target_progress(*, today: datetime.date) -> list[dict]:
     passed. By linear projection a target is ``on_track`` when ``progress >= expected`` — at this
     pace it reaches the target by the deadline — and at risk otherwise; after the deadline only an
     ``achieved`` target is on track. ``projected_value`` is where the current pace ends at the
-    deadline (``None`` before any time has passed)."""
+    deadline (``None`` before any time has passed). ``state`` names where it stands in the glossary's
+    words (``target_achieved``, ``target_on_track``, ``target_at_risk``, ``target_missed``) and
+    ``direction_term`` which way it points (``higher_is_better`` / ``lower_is_better``)."""
     targets = list(
         Target.objects.annotate(
             department_name=F("pledge__department__name"),
@@ -635,6 +759,13 @@ def _projected(row: dict, *, today: datetime.date) -> dict:
     if expected > 0:
         baseline, target = float(row["baseline"]), float(row["target_value"])
         projected = round(baseline + (target - baseline) * progress / expected, 2)
+    on_track = achieved or (today <= row["deadline"] and progress >= expected)
+    if achieved:
+        state = "target_achieved"
+    elif today > row["deadline"]:
+        state = "target_missed"
+    else:
+        state = "target_on_track" if on_track else "target_at_risk"
     return {
         **row,
         "progress": progress,
@@ -642,8 +773,11 @@ def _projected(row: dict, *, today: datetime.date) -> dict:
         "expected": expected,
         "projected_value": projected,
         "achieved": achieved,
-        "on_track": achieved or (today <= row["deadline"] and progress >= expected),
+        "on_track": on_track,
         "days_left": (row["deadline"] - today).days,
+        # The glossary's words for where the target stands and which way it points.
+        "state": state,
+        "direction_term": "lower_is_better" if row["direction"] == Target.Direction.DECREASE else "higher_is_better",
     }
 
 
@@ -726,11 +860,10 @@ OVERDUE_FIELDS = (
 
 
 def _overdue_rows(*, today: datetime.date, department_ids: list[int] | None) -> QuerySet:
-    tasks = Task.objects.filter(Task.overdue_q(today))
-    if department_ids is not None:
-        tasks = tasks.filter(department_id__in=department_ids)
     return (
-        tasks.annotate(
+        _open_tasks(department_ids=department_ids)
+        .filter(Task.overdue_q(today))
+        .annotate(
             department_name=F("department__name"),
             section_name=F("section__name"),
             accountable_name=_display_name("accountable"),
@@ -777,13 +910,14 @@ def _with_days_overdue(rows: Iterable[dict], *, today: datetime.date) -> Iterato
 def open_tasks(
     *, today: datetime.date, department_ids: list[int] | None = None, grid_ids: list[int] | None = None
 ) -> QuerySet[Task]:
-    """Tasks not done or cancelled, soonest due first, with ``is_overdue`` and what a row shows."""
-    tasks = Task.objects.open()
-    if department_ids is not None:
-        tasks = tasks.filter(department_id__in=department_ids)
-    if grid_ids is not None:
-        tasks = tasks.filter(Exists(Task.grids.through.objects.filter(task=OuterRef("pk"), grid_id__in=grid_ids)))
-    return tasks.with_overdue(today).select_related("department", "section", "accountable").order_by("due_date", "code")
+    """Tasks not done or cancelled, soonest due first, with ``is_overdue`` and what a row shows
+    (``current_open_tasks`` counts them)."""
+    return (
+        _open_tasks(department_ids=department_ids, grid_ids=grid_ids)
+        .with_overdue(today)
+        .select_related("department", "section", "accountable")
+        .order_by("due_date", "code")
+    )
 
 
 def open_issues(
@@ -791,14 +925,11 @@ def open_issues(
 ) -> QuerySet[Issue]:
     """Issues not yet closed, earliest deadline first, with what a row shows (place, grid,
     criterion, department) and ``is_overdue``: still with the department (dispatched or
-    rectifying) after the rectification deadline. One awaiting verification waits on inspectors."""
-    issues = Issue.objects.exclude(status=Issue.Status.CLOSED)
-    if department_ids is not None:
-        issues = issues.filter(department_id__in=department_ids)
-    if grid_ids is not None:
-        issues = issues.filter(grid_id__in=grid_ids)
+    rectifying) after the rectification deadline (``Issue.overdue_q``). One awaiting verification waits
+    on inspectors. ``current_open_issues`` counts them, ``current_overdue_issues`` the overdue ones."""
     return (
-        issues.with_overdue(now)
+        _open_issues(now=now, department_ids=department_ids, grid_ids=grid_ids)
+        .with_overdue(now)
         .select_related("place", "grid", "criterion", "department")
         .order_by(F("deadline").asc(nulls_last=True), "code")
     )
@@ -807,19 +938,15 @@ def open_issues(
 def week_open_issues(*, moment: datetime.datetime) -> QuerySet:
     """The open issues of a week's report: open at ``moment``, found before it (not those found
     after the week, when the workbook is built later)."""
-    return (
-        open_issues(now=moment)
-        .filter(reported_at__lt=moment)
-        .values(
-            "code",
-            "department__name",
-            "grid__name",
-            "place__name",
-            "criterion__title",
-            "deadline",
-            "status",
-            "is_overdue",
-        )
+    return open_issues(now=moment).values(
+        "code",
+        "department__name",
+        "grid__name",
+        "place__name",
+        "criterion__title",
+        "deadline",
+        "status",
+        "is_overdue",
     )
 
 
@@ -844,12 +971,12 @@ def week_figures(*, period: Period, moment: datetime.datetime, today: datetime.d
     overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=chunk_size)
     return WeekFigures(
         kpis=campaign_kpis(period=period, today=today),
-        departments=department_scoreboard(period=period, today=today),
+        departments=department_scoreboard(period=period, today=today, now=moment),
         overdue_count=overdue_count,
         overdue=overdue,
         issues=week_open_issues(moment=moment),
         targets=target_progress(today=today),
-        grids=grid_scoreboard(period=period, today=today),
+        grids=grid_scoreboard(period=period, today=today, now=moment),
     )
 
 

@@ -42,16 +42,21 @@ Status = WeeklyReport.Status
 
 
 def iso_week_start(value: str) -> datetime.date:
-    """The Monday of an ISO week written ``YYYY-Www`` (as ``<input type="week">`` sends it).
+    """The Monday of an ISO week written ``YYYY-Www`` (as ``<input type="week">`` sends it), or of the
+    week of a day written ``YYYY-MM-DD`` (as the date picker sends it where a browser has no week picker).
 
     Raises ``ApplicationError`` for anything else, or for a week the year does not have."""
     value = (value or "").strip()
     match = ISO_WEEK.match(value)
     if match is None:
-        raise ApplicationError(
-            _("“%(value)s” is not a week: write it as YYYY-Www, for example 2018-W09.") % {"value": value},
-            code="invalid_week",
-        )
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ApplicationError(
+                _("“%(value)s” is not a week: pick one with the week picker.") % {"value": value},
+                code="invalid_week",
+            ) from None
+        return day - datetime.timedelta(days=day.weekday())
     year, week = int(match.group(1)), int(match.group(2))
     try:
         return datetime.date.fromisocalendar(year, week, 1)

@@ -16,19 +16,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Department
+from core import glossary
 from core.errors import ApplicationError
 from core.history import change_history
+from core.jobs import JOB_STATES, job_state_q
 from core.permissions import require_perm
 from grids.models import Grid, Place
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
+    CURRENT_FIELDS,
     Period,
     campaign_kpis,
-    campaign_overview,
+    current_totals,
     department_scoreboard,
     figures_scope,
     grid_detail,
@@ -44,6 +46,7 @@ from reports.selectors import (
     weekly_trends,
 )
 from reports.services import iso_week_start, weekly_report_default_week, weekly_report_request
+from reports.waiting import home_sections
 from reports.workbook import overdue_workbook_write, week_label
 
 TREND_WEEKS = 12
@@ -54,23 +57,46 @@ LIST_LIMIT = 100
 # 按期结案率 bands: at least 90 % is green, at least 70 % amber, below that red.
 GREEN_FROM, AMBER_FROM = 0.9, 0.7
 
+# The ranking's columns after the department's name, each named by the glossary: the period's
+# figures, then what each department has open now (the figures its page's lists count).
 SCOREBOARD_COLUMNS = (
-    ("dispatched", gettext_lazy("Dispatched")),
-    ("closed", gettext_lazy("Closed")),
-    ("open", gettext_lazy("Not closed")),
-    ("closure_rate", gettext_lazy("Closure rate")),
-    ("on_time_closure_rate", gettext_lazy("On-time closure rate")),
-    ("rework_rate", gettext_lazy("Rework rate")),
-    ("points_lost", gettext_lazy("Points lost")),
-    ("overdue_tasks", gettext_lazy("Overdue tasks")),
+    "dispatched",
+    "closed",
+    "open",
+    "closure_rate",
+    "on_time_closure_rate",
+    "rework_rate",
+    "points_lost",
+    "overdue_tasks",
+    "current_overdue_tasks",
+    "current_open_issues",
 )
+PERIOD_COLUMNS = SCOREBOARD_COLUMNS[:-2]
+RATE_COLUMNS = ("closure_rate", "on_time_closure_rate", "rework_rate")
+LOWER_IS_BETTER = {"rework_rate", "points_lost", "overdue_tasks", "found"}
+# The KPIs of the period: (glossary code, part of campaign_kpis(), key there, kind).
+PERIOD_KPIS = (
+    ("tasks_due", "tasks", "total", "count"),
+    ("tasks_done", "tasks", "done", "count"),
+    ("overdue_tasks", "tasks", "overdue", "count"),
+    ("on_time_rate", "tasks", "on_time_rate", "rate"),
+    ("found", "issues", "found", "count"),
+    ("dispatched", "issues", "dispatched", "count"),
+    ("closed", "issues", "rectified", "count"),
+    ("on_time_closure_rate", "issues", "on_time_closure_rate", "rate"),
+    ("rework_rate", "issues", "rework_rate", "rate"),
+    ("points_lost", "issues", "points_lost", "points"),
+)
+# What is open at the cut-off time, above the lists that show it.
+CURRENT_KPIS = ("current_overdue_tasks", "current_open_tasks", "current_open_issues", "current_overdue_issues")
 
 
 @login_required
 @require_GET
 def home(request):
-    """The landing page after sign-in: the campaign's headline figures."""
-    return render(request, "reports/home.html", {"overview": campaign_overview(today=timezone.localdate())})
+    """The landing page after sign-in: what waits for the user in each of their roles (待办), every
+    count a link to the list it counts, then the figures of the tasks and issues they see."""
+    return render(request, "reports/home.html", {"sections": home_sections(user=request.user, now=timezone.now())})
 
 
 def rate_band(rate: float | None) -> str:
@@ -95,19 +121,23 @@ def _period_links(period: Period, **params: str) -> list[dict]:
 
 
 def _scoreboard_columns(period: Period, sort: str) -> list[dict]:
-    """Column headers of the ranking: a click sorts by the column, a second click reverses."""
+    """Column headers of the ranking, in the glossary's words: a click sorts by the column, a second
+    click reverses."""
     columns = []
-    for key, label in (("name", gettext_lazy("Department")), *SCOREBOARD_COLUMNS):
+    for key in ("name", *SCOREBOARD_COLUMNS):
         active = sort.lstrip("-") == key
         descending = sort.startswith("-")
         if active:
             next_sort = key if descending else f"-{key}"
         else:
             next_sort = key if key == "name" else f"-{key}"
+        term = glossary.term("department" if key == "name" else key)
         columns.append(
             {
                 "key": key,
-                "label": label,
+                "label": term.label,
+                "definition": term.definition,
+                "current": key in CURRENT_FIELDS,
                 "query": urlencode({"period": period.key, "sort": next_sort}),
                 "aria_sort": ("descending" if descending else "ascending") if active else "none",
             }
@@ -115,8 +145,88 @@ def _scoreboard_columns(period: Period, sort: str) -> list[dict]:
     return columns
 
 
+def _scoreboard_rows(rows) -> list[dict]:
+    """The ranking's rows as the table shows them: the cells in the columns' order, and the band of
+    the on-time closure rate."""
+    return [
+        {
+            **row,
+            "band": rate_band(row["on_time_closure_rate"]),
+            "cells": [
+                {
+                    "key": key,
+                    "value": row[key],
+                    "rate": key in RATE_COLUMNS,
+                    "points": key == "points_lost",
+                    "current": key in CURRENT_FIELDS,
+                }
+                for key in SCOREBOARD_COLUMNS
+            ],
+        }
+        for row in rows
+    ]
+
+
+def _kpi_cards(kpis: dict) -> list[dict]:
+    """The period's KPIs with their change against the like-for-like previous span, each named and
+    defined by the glossary."""
+    cards = []
+    for code, part, key, kind in PERIOD_KPIS:
+        value = kpis[part][key]
+        cards.append(
+            {
+                "term": glossary.term(code),
+                "value": value,
+                "kind": kind,
+                "change": None if kpis["delta"] is None else kpis["delta"][part][key],
+                "lower_is_better": code in LOWER_IS_BETTER,
+                "warn": bool(value) and code in ("overdue_tasks", "points_lost"),
+            }
+        )
+    return cards
+
+
+def _period_cards(row: dict) -> list[dict]:
+    """A department's row of the ranking as KPI cards: the period's columns, in the glossary's words."""
+    cards = []
+    for key in PERIOD_COLUMNS:
+        value = row[key]
+        cards.append(
+            {
+                "term": glossary.term(key),
+                "value": value,
+                "kind": "rate" if key in RATE_COLUMNS else "points" if key == "points_lost" else "count",
+                "band": (rate_band(value) or "none") if key == "on_time_closure_rate" else "",
+                "warn": bool(value) and key in ("points_lost", "overdue_tasks"),
+            }
+        )
+    return cards
+
+
+def _current_cards(current: dict) -> list[dict]:
+    """What is open at the cut-off time, each figure counting the rows of a list on the page."""
+    return [
+        {
+            "term": glossary.term(code),
+            "value": current[code],
+            "kind": "count",
+            "warn": bool(current[code]) and code in ("current_overdue_tasks", "current_overdue_issues"),
+        }
+        for code in CURRENT_KPIS
+    ]
+
+
+def _terms(*codes: str) -> list[glossary.Term]:
+    return [glossary.term(code) for code in codes]
+
+
 def _number(value) -> float:
     return float(value or 0)
+
+
+def _with_period(code: str, period: Period) -> str:
+    """A period figure's label with the period it counts, e.g. 丢分（本周）."""
+    return _("%(figure)s (%(period)s)") % {"figure": glossary.label(code), "period": period.label}
 
 
 def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
@@ -133,13 +243,19 @@ def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
             "tasksCompleted": [row["tasks_completed"] for row in trends],
         },
         "labels": {
-            "openIssues": _("Open issues"),
-            "pointsLost": _("Points lost"),
-            "openTasks": _("Open tasks"),
-            "overdueTasks": _("Overdue tasks"),
+            "openIssues": str(glossary.label("current_open_issues")),
+            "pointsLost": _with_period("points_lost", period),
+            "found": _with_period("found", period),
+            "openTasks": str(glossary.label("current_open_tasks")),
+            "overdueTasks": str(glossary.label("current_overdue_tasks")),
             "leader": _("Leader"),
-            "found": _("Issues found"),
-            "rectified": _("Issues rectified"),
+            "legend": {
+                "openIssues": _("Colour: open issues now, per grid"),
+                "pointsLost": _("Colour: points lost in the period (%(period)s), per grid") % {"period": period.label},
+            },
+            "trendFound": str(glossary.label("found")),
+            "trendClosed": str(glossary.label("closed")),
+            "trendPointsLost": str(glossary.label("points_lost")),
             "tasksCompleted": _("Tasks completed"),
             "noMap": _("No grid has a boundary yet."),
             "mapLoading": _("Loading the map…"),
@@ -148,45 +264,69 @@ def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
     }
 
 
+def _moment() -> tuple:
+    """This moment, the cut-off time of every figure a page shows, and its local date."""
+    now = timezone.now()
+    return now, timezone.localdate(now)
+
+
 @login_required
 @require_GET
 def dashboard(request):
     """The leaders' dashboard: KPIs, the department ranking, the grid map, targets, trends and the
     overdue list. Department staff get their own department's row and overdue tasks only.
 
+    Each figure says what it counts: the period's figures are compared like for like with the same
+    days of the period before; the current ones (当前…) count exactly the rows of the lists beneath.
     The map's grids (every boundary in the city) come from ``dashboard_map`` once the page is shown,
     and the ranking is shown a page at a time, so the page stays small whatever the city's size."""
     require_perm(request.user, "reports.view_dashboard")
-    today = timezone.localdate()
+    now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
     sort = scoreboard_ordering(request.GET.get("sort"))
     department_ids = figures_scope(user=request.user)
     ranking = Paginator(
-        department_scoreboard(period=period, today=today, department_ids=department_ids, sort=sort), RANKING_PER_PAGE
+        department_scoreboard(period=period, today=today, now=now, department_ids=department_ids, sort=sort),
+        RANKING_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE + 1)
+    overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE)
+    current = current_totals(today=today, now=now, department_ids=department_ids)
     context = {
         "today": today,
+        "as_of": now,
         "period": period,
         "periods": _period_links(period, sort=sort),
         "sort": sort,
         "columns": _scoreboard_columns(period, sort),
         "page": ranking,
-        "scoreboard": [{**row, "band": rate_band(row["on_time_closure_rate"])} for row in ranking],
-        "overdue": overdue[:OVERDUE_ON_PAGE],
-        "overdue_more": len(overdue) > OVERDUE_ON_PAGE,
+        "scoreboard": _scoreboard_rows(ranking),
+        "current": current,
+        "current_cards": _current_cards(current),
+        "overdue": overdue,
+        "overdue_total": current["current_overdue_tasks"],
         "city": department_ids is None,
+        "terms": glossary.TERMS,
+        "definitions": _terms(*SCOREBOARD_COLUMNS, *CURRENT_KPIS, "as_of"),
     }
     if department_ids is None:
         targets = target_progress(today=today)
+        kpis = campaign_kpis(period=period, today=today)
         context.update(
-            kpis=campaign_kpis(period=period, today=today),
+            kpis=kpis,
+            kpi_cards=_kpi_cards(kpis),
             targets=targets,
             targets_at_risk=sum(not target["on_track"] for target in targets),
             grids_without_boundary=grids_without_boundary(),
-            top_grids=grids_most_open_issues(period=period, limit=TOP_GRIDS),
+            top_grids=grids_most_open_issues(now=now, limit=TOP_GRIDS),
             trend_weeks=TREND_WEEKS,
             data=_dashboard_data(period=period, trends=weekly_trends(weeks=TREND_WEEKS, today=today)),
+            definitions=_terms(
+                *(code for code, *_rest in PERIOD_KPIS),
+                *CURRENT_KPIS,
+                *PERIOD_COLUMNS,
+                "target_progress",
+                "as_of",
+            ),
         )
     return render(request, "reports/dashboard.html", context)
 
@@ -195,10 +335,10 @@ def dashboard(request):
 @require_GET
 def dashboard_map(request):
     """The dashboard map's grids as JSON, fetched by ``dashboard.js``: each grid's boundary (or its
-    centre), its leader and its figures for the period (``grid_scoreboard()``), with a link to its
-    page. City-wide figures, so for those who may read them."""
+    centre), its leader, the period's figures and what it has open now (``grid_scoreboard()``), with a
+    link to its page and the figures' cut-off time. City-wide figures, so for those who may read them."""
     require_perm(request.user, "reports.view_city_figures")
-    today = timezone.localdate()
+    now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
     grids = [
         {
@@ -209,46 +349,54 @@ def dashboard_map(request):
             "lat": None if grid["latitude"] is None else float(grid["latitude"]),
             "lng": None if grid["longitude"] is None else float(grid["longitude"]),
             "leader": grid["leader_name"] or "",
-            "openIssues": grid["open_issues"],
+            "found": grid["found"],
             "pointsLost": _number(grid["points_lost"]),
-            "openTasks": grid["open_tasks"],
-            "overdueTasks": grid["overdue_tasks"],
+            "openIssues": grid["current_open_issues"],
+            "openTasks": grid["current_open_tasks"],
+            "overdueTasks": grid["current_overdue_tasks"],
             "url": f"{reverse('dashboard_grid', args=[grid['id']])}?period={period.key}",
         }
-        for grid in grid_scoreboard(period=period, today=today)
+        for grid in grid_scoreboard(period=period, today=today, now=now)
     ]
-    return JsonResponse({"period": period.key, "grids": grids})
+    return JsonResponse({"period": period.key, "as_of": timezone.localtime(now).isoformat(), "grids": grids})
 
 
 @login_required
 @require_GET
 def department_page(request, pk: int):
-    """One department's drill-down: its row of the ranking, its overdue and open tasks, its open issues."""
+    """One department's drill-down: its row of the ranking (the period's figures), what it has open now
+    (each current figure counting the list beneath it), its overdue and open tasks, its open issues."""
     department = get_object_or_404(Department.objects.select_related("parent", "head"), pk=pk)
     require_perm(request.user, "reports.view_department_figures", department)
-    today = timezone.localdate()
+    now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
-    row = next(iter(department_scoreboard(period=period, today=today, department_ids=[department.pk])), None)
-    if row is not None:
-        row["band"] = rate_band(row["on_time_closure_rate"])
-    overdue = overdue_tasks(today=today, department_ids=[department.pk], limit=LIST_LIMIT + 1)
-    tasks = list(open_tasks(today=today, department_ids=[department.pk])[: LIST_LIMIT + 1])
-    issues = list(open_issues(now=timezone.now(), department_ids=[department.pk])[: LIST_LIMIT + 1])
+    scope = [department.pk]
+    row = next(iter(department_scoreboard(period=period, today=today, now=now, department_ids=scope)), None)
+    current = current_totals(today=today, now=now, department_ids=scope)
+    overdue = overdue_tasks(today=today, department_ids=scope, limit=LIST_LIMIT)
+    tasks = list(open_tasks(today=today, department_ids=scope)[:LIST_LIMIT])
+    issues = list(open_issues(now=now, department_ids=scope)[:LIST_LIMIT])
     return render(
         request,
         "reports/department_detail.html",
         {
             "department": department,
+            "as_of": now,
+            "terms": glossary.TERMS,
             "period": period,
             "periods": _period_links(period),
             "row": row,
-            "overdue": overdue[:LIST_LIMIT],
-            "tasks": tasks[:LIST_LIMIT],
-            "issues": issues[:LIST_LIMIT],
-            "overdue_more": len(overdue) > LIST_LIMIT,
-            "tasks_more": len(tasks) > LIST_LIMIT,
-            "issues_more": len(issues) > LIST_LIMIT,
+            "period_cards": _period_cards(row) if row is not None else [],
+            "current": current,
+            "current_cards": _current_cards(current),
+            "overdue": overdue,
+            "tasks": tasks,
+            "issues": issues,
+            "overdue_more": current["current_overdue_tasks"] > len(overdue),
+            "tasks_more": current["current_open_tasks"] > len(tasks),
+            "issues_more": current["current_open_issues"] > len(issues),
             "list_limit": LIST_LIMIT,
+            "definitions": _terms(*PERIOD_COLUMNS, *CURRENT_KPIS, "as_of"),
             "can_see_city": request.user.has_perm("reports.view_city_figures"),
             # Who changed the department (by the master-data import, or in the admin), and when.
             "history": change_history(department),
@@ -259,30 +407,46 @@ def department_page(request, pk: int):
 @login_required
 @require_GET
 def grid_page(request, pk: int):
-    """One grid: its places, county-level leader and assigned departments, open issues and tasks."""
+    """One grid: its places, county-level leader and assigned departments, the period's issues and
+    points lost, what is open in it now (each figure counting the list beneath it), open issues and tasks."""
     require_perm(request.user, "reports.view_grid_figures")
     try:
         grid = grid_detail(grid_id=pk)
     except Grid.DoesNotExist:
         raise Http404 from None
-    today = timezone.localdate()
+    now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
-    figures = next(iter(grid_scoreboard(period=period, today=today, grid_ids=[grid.pk])), None)
-    tasks = list(open_tasks(today=today, grid_ids=[grid.pk])[: LIST_LIMIT + 1])
-    issues = list(open_issues(now=timezone.now(), grid_ids=[grid.pk])[: LIST_LIMIT + 1])
+    figures = next(iter(grid_scoreboard(period=period, today=today, now=now, grid_ids=[grid.pk])), None)
+    tasks = list(open_tasks(today=today, grid_ids=[grid.pk])[:LIST_LIMIT])
+    issues = list(open_issues(now=now, grid_ids=[grid.pk])[:LIST_LIMIT])
+    current = {key: figures[key] for key in CURRENT_FIELDS} if figures else dict.fromkeys(CURRENT_FIELDS, 0)
     return render(
         request,
         "reports/grid_detail.html",
         {
             "grid": grid,
+            "as_of": now,
+            "terms": glossary.TERMS,
             "period": period,
             "periods": _period_links(period),
             "figures": figures,
-            "tasks": tasks[:LIST_LIMIT],
-            "issues": issues[:LIST_LIMIT],
-            "tasks_more": len(tasks) > LIST_LIMIT,
-            "issues_more": len(issues) > LIST_LIMIT,
+            "period_cards": [
+                {"term": glossary.term("found"), "value": figures["found"] if figures else 0, "kind": "count"},
+                {
+                    "term": glossary.term("points_lost"),
+                    "value": figures["points_lost"] if figures else 0,
+                    "kind": "points",
+                    "warn": bool(figures and figures["points_lost"]),
+                },
+            ],
+            "current": current,
+            "current_cards": _current_cards(current),
+            "tasks": tasks,
+            "issues": issues,
+            "tasks_more": current["current_open_tasks"] > len(tasks),
+            "issues_more": current["current_open_issues"] > len(issues),
             "list_limit": LIST_LIMIT,
+            "definitions": _terms("found", "points_lost", *CURRENT_KPIS, "as_of"),
             # A place has no page of its own: its changes are shown with its grid's.
             "history": change_history(grid, related=[Place.history.filter(grid_id=grid.pk)]),
         },
@@ -295,10 +459,10 @@ def overdue_xlsx(request):
     """The overdue list as an Excel workbook (write-only, so memory stays flat as rows grow):
     Chinese headers, real dates and numbers, the header row frozen and filterable."""
     require_perm(request.user, "reports.view_dashboard")
-    today = timezone.localdate()
+    now, today = _moment()
     count, rows = overdue_tasks_stream(today=today, department_ids=figures_scope(user=request.user))
     buffer = io.BytesIO()
-    overdue_workbook_write(buffer, rows=rows, total=count, today=today)
+    overdue_workbook_write(buffer, rows=rows, total=count, today=today, as_of=now)
     filename = f"逾期任务-{today:%Y%m%d}.xlsx"
     return HttpResponse(
         buffer.getvalue(),
@@ -319,9 +483,12 @@ def weekly_report_list(request):
     """Past weeks' workbooks to download, and a form to build one now."""
     require_perm(request.user, "reports.view_weekly_reports")
     today = timezone.localdate()
-    page = Paginator(WeeklyReport.objects.select_related("requested_by"), WEEKLY_REPORTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    reports = WeeklyReport.objects.select_related("requested_by")
+    # ``?state=`` (the home page's links): the weeks whose build waits, is stuck or lately failed.
+    state = request.GET.get("state")
+    if state in JOB_STATES:
+        reports = reports.filter(job_state_q(state))
+    page = Paginator(reports, WEEKLY_REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/weekly_list.html",
@@ -330,7 +497,11 @@ def weekly_report_list(request):
             "reports": page.object_list,
             "default_week": week_label(weekly_report_default_week(today=today)),
             "latest_week": week_label(today),
+            # Where a browser has no week picker, a date picker stands in: a day of the week.
+            "default_week_day": weekly_report_default_week(today=today),
+            "today": today,
             "can_build": request.user.has_perm("reports.build_weekly_report"),
+            "state": state in JOB_STATES,
         },
     )
 

@@ -5,12 +5,16 @@
     问题整改   open_issues()                    目标进度   target_progress()
     网格       grid_scoreboard()
 
-Every figure comes from ``reports.selectors``, the dashboard's own, so the two never disagree.
+Every figure comes from ``reports.selectors``, the dashboard's own, so the two never disagree, and
+every header and figure name from ``core.glossary``, the dashboard's words.
 
 The report of a week is judged *as at the end of that week*: "today" is the Monday after it, or the
 real today while the week is still running (the Monday build, the dashboard's "last week" and this
-workbook then show the same numbers). The period boards (KPIs, ranking, grids) count the week; the
-lists (overdue tasks, open issues, targets) are the state at that moment, read as things stand now.
+workbook then show the same numbers). The cut-off time (统计截止时间) is that moment; every sheet's
+printed header and the summary say it. The period figures (KPIs, the ranking's and the grids' first
+columns) count the week — a whole week compared with the whole week before, a week still running with
+the same days of the week before — and the current ones (当前…) count the lists (overdue tasks, open
+issues) at the cut-off time, read as things stand now.
 
 Memory stays flat as rows grow: ``core.xlsx`` streams each sheet to a temporary file, and querysets
 are read with ``iterator(chunk_size=...)``.
@@ -19,7 +23,7 @@ are read with ``iterator(chunk_size=...)``.
 import datetime
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import IO, Any
 
@@ -27,6 +31,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from campaign.models import Task
+from core.glossary import definition, label
 from core.xlsx import (
     Column,
     Formula,
@@ -77,7 +82,9 @@ VALUE_CELL = Style()
 NOTE_CELL = Style(color="595959", size=9)
 
 
-# The dashboard's overdue export (``overdue_workbook_write``): the weekly sheet's columns and more.
+# The dashboard's overdue export (``overdue_workbook_write``): the weekly sheet's columns and more,
+# below a line giving the cut-off time.
+EXPORT_HEADER_ROW = 3
 EXPORT_OVERDUE_COLUMNS = (
     Column("任务编号", 14),
     Column("任务名称", 38),
@@ -91,16 +98,23 @@ EXPORT_OVERDUE_COLUMNS = (
     Column("逾期天数", 8, INTEGER),
     Column("完成进度", 8, "0%"),
 )
-DEPARTMENT_COLUMNS = (
-    Column("部门", 28),
-    Column("派遣", 8, INTEGER),
-    Column("完成", 8, INTEGER),
-    Column("未完成", 8, INTEGER),
-    Column("结案率", 9, PERCENT),
-    Column("按期结案率", 9, PERCENT),
-    Column("返工率", 9, PERCENT),
-    Column("丢分", 9, POINTS),
-    Column("逾期任务", 9, INTEGER),
+# Headers named by the glossary are lazy (translated as the sheet is written, in Chinese): the
+# ranking's are the dashboard's columns, word for word.
+DEPARTMENT_FIELDS = (
+    ("name", "department", 28, None),
+    ("dispatched", "dispatched", 8, INTEGER),
+    ("closed", "closed", 8, INTEGER),
+    ("open", "open", 8, INTEGER),
+    ("closure_rate", "closure_rate", 9, PERCENT),
+    ("on_time_closure_rate", "on_time_closure_rate", 9, PERCENT),
+    ("rework_rate", "rework_rate", 9, PERCENT),
+    ("points_lost", "points_lost", 9, POINTS),
+    ("overdue_tasks", "overdue_tasks", 9, INTEGER),
+    ("current_overdue_tasks", "current_overdue_tasks", 9, INTEGER),
+    ("current_open_issues", "current_open_issues", 9, INTEGER),
+)
+DEPARTMENT_COLUMNS = tuple(
+    Column(label(code), width, number_format) for _key, code, width, number_format in DEPARTMENT_FIELDS
 )
 OVERDUE_COLUMNS = (
     Column("任务编号", 14),
@@ -125,10 +139,11 @@ TARGET_COLUMNS = (
     Column("承诺部门", 24),
     Column("目标", 30),
     Column("单位", 6),
+    Column("方向", 8),
     Column("基数", 10, QUANTITY),
     Column("目标值", 10, QUANTITY),
     Column("当前值", 10, QUANTITY),
-    Column("完成率", 9, PERCENT),
+    Column(label("target_progress"), 9, PERCENT),
     Column("截止日期", 12, DATE),
     Column("状态", 10),
 )
@@ -136,38 +151,42 @@ GRID_COLUMNS = (
     Column("网格编号", 10),
     Column("网格", 16),
     Column("县级领导", 10),
-    Column("未整改问题", 8, INTEGER),
-    Column("丢分", 9, POINTS),
-    Column("未完成任务", 8, INTEGER),
-    Column("逾期任务", 8, INTEGER),
+    Column(label("found"), 8, INTEGER),
+    Column(label("points_lost"), 9, POINTS),
+    Column(label("current_open_issues"), 9, INTEGER),
+    Column(label("current_overdue_issues"), 9, INTEGER),
+    Column(label("current_open_tasks"), 9, INTEGER),
+    Column(label("current_overdue_tasks"), 9, INTEGER),
 )
+# The summary's columns for a whole week; a week still running is compared with the same days of the
+# week before, and its headers say so (``_summary_columns``).
 SUMMARY_COLUMNS = (
     Column("指标", 16),
     Column("本周", 12),
     Column("上周", 12),
-    Column("较上周", 12),
+    Column(label("vs_previous_week"), 12),
 )
-# (label, part of campaign_kpis(), key, format, signed format of the change)
+# (glossary code, part of campaign_kpis(), key, format, signed format of the change)
 KPI_ROWS = (
-    ("到期任务", "tasks", "total", INTEGER, SIGNED_INTEGER),
-    ("已完成任务", "tasks", "done", INTEGER, SIGNED_INTEGER),
-    ("逾期任务", "tasks", "overdue", INTEGER, SIGNED_INTEGER),
-    ("按期完成任务", "tasks", "on_time", INTEGER, SIGNED_INTEGER),
-    ("按期完成率", "tasks", "on_time_rate", PERCENT, SIGNED_PERCENT),
-    ("发现问题", "issues", "found", INTEGER, SIGNED_INTEGER),
-    ("未结案问题", "issues", "open", INTEGER, SIGNED_INTEGER),
-    ("派遣问题", "issues", "dispatched", INTEGER, SIGNED_INTEGER),
-    ("结案问题", "issues", "rectified", INTEGER, SIGNED_INTEGER),
-    ("结案率", "issues", "closure_rate", PERCENT, SIGNED_PERCENT),
-    ("按期结案率", "issues", "on_time_closure_rate", PERCENT, SIGNED_PERCENT),
-    ("返工率", "issues", "rework_rate", PERCENT, SIGNED_PERCENT),
-    ("丢分", "issues", "points_lost", POINTS, SIGNED_POINTS),
+    ("tasks_due", "tasks", "total", INTEGER, SIGNED_INTEGER),
+    ("tasks_done", "tasks", "done", INTEGER, SIGNED_INTEGER),
+    ("overdue_tasks", "tasks", "overdue", INTEGER, SIGNED_INTEGER),
+    ("tasks_on_time", "tasks", "on_time", INTEGER, SIGNED_INTEGER),
+    ("on_time_rate", "tasks", "on_time_rate", PERCENT, SIGNED_PERCENT),
+    ("found", "issues", "found", INTEGER, SIGNED_INTEGER),
+    ("open", "issues", "open", INTEGER, SIGNED_INTEGER),
+    ("dispatched", "issues", "dispatched", INTEGER, SIGNED_INTEGER),
+    ("closed", "issues", "rectified", INTEGER, SIGNED_INTEGER),
+    ("closure_rate", "issues", "closure_rate", PERCENT, SIGNED_PERCENT),
+    ("on_time_closure_rate", "issues", "on_time_closure_rate", PERCENT, SIGNED_PERCENT),
+    ("rework_rate", "issues", "rework_rate", PERCENT, SIGNED_PERCENT),
+    ("points_lost", "issues", "points_lost", POINTS, SIGNED_POINTS),
 )
+# Below the KPIs, what is open at the cut-off time: the rows of the 逾期任务 and 问题整改 sheets.
+CURRENT_ROWS = ("current_overdue_tasks", "current_open_issues")
 SUMMARY_NOTES = (
-    "说明：任务按截止日期计入所在周，问题按发现时间计入所在周；",
-    "逾期任务、问题整改、目标进度为统计时点（周末，本周未过完时为生成时间）的情况，逾期工作日按国家法定节假日和调休计算；",
-    "结案率＝结案问题÷派遣问题，按期结案率＝按期结案÷结案问题，返工率＝被退回过的问题÷已提交整改的问题。",
-    "红色底纹：已逾期；黄色底纹：进度滞后。",
+    "说明：任务按截止日期计入所在周，问题按上报立案时间计入所在周；“当前”指标为统计截止时间的情况，与对应清单一致；",
+    "逾期工作日按国家法定节假日和调休计算。红色底纹：逾期或超期；黄色底纹：进度滞后。",
 )
 
 
@@ -184,7 +203,8 @@ class WorkbookFacts:
 
     @property
     def as_at(self) -> str:
-        return f"截至 {timezone.localtime(self.moment, ZONE):%Y-%m-%d %H:%M}"
+        """The cut-off time as every sheet's printed header says it."""
+        return f"{label('as_of')} {timezone.localtime(self.moment, ZONE):%Y-%m-%d %H:%M}"
 
     @property
     def total_rows(self) -> int:
@@ -250,6 +270,8 @@ class _Sheet:
         self.counter, self.header_row = counter, header_row
         self.last_data_row = header_row
         page_header = f"{document} · {title}{(' · ' + subtitle) if subtitle else ''}"
+        # The glossary's headers are lazy: written in the language the workbook is built in.
+        columns = tuple(replace(column, header=str(column.header)) for column in columns)
         self.sheet: SheetWriter = workbook.sheet(
             title, columns, header_row=header_row, widths=widths, print_setup=PrintSetup(header=page_header)
         )
@@ -307,28 +329,32 @@ def weekly_workbook_write(
 
     Queries do not grow with rows: a count per sheet, then each sheet's selector once."""
     generated_at = generated_at or timezone.now()
-    period = Period.week(day=week_start)
-    moment = reference_moment(period, generated_at)
+    week = Period.week(day=week_start)
+    moment = reference_moment(week, generated_at)
     today = timezone.localtime(moment, ZONE).date()
+    # A week still running counts its days so far, compared with the same days of the week before.
+    period = week.through(today)
     facts = WorkbookFacts(period=period, moment=moment, today=today, generated_at=generated_at)
 
     # The workbook is Chinese whoever builds it (a worker, a leader browsing in English, a shell).
     with translation.override(settings.LANGUAGE_CODE):
         week = week_figures(period=period, moment=moment, today=today, chunk_size=CHUNK_SIZE)
         kpis = week.kpis
-        statuses = {value: str(label) for value, label in Issue.Status.choices}
+        statuses = {value: str(name) for value, name in Issue.Status.choices}
+        current = {"current_overdue_tasks": week.overdue_count, "current_open_issues": week.issues.count()}
 
         counter = _Counter(
             len(KPI_ROWS)
+            + len(CURRENT_ROWS)
             + len(week.departments)
             + week.overdue_count
-            + week.issues.count()
+            + current["current_open_issues"]
             + len(week.targets)
             + len(week.grids),
             progress,
         )
         with WorkbookWriter() as workbook:
-            facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, counter)
+            facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, current, counter)
             facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, week.departments, counter)
             facts.rows[OVERDUE] = _write_overdue(workbook, facts, week.overdue, counter)
             facts.rows[ISSUES] = _write_issues(workbook, facts, week.issues, statuses, counter)
@@ -346,25 +372,39 @@ def weekly_workbook_write(
         "points_lost": str(kpis["issues"]["points_lost"]),
         "overdue_tasks": facts.rows[OVERDUE],
         "open_issues": facts.rows[ISSUES],
+        "as_of": timezone.localtime(moment, ZONE).isoformat(),
     }
     return facts
 
 
-def overdue_workbook_write(stream: IO[bytes] | str, *, rows: Iterable[dict], total: int, today: datetime.date) -> int:
-    """Write the overdue tasks ``rows`` (``overdue_tasks_stream()``, ``total`` of them) as a
-    one-sheet workbook, the dashboard's download: the weekly sheet's style, text kept as text.
+def overdue_workbook_write(
+    stream: IO[bytes] | str,
+    *,
+    rows: Iterable[dict],
+    total: int,
+    today: datetime.date,
+    as_of: datetime.datetime | None = None,
+) -> int:
+    """Write the overdue tasks ``rows`` (``overdue_tasks_stream()`` on ``today``, ``total`` of them) as a
+    one-sheet workbook, the dashboard's download: the weekly sheet's style, text kept as text, and the
+    cut-off time ``as_of`` (this moment by default) above the table and in the printed header.
     Returns the rows written."""
+    as_of = timezone.localtime(as_of or timezone.now(), ZONE)
     with translation.override(settings.LANGUAGE_CODE):
-        kinds = {value: str(label) for value, label in Task.Kind.choices}
+        kinds = {value: str(name) for value, name in Task.Kind.choices}
+        cut_off = str(label("as_of"))
     with WorkbookWriter() as workbook:
         sheet = _Sheet(
             workbook,
             OVERDUE,
             EXPORT_OVERDUE_COLUMNS,
             counter=_Counter(total, None),
-            subtitle=f"截至 {today:%Y-%m-%d}",
+            header_row=EXPORT_HEADER_ROW,
+            subtitle=f"{cut_off} {as_of:%Y-%m-%d %H:%M}",
             document="创城逾期任务",
         )
+        sheet.append([sheet.cell(cut_off, style=LABEL_CELL), sheet.cell(as_of, DATETIME, VALUE_CELL)])
+        sheet.append([])
         sheet.header()
         for row in rows:
             sheet.data(
@@ -391,69 +431,98 @@ def _period_text(period: Period) -> str:
     return f"{week_label(period.start)}（{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}）"
 
 
-def _write_summary(workbook: WorkbookWriter, facts: WorkbookFacts, kpis: dict, counter: _Counter) -> int:
+def _summary_columns(period: Period) -> tuple[Column, ...]:
+    """The summary's columns: a whole week against the week before, or a week still running against
+    the same days of the week before, as the change's header says (the glossary's words)."""
+    if period.is_whole:
+        return SUMMARY_COLUMNS
+    return (
+        SUMMARY_COLUMNS[0],
+        replace(SUMMARY_COLUMNS[1], header="本周至今"),
+        Column("上周同期", 12),
+        Column(period.comparison, 12),
+    )
+
+
+def _write_summary(workbook: WorkbookWriter, facts: WorkbookFacts, kpis: dict, current: dict, counter: _Counter) -> int:
     header_row = 7
     previous = kpis["previous_period"]
     meta = (
         ("统计周", _period_text(facts.period), None),
-        ("统计时点", facts.moment, DATETIME),
+        (label("as_of"), facts.moment, DATETIME),
         ("生成时间", facts.generated_at, DATETIME),
         ("对比周", _period_text(previous), None),
     )
-    widths = [max(column.width, *(display_width(label) for label, *_rest in KPI_ROWS)) for column in SUMMARY_COLUMNS]
+    columns = _summary_columns(facts.period)
+    kpi_labels = [str(label(code)) for code in (*(row[0] for row in KPI_ROWS), *CURRENT_ROWS)]
+    widths = [max(column.width, *(display_width(text) for text in kpi_labels)) for column in columns]
     sheet = _Sheet(
         workbook,
         SUMMARY,
-        SUMMARY_COLUMNS,
+        columns,
         counter=counter,
         header_row=header_row,
         widths=widths,
-        subtitle=week_label(facts.period.start),
+        subtitle=f"{week_label(facts.period.start)} · {facts.as_at}",
     )
     sheet.append([sheet.cell(TITLE, style=TITLE_CELL)])
-    for label, value, number_format in meta:
-        sheet.append([sheet.cell(label, style=LABEL_CELL), sheet.cell(value, number_format, VALUE_CELL)])
+    for name, value, number_format in meta:
+        sheet.append([sheet.cell(str(name), style=LABEL_CELL), sheet.cell(value, number_format, VALUE_CELL)])
     sheet.append([])
     sheet.header()
-    for label, part, key, number_format, signed_format in KPI_ROWS:
-        current = _number(kpis[part][key])
+    for code, part, key, number_format, signed_format in KPI_ROWS:
+        current_value = _number(kpis[part][key])
         before = _number(kpis["previous"][part][key])
         change = _number(kpis["delta"][part][key])
         sheet.append(
             [
-                sheet.cell(label),
-                sheet.cell(current, number_format),
+                sheet.cell(str(label(code))),
+                sheet.cell(current_value, number_format),
                 sheet.cell(before, number_format),
                 sheet.cell(change, signed_format),
             ]
         )
         sheet.last_data_row = sheet.row
         counter.add()
+    # What is open at the cut-off time has no "week before": the lists of the next sheets, counted.
+    for code in CURRENT_ROWS:
+        sheet.append(
+            [sheet.cell(str(label(code))), sheet.cell(current[code], INTEGER), sheet.cell(None), sheet.cell(None)]
+        )
+        sheet.last_data_row = sheet.row
+        counter.add()
     sheet.append([])
     for note in SUMMARY_NOTES:
         sheet.append([sheet.cell(note, style=NOTE_CELL)])
+    # 指标口径: what each figure counts, in the glossary's words.
+    for code in (*(row[0] for row in KPI_ROWS), *CURRENT_ROWS):
+        sheet.append([sheet.cell(f"{label(code)}：{definition(code)}", style=NOTE_CELL)])
     return sheet.finish()
 
 
 def _write_departments(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
-    sheet = _Sheet(workbook, DEPARTMENTS, DEPARTMENT_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
+    sheet = _Sheet(
+        workbook,
+        DEPARTMENTS,
+        DEPARTMENT_COLUMNS,
+        counter=counter,
+        subtitle=f"{week_label(facts.period.start)} · {facts.as_at}",
+    )
     sheet.header()
+    alert = {index for index, (key, *_rest) in enumerate(DEPARTMENT_FIELDS) if key.endswith("overdue_tasks")}
     for row in rows:
-        sheet.data(
-            (
-                row["name"],
-                row["dispatched"],
-                row["closed"],
-                row["open"],
-                row["closure_rate"],
-                row["on_time_closure_rate"],
-                row["rework_rate"],
-                row["points_lost"],
-                row["overdue_tasks"],
-            ),
-            styles={8: ALERT_CELL} if row["overdue_tasks"] else None,
-        )
-    sheet.totals("合计", summed=(1, 2, 3, 7, 8))
+        values = [row[key] for key, *_rest in DEPARTMENT_FIELDS]
+        sheet.data(values, styles={index: ALERT_CELL for index in alert if values[index]})
+    counts = {
+        "dispatched",
+        "closed",
+        "open",
+        "points_lost",
+        "overdue_tasks",
+        "current_overdue_tasks",
+        "current_open_issues",
+    }
+    sheet.totals("合计", summed=[index for index, (key, *_rest) in enumerate(DEPARTMENT_FIELDS) if key in counts])
     return sheet.finish()
 
 
@@ -500,21 +569,19 @@ def _write_issues(workbook: WorkbookWriter, facts: WorkbookFacts, rows, statuses
                 row["place__name"],
                 row["criterion__title"],
                 row["deadline"],
-                statuses.get(row["status"], row["status"]) + ("（超期）" if overdue else ""),
+                statuses.get(row["status"], row["status"]) + (f"（{label('past_deadline')}）" if overdue else ""),
             ),
             style=OVERDUE_CELL if overdue else CELL,
         )
     return sheet.finish()
 
 
-def _target_state(target: dict, today: datetime.date) -> tuple[str, Style]:
-    if target["achieved"]:
-        return "已完成", CELL
-    if today > target["deadline"]:
-        return "已逾期", OVERDUE_CELL
-    if target["on_track"]:
-        return "按期推进", CELL
-    return "进度滞后", AT_RISK_CELL
+TARGET_STATE_STYLES = {"target_missed": OVERDUE_CELL, "target_at_risk": AT_RISK_CELL}
+
+
+def _target_state(target: dict) -> tuple[str, Style]:
+    """Where the target stands, in the dashboard's words (``target_progress()``'s ``state``)."""
+    return str(label(target["state"])), TARGET_STATE_STYLES.get(target["state"], CELL)
 
 
 def _write_targets(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
@@ -523,12 +590,13 @@ def _write_targets(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[di
             row["department_name"],
             row["name"],
             row["unit"],
+            str(label(row["direction_term"])),
             row["baseline"],
             row["target_value"],
             row["current_value"],
             None if row["percent"] is None else row["percent"] / 100,  # as the pages show it: held to 0–100 %
             row["deadline"],
-            _target_state(row, facts.today),
+            _target_state(row),
         )
         for row in rows
     ]
@@ -547,7 +615,9 @@ def _write_targets(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[di
 
 
 def _write_grids(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
-    sheet = _Sheet(workbook, GRIDS, GRID_COLUMNS, counter=counter, subtitle=week_label(facts.period.start))
+    sheet = _Sheet(
+        workbook, GRIDS, GRID_COLUMNS, counter=counter, subtitle=f"{week_label(facts.period.start)} · {facts.as_at}"
+    )
     sheet.header()
     for row in rows:
         sheet.data(
@@ -555,12 +625,14 @@ def _write_grids(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict
                 row["code"],
                 row["name"],
                 row["leader_name"] or "",
-                row["open_issues"],
+                row["found"],
                 row["points_lost"],
-                row["open_tasks"],
-                row["overdue_tasks"],
+                row["current_open_issues"],
+                row["current_overdue_issues"],
+                row["current_open_tasks"],
+                row["current_overdue_tasks"],
             ),
-            styles={6: ALERT_CELL} if row["overdue_tasks"] else None,
+            styles={8: ALERT_CELL} if row["current_overdue_tasks"] else None,
         )
-    sheet.totals("合计", summed=(3, 4, 5, 6))
+    sheet.totals("合计", summed=(3, 4, 5, 6, 7, 8))
     return sheet.finish()

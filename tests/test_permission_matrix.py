@@ -1,9 +1,9 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 91 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 94 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 192 route-methods × 6 roles = 1,152 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 198 route-methods × 6 roles = 1,188 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
@@ -40,6 +40,7 @@ from accounts.models import Department, Notification, Role, User
 from accounts.tests.factories import DepartmentFactory
 from campaign.models import ProgressPhoto, ProgressReport, Task
 from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
+from core.models import PendingPhoto
 from core.tests.factories import jpeg_bytes
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections.models import ExtensionRequest, Issue, IssueEvent, IssuePhoto
@@ -61,6 +62,7 @@ DEPT_A_PAGE, DEPT_A_API = "lohool", "lohooh"  # department A's task or issue: st
 MATRIX: dict[str, dict[str, str]] = {
     # --- Public and account pages ---------------------------------------------------------------
     "health": {"GET": EVERYONE, "POST": NOBODY_405},
+    "favicon": {"GET": EVERYONE, "POST": NOBODY_405},
     "set_language": {"GET": EVERYONE, "POST": EVERYONE},
     "login": {"GET": EVERYONE, "POST": EVERYONE},  # signed in: redirected home; anonymous: the form
     # Logging out answers with a redirect to the login page: that is its success, for everyone.
@@ -70,6 +72,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "accounts:mark_all_read": {"GET": PAGE_405, "POST": SIGNED_IN},
     "accounts:password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "accounts:password_change_done": {"GET": SIGNED_IN, "POST": PAGE_405},
+    # Photos sent at once from a form, kept for their uploader (the inspector's) until the form is saved.
+    "core:pending_photo_create": {"GET": PAGE_405, "POST": SIGNED_IN},
+    "core:pending_photo": {"GET": "lhhohl", "POST": PAGE_405},
     "home": {"GET": SIGNED_IN, "POST": PAGE_405},
     # --- Tasks ----------------------------------------------------------------------------------
     "campaign:task_list": {"GET": SIGNED_IN, "POST": PAGE_405},
@@ -165,6 +170,7 @@ MATRIX: dict[str, dict[str, str]] = {
 # URL arguments: route → {kwarg: attribute of the fixture's ``World``}. Others take none.
 KWARGS: dict[str, dict[str, str]] = {
     "accounts:notification_open": {"pk": "notification"},
+    "core:pending_photo": {"token": "pending_photo.token"},
     "campaign:task_detail": {"pk": "task"},
     "campaign:progress_create": {"pk": "task"},
     "campaign:photo": {"pk": "progress_photo"},
@@ -274,6 +280,7 @@ class World:
     extension: ExtensionRequest
     import_job: ImportJob
     weekly_report: WeeklyReport
+    pending_photo: PendingPhoto
     notification: Notification | None = None
 
 
@@ -359,6 +366,9 @@ def _build_world() -> World:
             week_start=datetime.date(2026, 1, 5),
             status=WeeklyReport.Status.SUCCEEDED,
             file=ContentFile(b"PK\x03\x04 not really a workbook", name="weekly.xlsx"),
+        ),
+        pending_photo=PendingPhoto.objects.create(
+            uploaded_by=inspector, image=_jpeg("chosen.jpg"), thumbnail=_jpeg("chosen-small.jpg")
         ),
     )
 

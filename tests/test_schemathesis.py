@@ -138,6 +138,13 @@ BUSINESS_RULES: dict[str, frozenset[str]] = {
     "POST /api/v1/tasks/{id}/progress-reports/": frozenset({"empty_report", "final_below_100", "final_needs_note"}),
     # A location is both a latitude and a longitude, or neither.
     "POST /api/v1/issues/": frozenset({"location_incomplete"}),
+    # A new deadline beyond the limit needs a note saying why.
+    "POST /api/v1/issues/{id}/request-extension/": frozenset({"beyond_limit"}),
+    # A refusal needs a reason and takes no approved date; an approved date lies between the current
+    # deadline and the one asked for; past the request's limit only when confirmed.
+    "POST /api/v1/extension-requests/{id}/decide/": frozenset(
+        {"reason_required", "approved_deadline_with_refusal", "approved_deadline_out_of_range", "confirm_beyond_limit"}
+    ),
 }
 # Schemathesis's coverage phase builds one form per operation whose parts have a media type of their
 # own (the photos), fills every other required field with "" (no valid place id, no valid note) and

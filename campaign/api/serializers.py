@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from campaign.models import QUANTITY, Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
 from core.api import AbsoluteUrlField, PatternDecimalField, RequestSerializer, StrictBooleanField
+from core.limits import TEXT_LIMITS
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -73,7 +74,12 @@ class TaskSerializer(serializers.ModelSerializer):
     accountable_name = serializers.CharField(
         source="accountable.display_name", read_only=True, default=None, allow_null=True
     )
-    is_overdue = serializers.SerializerMethodField(help_text=_("Open and due before today (derived, never stored)."))
+    is_overdue = serializers.SerializerMethodField(
+        help_text=_(
+            "Open (not started or in progress) and due before today; never while awaiting verification (derived, "
+            "never stored)."
+        )
+    )
 
     class Meta:
         model = Task
@@ -121,11 +127,27 @@ class ProgressPhotoSerializer(serializers.ModelSerializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.display_name", read_only=True)
+    went_back = serializers.BooleanField(
+        read_only=True, help_text=_("The report lowered the task's percentage (previous_percent); its note says why.")
+    )
     photos = ProgressPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressReport
-        fields = ("id", "task", "author", "author_name", "created", "percent", "quantity", "note", "is_final", "photos")
+        fields = (
+            "id",
+            "task",
+            "author",
+            "author_name",
+            "created",
+            "percent",
+            "previous_percent",
+            "went_back",
+            "quantity",
+            "note",
+            "is_final",
+            "photos",
+        )
 
 
 class ProgressReportCreateSerializer(RequestSerializer):
@@ -137,7 +159,7 @@ class ProgressReportCreateSerializer(RequestSerializer):
     quantity = PatternDecimalField(
         pattern=r"^(?:[0-9]{1,12}(?:\.[0-9]{1,2})?)?$", required=False, allow_null=True, min_value=0, **QUANTITY
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS.note)
     is_final = StrictBooleanField(required=False, default=False)
     photos = serializers.ListField(
         child=serializers.FileField(),

@@ -19,9 +19,13 @@ def routed_issues():
     return Issue.objects.exclude(department=None).select_related("place", "criterion", "rectification_task__section")
 
 
-def test_it_follows_a_checklist_that_leads_every_criterion_where_the_finding_is(monkeypatch):
+@pytest.mark.parametrize(
+    ("lead", "responsible"),
+    [(Criterion.Lead.ASSIGNED, "assigned_department_id"), (Criterion.Lead.TERRITORIAL, "territorial_unit_id")],
+)
+def test_it_follows_a_checklist_that_leads_every_criterion_one_way(monkeypatch, lead, responsible):
     # The owner criteria keep their department, but the checklist no longer lets it lead.
-    monkeypatch.setattr(data.CriterionSeed, "lead", property(lambda seed: Criterion.Lead.TERRITORIAL))
+    monkeypatch.setattr(data.CriterionSeed, "lead", property(lambda seed: lead))
 
     demo_load(today=TODAY)
 
@@ -29,8 +33,8 @@ def test_it_follows_a_checklist_that_leads_every_criterion_where_the_finding_is(
     issues = routed_issues()
     assert issues.exists()
     for issue in issues:
-        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion), issue.code
-        assert issue.department_id == issue.place.assigned_department_id, issue.code
+        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion).department, issue.code
+        assert issue.department_id == getattr(issue.place, responsible), issue.code
         task = issue.rectification_task
         assert task.department_id == issue.department_id
         # A rectification is never handed to a section of some other department.

@@ -32,12 +32,12 @@ EXPECTED = {
     "grids": 61,
     "places": 922,
     "tasks": 149,
-    "progress_reports": 249,
+    "progress_reports": 257,
     "criteria": 30,
     "inspections": 7,
     "issues": 84,
-    "issue_events": 370,
-    "extension_requests": 6,
+    "issue_events": 365,
+    "extension_requests": 4,
 }
 
 
@@ -294,7 +294,7 @@ def test_it_routes_issues_and_opens_their_rectification_tasks(demo):
     )
     assert routed.exists()
     for issue in routed:
-        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion)
+        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion).department
         assert issue.grid_id == issue.place.grid_id
         assert issue.points == issue.criterion.points
         assert issue.deadline >= issue.reported_at
@@ -330,8 +330,13 @@ def test_it_has_extension_requests_of_every_outcome(demo):
     assert set(requests.values_list("status", flat=True)) == set(ExtensionRequest.Status.values)
     for request in requests:
         assert request.requested_deadline > request.created
+        # Within the limit the services set: no demo request needs a leader's confirmation.
+        assert request.limit_deadline is not None
+        assert not request.beyond_limit
         if request.status == ExtensionRequest.Status.APPROVED:
-            assert request.issue.deadline == request.requested_deadline
+            assert request.issue.deadline == request.requested_deadline == request.approved_deadline
+        if request.status == ExtensionRequest.Status.REFUSED:
+            assert request.decision_note  # the reason the department sees
 
 
 def test_it_has_overdue_tasks_and_tasks_due_soon(demo):
@@ -462,3 +467,25 @@ def test_with_debug_off_and_force_the_demo_sign_ins_get_random_passwords_shown_o
     call_command("load_demo", "--force", stdout=again)
     assert "already loaded" in again.getvalue()
     assert not any(line.split()[:1] == ["admin"] for line in again.getvalue().splitlines())  # shown once
+
+
+def test_it_leads_each_finding_the_way_its_checklist_item_says(demo):
+    """楼道堆物 in a compound goes to the compound's community (属地); 校园周边 to the district education
+    bureau as the item's owner (属主), with urban management and market supervision assisting (协办);
+    market hygiene to the market's assigned department (帮包)."""
+    assert set(Criterion.objects.values_list("lead", flat=True)) == set(Criterion.Lead.values)
+    hallway = Criterion.objects.get(code="LC-C20")
+    campus = Criterion.objects.get(code="LC-C28")
+    market = Criterion.objects.get(code="LC-C27")
+    assert (hallway.lead, campus.lead, market.lead) == ("territorial", "owner", "assigned")
+    assert campus.default_department.name == "东昌府区教育和体育局"
+    assert set(campus.assisting_departments.values_list("code", flat=True)) == {"LC-DCF-CG", "LC-DCF-SJ"}
+
+    routed = Issue.objects.exclude(department=None).select_related("place", "criterion")
+    territorial = routed.filter(criterion__lead=Criterion.Lead.TERRITORIAL)
+    assert territorial.exists()
+    for issue in territorial:
+        assert issue.department_id == issue.place.territorial_unit_id, issue.code
+        assert issue.department.kind in (Department.Kind.SUBDISTRICT, Department.Kind.COMMUNITY)
+    for issue in routed.filter(criterion=campus):
+        assert issue.department == campus.default_department

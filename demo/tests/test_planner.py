@@ -54,7 +54,7 @@ def city():
     department = DepartmentFactory(code="QZJ", name="区住建局")
     department.head = UserFactory(department=department, role=Role.STAFF)
     department.save()
-    criterion = CriterionFactory(lead=Criterion.Lead.TERRITORIAL, time_limit_days=3)
+    criterion = CriterionFactory(lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
     return {
         "department": department,
         "place": PlaceFactory(assigned_department=department),

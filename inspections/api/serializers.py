@@ -11,6 +11,7 @@ from rest_framework.fields import empty
 from accounts.models import Department
 from campaign.models import Campaign
 from core.api import AbsoluteUrlField, RequestSerializer, StrictBooleanField, coordinate_field
+from core.limits import TEXT_LIMITS
 from grids.models import Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
 
@@ -57,6 +58,7 @@ class CriterionSerializer(serializers.ModelSerializer):
             "points",
             "default_department",
             "lead",
+            "assisting_departments",
             "time_limit_days",
             "is_active",
             "updated",
@@ -151,10 +153,13 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             "requested_by",
             "reason",
             "requested_deadline",
+            "limit_deadline",
+            "beyond_limit_note",
             "status",
             "decided_by",
             "decided_at",
             "decision_note",
+            "approved_deadline",
             "created",
             "updated",
         )
@@ -169,7 +174,7 @@ class IssueFileSerializer(RequestSerializer):
 
     place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.filter(is_active=True))
     criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all())
-    description = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
+    description = serializers.CharField(max_length=TEXT_LIMITS.description, validators=[NOT_BLANK])
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False, allow_null=True)
     latitude = coordinate_field("latitude")
@@ -190,7 +195,7 @@ class DispatchSerializer(RequestSerializer):
         allow_null=True,
         help_text=_("Leave out to let the routing rule decide."),
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS.note)
 
 
 class EmptySerializer(RequestSerializer):
@@ -198,23 +203,53 @@ class EmptySerializer(RequestSerializer):
 
 
 class SubmitSerializer(RequestSerializer):
-    note = serializers.CharField(max_length=10000, validators=[NOT_BLANK], help_text=_("What was done."))
+    note = serializers.CharField(max_length=TEXT_LIMITS.note, validators=[NOT_BLANK], help_text=_("What was done."))
     photos = RequiredPhotosField(_("Photos after rectification."))
 
 
 class NoteSerializer(RequestSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_LIMITS.note)
 
 
 class ReasonSerializer(RequestSerializer):
-    reason = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
+    reason = serializers.CharField(max_length=TEXT_LIMITS.reason, validators=[NOT_BLANK])
 
 
 class ExtensionRequestCreateSerializer(RequestSerializer):
     new_deadline = serializers.DateField(help_text=_("The rectification is then due at 23:59 that day (Beijing time)."))
-    reason = serializers.CharField(max_length=10000, validators=[NOT_BLANK])
+    reason = serializers.CharField(max_length=TEXT_LIMITS.reason, validators=[NOT_BLANK])
+    beyond_limit_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_LIMITS.reason,
+        help_text=_(
+            "Why the new deadline goes beyond the limit (twice the checklist item's time limit past the current "
+            "deadline, by default); required for such a date, which a leader must then confirm."
+        ),
+    )
 
 
 class ExtensionDecideSerializer(RequestSerializer):
     approve = StrictBooleanField(help_text=_("true approves (the deadline moves), false refuses."))
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_LIMITS.note,
+        help_text=_("Required to refuse: the reason the department sees."),
+    )
+    approved_deadline = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "To approve an earlier date than asked: after the current deadline and no later than the one asked "
+            "for. Only with approve=true."
+        ),
+    )
+    confirm_beyond_limit = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text=_("Required (true) to approve a date beyond the request's limit_deadline."),
+    )

@@ -50,7 +50,7 @@ def _body(serializer, json_serializer=None) -> dict:
 
 
 class CriterionViewSet(RestrictedReadOnlyViewSet):
-    queryset = Criterion.objects.all()
+    queryset = Criterion.objects.prefetch_related("assisting_departments")
     serializer_class = CriterionSerializer
     filterset_class = CriterionFilterSet
     ordering_fields = ("category", "code", "points", "updated")
@@ -193,6 +193,7 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
             actor=request.user,
             reason=serializer.validated_data["reason"],
             new_deadline=serializer.validated_data["new_deadline"],
+            beyond_limit_note=serializer.validated_data["beyond_limit_note"],
         )
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -227,5 +228,7 @@ class ExtensionRequestViewSet(RestrictedReadOnlyViewSet):
             actor=request.user,
             approve=serializer.validated_data["approve"],
             note=serializer.validated_data["note"],
+            approved_deadline=serializer.validated_data["approved_deadline"],
+            confirm_beyond_limit=serializer.validated_data["confirm_beyond_limit"],
         )
         return Response(ExtensionRequestSerializer(extension).data)

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+import yaml
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
@@ -260,7 +262,7 @@ def test_it_requests_and_decides_an_extension(city):
         f"/api/v1/extension-requests/{request_id}/decide/", {"approve": True, "note": "同意"}, format="json"
     )
     twice = client_for(city["leader"]).post(
-        f"/api/v1/extension-requests/{request_id}/decide/", {"approve": False}, format="json"
+        f"/api/v1/extension-requests/{request_id}/decide/", {"approve": False, "note": "不同意"}, format="json"
     )
 
     assert refused.status_code == 403
@@ -391,3 +393,52 @@ def test_it_lets_staff_filter_by_department_as_documented(city):
     assert [row["id"] for row in own.json()["results"]] == [issue.pk]
     assert other.json()["results"] == []
     assert staff.get("/api/v1/issues/", {"department": "-1"}).status_code == 400
+
+
+def test_it_guards_extensions_in_the_api_as_on_the_page(city):
+    issue = dispatched(city)
+    deadline = timezone.localdate(issue.deadline)
+    staff, leader = client_for(city["staff"]), client_for(city["leader"])
+
+    unbounded = staff.post(
+        f"/api/v1/issues/{issue.pk}/request-extension/",
+        {"new_deadline": "2035-12-31", "reason": "需要采购设备"},
+        format="json",
+    )
+    assert unbounded.status_code == 400
+    assert unbounded.json()["code"] == "beyond_limit"
+    assert not ExtensionRequest.objects.exists()
+
+    asked = staff.post(
+        f"/api/v1/issues/{issue.pk}/request-extension/",
+        {"new_deadline": "2035-12-31", "reason": "需要采购设备", "beyond_limit_note": "须经法院强制执行"},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.json()
+    body = asked.json()
+    assert body["beyond_limit_note"] == "须经法院强制执行"
+    assert body["limit_deadline"] < body["requested_deadline"]
+    decide = f"/api/v1/extension-requests/{body['id']}/decide/"
+
+    silent = leader.post(decide, {"approve": False}, format="json")
+    unconfirmed = leader.post(decide, {"approve": True}, format="json")
+    assert (silent.status_code, silent.json()["code"]) == (400, "reason_required")
+    assert (unconfirmed.status_code, unconfirmed.json()["code"]) == (400, "confirm_beyond_limit")
+    assert ExtensionRequest.objects.get().status == ExtensionRequest.Status.PENDING
+
+    earlier = deadline + datetime.timedelta(days=2)
+    approved = leader.post(decide, {"approve": True, "approved_deadline": earlier.isoformat()}, format="json")
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["status"] == "approved"
+    issue.refresh_from_db()
+    assert timezone.localdate(issue.deadline) == earlier
+    assert datetime.datetime.fromisoformat(approved.json()["approved_deadline"]) == issue.deadline
+
+
+def test_it_documents_the_awaiting_verification_status_and_the_decision_fields():
+    schema = yaml.safe_load(Client().get("/api/v1/schema/").content)
+    components = schema["components"]["schemas"]
+    assert "awaiting_verification" in components["TaskStatusEnum"]["enum"]
+    decide = components["ExtensionDecideRequest"]["properties"]
+    assert {"approved_deadline", "confirm_beyond_limit", "note"} <= set(decide)
+    assert "assisting_departments" in components["Criterion"]["properties"]

@@ -60,7 +60,7 @@ def place(bureau):
 
 @pytest.fixture
 def criterion():
-    return CriterionFactory(lead=Criterion.Lead.TERRITORIAL)
+    return CriterionFactory(lead=Criterion.Lead.ASSIGNED)
 
 
 def file_issue(inspector, place, criterion, name: str = "before.jpg") -> Issue:

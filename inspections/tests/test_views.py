@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Role
+from accounts.models import Department, Role
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.tests.factories import CampaignFactory
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections import services
+from inspections.forms import DEPARTMENT_GROUPS
 from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent, IssuePhoto
 from inspections.tests.factories import CriterionFactory
 
@@ -75,7 +76,7 @@ def place(grid, bureau):
 
 @pytest.fixture
 def criterion():
-    return CriterionFactory(category="市容环境", title="主次干道无暴露垃圾", lead=Criterion.Lead.TERRITORIAL)
+    return CriterionFactory(category="市容环境", title="主次干道无暴露垃圾", lead=Criterion.Lead.ASSIGNED)
 
 
 @pytest.fixture
@@ -149,7 +150,7 @@ def test_it_shows_only_the_steps_allowed_now(client, issue, staff, inspector):
 
 
 def test_it_files_an_issue_that_lands_in_the_right_departments_list(client, inspector, staff, outsider, place, grid):
-    criterion = CriterionFactory(title="墙面无乱贴乱画", lead=Criterion.Lead.TERRITORIAL)
+    criterion = CriterionFactory(title="墙面无乱贴乱画", lead=Criterion.Lead.ASSIGNED)
     client.force_login(inspector)
     assert client.get("/issues/new/").status_code == 200
 
@@ -343,7 +344,7 @@ def test_it_returns_an_issue_with_a_reason_and_it_can_be_dispatched_elsewhere(
 
 
 def test_it_requests_an_extension_that_a_leader_approves(client, issue, staff, leader):
-    new_day = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    new_day = (timezone.localdate(issue.deadline) + datetime.timedelta(days=5)).isoformat()  # within the limit
     client.force_login(staff)
     client.post(f"/issues/{issue.pk}/extend/", {"new_deadline": new_day, "reason": "需采购设备"})
     request = ExtensionRequest.objects.get()
@@ -366,7 +367,10 @@ def test_it_requests_an_extension_that_a_leader_approves(client, issue, staff, l
 
 def test_it_lets_a_leader_refuse_an_extension(client, issue, staff, leader):
     client.force_login(staff)
-    client.post(f"/issues/{issue.pk}/extend/", {"new_deadline": "2099-12-31", "reason": "人手不够"})
+    client.post(
+        f"/issues/{issue.pk}/extend/",
+        {"new_deadline": "2099-12-31", "reason": "人手不够", "beyond_limit_note": "须经法院强制执行"},
+    )
     deadline = Issue.objects.get().deadline
     client.force_login(leader)
     request = ExtensionRequest.objects.get()
@@ -378,7 +382,10 @@ def test_it_lets_a_leader_refuse_an_extension(client, issue, staff, leader):
 
 def test_it_keeps_extension_decisions_to_leaders(client, issue, staff):
     client.force_login(staff)
-    client.post(f"/issues/{issue.pk}/extend/", {"new_deadline": "2099-12-31", "reason": "人手不够"})
+    client.post(
+        f"/issues/{issue.pk}/extend/",
+        {"new_deadline": "2099-12-31", "reason": "人手不够", "beyond_limit_note": "须经法院强制执行"},
+    )
     request = ExtensionRequest.objects.get()
     assert client.get("/issues/extensions/").status_code == 403
     assert (
@@ -504,3 +511,116 @@ def test_it_keeps_the_chosen_place_and_item_when_the_form_is_refused(client, ins
     assert f'<option value="{place.pk}" selected>柳园小区' in page
     assert f'<option value="{criterion.pk}" selected>' in page
     assert not Issue.objects.exists()
+
+
+# --- routing a person can follow ---------------------------------------------------------------
+
+
+def test_it_shows_on_the_dispatch_form_whom_the_rule_picks_and_why_in_a_grouped_list(client, inspector, place):
+    district = DepartmentFactory(code="DCF", name="东昌府区", kind=Department.Kind.DISTRICT)
+    education = DepartmentFactory(code="DCF-JT", name="区教育和体育局", parent=district)
+    subdistrict = DepartmentFactory(code="DCF-GL", name="古楼街道", kind=Department.Kind.SUBDISTRICT, parent=district)
+    community = DepartmentFactory(code="DCF-GL-01", name="楼西社区", kind=Department.Kind.COMMUNITY, parent=subdistrict)
+    section = DepartmentFactory(code="CGJ-SR", name="市容环卫科", kind=Department.Kind.SECTION)
+    criterion = CriterionFactory(title="校园周边流动摊贩", lead=Criterion.Lead.OWNER, default_department=education)
+    issue = services.issue_file(
+        reporter=inspector, place=place, criterion=criterion, description="放学时段有流动摊贩", dispatch=False
+    )
+    client.force_login(inspector)
+
+    page = client.get(f"/issues/{issue.pk}/")
+
+    form = page.context["actions"]["dispatch"]["form"]
+    route = services.issue_route(place=place, criterion=criterion)
+    assert (route.department, route.rule) == (education, "owner")
+    assert html.escape(route.reason) in page.content.decode()
+    assert 'data-filter-options="id_department"' in page.content.decode()
+    labels = dict(DEPARTMENT_GROUPS)
+    groups = {
+        str(label): {name for _pk, name in options} for label, options in form.fields["department"].widget.choices[1:]
+    }
+    assert list(groups) == [str(label) for label in labels.values()]  # 市直部门, 区直部门, 街道, 社区
+    assert "市城管局" in groups[str(labels["city"])]
+    assert {"东昌府区", "区教育和体育局"} <= groups[str(labels["district"])]
+    assert "古楼街道" in groups[str(labels["subdistrict"])]
+    assert groups[str(labels["community"])] == {"楼西社区"}
+    assert section.name not in page.content.decode()
+    assert community.name in page.content.decode()
+
+    client.post(f"/issues/{issue.pk}/dispatch/", {"department": ""})
+    issue.refresh_from_db()
+    assert issue.department == education
+
+
+# --- extensions with guard rails -----------------------------------------------------------------
+
+
+def ask(client, issue, day: datetime.date, **more) -> None:
+    client.post(f"/issues/{issue.pk}/extend/", {"new_deadline": day.isoformat(), "reason": "需采购设备", **more})
+
+
+def test_it_refuses_on_the_page_a_request_beyond_the_limit_without_a_note_and_saves_nothing(client, issue, staff):
+    client.force_login(staff)
+    response = client.post(
+        f"/issues/{issue.pk}/extend/", {"new_deadline": "2035-12-31", "reason": "人手不够"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert "An extension may reach" in response.content.decode()
+    assert response.context["actions"]["extend"]["failed"]
+    assert not ExtensionRequest.objects.exists()
+    assert not issue.events.filter(action=IssueEvent.Action.EXTENSION_REQUESTED).exists()
+
+
+def test_it_needs_a_reason_to_refuse_and_shows_it_to_the_department(client, issue, staff, leader):
+    client.force_login(staff)
+    ask(client, issue, timezone.localdate(issue.deadline) + datetime.timedelta(days=2))
+    request = ExtensionRequest.objects.get()
+    client.force_login(leader)
+
+    silent = client.post(
+        f"/issues/{issue.pk}/decide/",
+        {"request_id": request.pk, "decision": "refuse", "note": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Say why the extension is refused" in silent.content.decode()
+    request.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.PENDING
+
+    client.post(f"/issues/{issue.pk}/decide/", {"request_id": request.pk, "decision": "refuse", "note": "可调配人员"})
+    request.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.REFUSED
+
+    client.force_login(staff)
+    seen = client.get(f"/issues/{issue.pk}/").content.decode()
+    assert "可调配人员" in seen
+    task_page = client.get(f"/tasks/{issue.rectification_task_id}/").content.decode()
+    assert "可调配人员" in task_page
+
+
+def test_it_lets_a_leader_approve_an_earlier_date_and_confirm_one_beyond_the_limit(client, issue, staff, leader):
+    deadline = timezone.localdate(issue.deadline)
+    client.force_login(staff)
+    ask(client, issue, datetime.date(2035, 12, 31), beyond_limit_note="须经法院强制执行")
+    request = ExtensionRequest.objects.get()
+    assert request.beyond_limit
+    client.force_login(leader)
+    page = client.get(f"/issues/{issue.pk}/")
+    assert 'name="confirm_beyond_limit"' in page.content.decode()
+    assert "须经法院强制执行" in page.content.decode()
+    assert page.context["actions"]["decide"]["form"].initial["approved_deadline"] == datetime.date(2035, 12, 31)
+
+    # As asked, beyond the limit: only when confirmed.
+    client.post(f"/issues/{issue.pk}/decide/", {"request_id": request.pk, "decision": "approve"})
+    request.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.PENDING
+
+    earlier = deadline + datetime.timedelta(days=3)
+    client.post(
+        f"/issues/{issue.pk}/decide/",
+        {"request_id": request.pk, "decision": "approve", "approved_deadline": earlier.isoformat()},
+    )
+    request.refresh_from_db()
+    issue.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.APPROVED
+    assert timezone.localdate(request.approved_deadline) == earlier == timezone.localdate(issue.deadline)

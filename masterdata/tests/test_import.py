@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Department, Role, User
 from grids.models import Grid, Place
+from inspections.models import Criterion
 from masterdata.schema import SHEETS
 from masterdata.services import masterdata_import, masterdata_template
 from masterdata.tests.workbooks import as_file, exported, find_row, row_counts, saved, set_cell, workbook_bytes
@@ -270,3 +271,50 @@ def test_it_changes_one_leader_of_the_liaocheng_demo(db):
     assert User.objects.get(pk=leader.pk).first_name == "新名"
     assert leader.history.latest("history_date").first_name == "新名"
     assert row_counts() == {**before, "User.history": before["User.history"] + 1}
+
+
+def test_it_takes_the_three_ways_of_leading_and_the_assisting_departments_and_refuses_others(city):
+    criteria = [
+        {"编码": "CS-10", "类别": "小区管理", "标题": "楼道堆物", "分值": 1, "牵头方式": "属地"},
+        {"编码": "CS-11", "类别": "农贸市场", "标题": "市场脏乱", "分值": 1, "牵头方式": "帮包"},
+        {
+            "编码": "CS-12",
+            "类别": "校园周边",
+            "标题": "流动摊贩",
+            "分值": 1,
+            "牵头方式": "属主",
+            "默认责任部门编码": "LC-ZJJ",
+            "协办部门编码": "DCF-GL、DCF",
+        },
+    ]
+    result = masterdata_import(file=as_file(workbook_bytes({"测评标准": criteria})), dry_run=False)
+    assert result.ok, result.errors
+    leads = dict(Criterion.objects.filter(code__startswith="CS-1").values_list("code", "lead"))
+    assert leads == {"CS-10": "territorial", "CS-11": "assigned", "CS-12": "owner"}
+    assisting = Criterion.objects.get(code="CS-12").assisting_departments.values_list("code", flat=True)
+    assert set(assisting) == {"DCF-GL", "DCF"}
+
+    before = row_counts()
+    unknown = {"编码": "CS-13", "类别": "市容", "标题": "无乱贴", "分值": 1, "牵头方式": "主管"}
+    refused = masterdata_import(file=as_file(workbook_bytes({"测评标准": [unknown]})), dry_run=False)
+    assert not refused.ok
+    [error] = refused.errors
+    assert (error.sheet, error.column) == ("测评标准", "牵头方式")
+    assert "可选：属地、帮包、属主" in error.message
+    assert row_counts() == before
+
+
+def test_it_exports_a_criterions_way_of_leading_in_chinese_and_reads_it_back(city):
+    criterion = city["criterion"]
+    criterion.lead = Criterion.Lead.ASSIGNED
+    criterion.save()
+    criterion.assisting_departments.set([city["subdistrict"]])
+    sheet = exported()["测评标准"]
+    row = find_row(sheet, "编码", "CS-01")
+    headers = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=row, column=headers.index("牵头方式") + 1).value == "帮包"
+    assert sheet.cell(row=row, column=headers.index("协办部门编码") + 1).value == "DCF-GL"
+
+    again = masterdata_import(file=saved(exported()), dry_run=False)
+    assert again.ok, again.errors
+    assert again.counts["测评标准"] == {"created": 0, "updated": 0, "unchanged": 1}

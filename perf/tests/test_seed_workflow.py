@@ -56,9 +56,13 @@ def test_it_counts_deadlines_on_the_working_calendar_with_the_administrators_ove
     )
 
 
-def test_it_routes_by_the_checklists_lead(monkeypatch):
-    # Every criterion is led where the finding is (属地), though the owner criteria still name their department.
-    monkeypatch.setattr(data.CriterionSeed, "lead", property(lambda seed: Criterion.Lead.TERRITORIAL))
+@pytest.mark.parametrize(
+    ("lead", "responsible"),
+    [(Criterion.Lead.ASSIGNED, "assigned_department_id"), (Criterion.Lead.TERRITORIAL, "territorial_unit_id")],
+)
+def test_it_routes_by_the_checklists_lead(monkeypatch, lead, responsible):
+    # Every criterion is led one way, though the owner criteria still name their department.
+    monkeypatch.setattr(data.CriterionSeed, "lead", property(lambda seed: lead))
 
     seed()
 
@@ -67,8 +71,8 @@ def test_it_routes_by_the_checklists_lead(monkeypatch):
     issues = routed_issues()
     assert issues.exists()
     for issue in issues:
-        assert issue.department_id == issue.place.assigned_department_id, issue.code
-        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion)
+        assert issue.department_id == getattr(issue.place, responsible), issue.code
+        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion).department
 
 
 def test_it_records_what_the_services_record_at_each_step():
@@ -77,7 +81,7 @@ def test_it_records_what_the_services_record_at_each_step():
     issues = routed_issues()
     assert issues.filter(criterion__lead=Criterion.Lead.OWNER).exists()
     for issue in issues:
-        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion), issue.code
+        assert issue.department == issue_route(place=issue.place, criterion=issue.criterion).department, issue.code
         task = issue.rectification_task
         if task is not None:
             assert task.due_date == timezone.localtime(issue.deadline).date()

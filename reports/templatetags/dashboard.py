@@ -1,8 +1,11 @@
-"""Formatting for the dashboard's figures: rates as percentages, changes with their sign."""
+"""Formatting for the dashboard's figures: rates as percentages, changes with their sign, and the
+glossary's term for a code."""
 
 from decimal import Decimal
 
 from django import template
+
+from core import glossary
 
 register = template.Library()
 
@@ -35,3 +38,9 @@ def trend(change: float | int | Decimal | None) -> str:
     if change is None or change == "" or round(float(change), 6) == 0:
         return "flat"
     return "up" if float(change) > 0 else "down"
+
+
+@register.filter
+def term(code: str) -> glossary.Term:
+    """The glossary's term named ``code``: ``{% with t=row.state|term %}{{ t.label }}``."""
+    return glossary.term(code)

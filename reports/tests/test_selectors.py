@@ -24,6 +24,7 @@ from inspections.models import Criterion
 from inspections.services import issue_file, issue_send_back, issue_submit, issue_verify
 from inspections.tests.factories import CriterionFactory
 from reports.selectors import (
+    CURRENT_FIELDS,
     Period,
     campaign_kpis,
     department_scoreboard,
@@ -80,8 +81,8 @@ def city(clock):
     north, south = GridFactory(code="G01"), GridFactory(code="G02")
     place_a = PlaceFactory(grid=north, assigned_department=housing)
     place_b = PlaceFactory(grid=south, assigned_department=urban)
-    two = CriterionFactory(points=2, lead=Criterion.Lead.TERRITORIAL, time_limit_days=3)
-    one = CriterionFactory(points=1, lead=Criterion.Lead.TERRITORIAL, time_limit_days=3)
+    two = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
+    one = CriterionFactory(points=1, lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
     inspector = UserFactory(role=Role.INSPECTOR, department=None)
     photos = photos_prepare([photo_upload("after.jpg")])
 
@@ -151,20 +152,27 @@ def city(clock):
 
 
 def test_it_starts_weeks_on_monday_and_compares_with_the_week_before():
-    sunday = datetime.date(2018, 3, 18)
-    assert Period.of(Period.THIS_WEEK, today=sunday) == THIS_WEEK
-    assert (THIS_WEEK.start, THIS_WEEK.end) == (datetime.date(2018, 3, 12), datetime.date(2018, 3, 18))
-    assert (THIS_WEEK.previous().start, THIS_WEEK.previous().end) == (LAST_WEEK.start, LAST_WEEK.end)
+    sunday = Period.of(Period.THIS_WEEK, today=datetime.date(2018, 3, 18))
+    assert (sunday.start, sunday.end) == (datetime.date(2018, 3, 12), datetime.date(2018, 3, 18))
+    assert (sunday.previous().start, sunday.previous().end) == (LAST_WEEK.start, LAST_WEEK.end)
+    # This week so far, Monday to Friday, against Monday to Friday of last week.
+    assert (THIS_WEEK.start, THIS_WEEK.end) == (datetime.date(2018, 3, 12), TODAY)
+    assert (THIS_WEEK.previous().start, THIS_WEEK.previous().end) == (LAST_WEEK.start, datetime.date(2018, 3, 9))
     assert (LAST_WEEK.previous().start, LAST_WEEK.previous().end) == (
         datetime.date(2018, 2, 26),
         datetime.date(2018, 3, 4),
     )
 
 
-def test_it_compares_a_month_with_the_previous_calendar_month():
+def test_it_compares_a_month_so_far_with_the_same_days_of_the_previous_month():
     month = Period.of(Period.THIS_MONTH, today=TODAY)
-    assert (month.start, month.end) == (datetime.date(2018, 3, 1), datetime.date(2018, 3, 31))
-    assert (month.previous().start, month.previous().end) == (datetime.date(2018, 2, 1), datetime.date(2018, 2, 28))
+    assert (month.start, month.end) == (datetime.date(2018, 3, 1), TODAY)
+    assert (month.previous().start, month.previous().end) == (datetime.date(2018, 2, 1), datetime.date(2018, 2, 16))
+    last_day = Period.of(Period.THIS_MONTH, today=datetime.date(2018, 3, 31))
+    assert (last_day.previous().start, last_day.previous().end) == (
+        datetime.date(2018, 2, 1),
+        datetime.date(2018, 2, 28),
+    )
 
 
 def test_it_gives_the_whole_campaign_no_bounds_and_no_previous_period():
@@ -177,7 +185,7 @@ def test_it_falls_back_to_this_week_for_an_unknown_period():
 
 def test_it_counts_moments_in_local_time():
     assert THIS_WEEK.starts_at == datetime.datetime(2018, 3, 12, tzinfo=SHANGHAI)
-    assert THIS_WEEK.ends_before == datetime.datetime(2018, 3, 19, tzinfo=SHANGHAI)
+    assert THIS_WEEK.ends_before == datetime.datetime(2018, 3, 17, tzinfo=SHANGHAI)  # to date: today included
 
 
 # --- Campaign KPIs ------------------------------------------------------------------------------
@@ -216,17 +224,18 @@ def test_it_compares_with_last_week(city):
     assert (previous["issues"]["found"], previous["issues"]["points_lost"]) == (2, Decimal(3))
     assert previous["issues"]["on_time_closure_rate"] == 1.0
     assert previous["issues"]["rework_rate"] == 0.5  # L2, awaiting verification after a rework
+    # T6 is overdue; L2's rectification task waits on the inspectors, which is nobody's lateness.
     assert previous["tasks"] == {
         "total": 3,
         "done": 1,
-        "overdue": 2,
+        "overdue": 1,
         "on_time": 1,
-        "on_time_rate": pytest.approx(1 / 3),
+        "on_time_rate": pytest.approx(1 / 2),
     }
     assert kpis["delta"]["issues"]["found"] == 3
     assert kpis["delta"]["issues"]["points_lost"] == Decimal(5)
     assert kpis["delta"]["issues"]["on_time_closure_rate"] == pytest.approx(2 / 3 - 1)
-    assert kpis["delta"]["tasks"]["overdue"] == -1
+    assert kpis["delta"]["tasks"]["overdue"] == 0
     assert kpis["previous_period"] == THIS_WEEK.previous()
 
 
@@ -278,11 +287,17 @@ def test_it_ranks_the_departments_of_this_week(city):
         "rework_rate": 0.0,
         "points_lost": Decimal(4),
         "overdue_tasks": 1,  # T1
+        # Whatever the period: T1, T5 and T6 open, T1 and T6 overdue; I5, not dispatched, is nobody's yet.
+        "current_open_tasks": 3,
+        "current_overdue_tasks": 2,
+        "current_open_issues": 0,
+        "current_overdue_issues": 0,
     }
     urban = rows["CGJ"]
     assert (urban["dispatched"], urban["closed"], urban["open"]) == (2, 1, 1)
     assert (urban["closure_rate"], urban["on_time_closure_rate"], urban["rework_rate"]) == (0.5, 0.0, 1.0)
     assert (urban["points_lost"], urban["overdue_tasks"]) == (Decimal(2), 0)
+    assert (urban["current_open_issues"], urban["current_open_tasks"]) == (2, 2)  # I4 and L2; T4, I4's task
 
 
 def test_it_agrees_with_the_campaign_kpis(city):
@@ -300,7 +315,8 @@ def test_it_ranks_last_week_on_its_own_issues_and_tasks(city):
     rows = {row["code"]: row for row in department_scoreboard(period=LAST_WEEK, today=TODAY)}
 
     assert (rows["QZJ"]["dispatched"], rows["QZJ"]["points_lost"], rows["QZJ"]["overdue_tasks"]) == (1, 2, 1)
-    assert (rows["CGJ"]["open"], rows["CGJ"]["rework_rate"], rows["CGJ"]["overdue_tasks"]) == (1, 1.0, 1)
+    # L2's rectification task waits on the inspectors: not overdue.
+    assert (rows["CGJ"]["open"], rows["CGJ"]["rework_rate"], rows["CGJ"]["overdue_tasks"]) == (1, 1.0, 0)
     assert rows["CGJ"]["on_time_closure_rate"] is None  # nothing closed
 
 
@@ -324,8 +340,8 @@ def test_it_restricts_the_ranking_to_given_departments_and_leaves_sections_and_i
 
 
 @pytest.mark.parametrize("period", [THIS_WEEK, CAMPAIGN])
-def test_it_ranks_in_two_queries(city, django_assert_num_queries, period):
-    with django_assert_num_queries(2):
+def test_it_ranks_in_three_queries(city, django_assert_num_queries, period):
+    with django_assert_num_queries(3):
         rows = department_scoreboard(period=period, today=TODAY)
 
     assert sum(row["overdue_tasks"] for row in rows) >= 1
@@ -350,12 +366,17 @@ def test_it_scores_the_grids_for_the_map(city):
         1,  # I4's rectification task, due today
         0,
     )
+    # What is open now, whenever it began: I5 and T1 in the north; I4 and L2 (awaiting verification)
+    # in the south, and I4's task (L2's waits on the inspectors).
+    assert [north[key] for key in CURRENT_FIELDS] == [1, 1, 1, 0]
+    assert [south[key] for key in CURRENT_FIELDS] == [1, 0, 2, 0]
+    assert (north["found"], south["found"]) == (3, 2)  # I1 I2 I5; I3 I4
     assert north["leader_name"] == city["north"].leader.display_name
 
 
 @pytest.mark.parametrize("period", [THIS_WEEK, CAMPAIGN])
-def test_it_scores_the_grids_in_two_queries(city, django_assert_num_queries, period):
-    with django_assert_num_queries(2):
+def test_it_scores_the_grids_in_three_queries(city, django_assert_num_queries, period):
+    with django_assert_num_queries(3):
         rows = grid_scoreboard(period=period, today=TODAY)
 
     assert sum(row["open_issues"] for row in rows) >= 1
@@ -400,6 +421,18 @@ def test_it_projects_targets_to_their_deadline():
     assert (rows["falling"]["current_value"], rows["falling"]["progress"]) == (Decimal(95), 0.25)
     assert (rows["met"]["achieved"], rows["missed"]["achieved"]) == (True, False)
     assert rows["missed"]["days_left"] == -6
+    # Where each stands and which way it points, in the glossary's words.
+    assert {code: row["state"] for code, row in rows.items()} == {
+        "ahead": "target_on_track",
+        "behind": "target_at_risk",
+        "falling": "target_on_track",
+        "met": "target_achieved",
+        "missed": "target_missed",
+    }
+    assert (rows["falling"]["direction_term"], rows["ahead"]["direction_term"]) == (
+        "lower_is_better",
+        "higher_is_better",
+    )
 
 
 def test_it_reads_the_targets_in_two_queries_however_many_there_are(django_assert_num_queries):

@@ -16,7 +16,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import Role
@@ -25,11 +25,12 @@ from campaign.models import Task
 from campaign.services import progress_report_create
 from campaign.tests.factories import CampaignFactory, PledgeFactory, TargetFactory, TaskFactory
 from config.celery import app
+from core import glossary
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
 from grids.models import Grid
 from grids.tests.factories import GridFactory, PlaceFactory
-from inspections.models import Criterion
+from inspections.models import Criterion, Issue
 from inspections.services import issue_file, issue_submit, issue_verify
 from inspections.tests.factories import CriterionFactory
 from reports import workbook as workbook_module
@@ -72,6 +73,12 @@ HEADERS = {
 RED = "FFC7CE"
 
 
+def zh(code: str) -> str:
+    """A glossary label as the workbook writes it (in Chinese)."""
+    with translation.override("zh-hans"):
+        return str(glossary.label(code))
+
+
 def at(day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(2018, 3, day, hour, minute, tzinfo=SHANGHAI)
 
@@ -110,7 +117,7 @@ def city(db, clock):
     north, south = GridFactory(code="G01", name="古楼街道第1网格"), GridFactory(code="G02", name="柳园街道第2网格")
     in_north = PlaceFactory(grid=north, assigned_department=housing, name="古楼佳苑")
     in_south = PlaceFactory(grid=south, assigned_department=urban, name="南关街")
-    criterion = CriterionFactory(points=2, lead=Criterion.Lead.TERRITORIAL, time_limit_days=3, title="暴露垃圾")
+    criterion = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, time_limit_days=3, title="暴露垃圾")
     inspector = UserFactory(role=Role.INSPECTOR, department=None)
     photos = photos_prepare([photo_upload("after.jpg")])
 
@@ -198,16 +205,22 @@ def test_it_writes_six_sheets_with_chinese_headers(city):
     for name, columns in HEADERS.items():
         header_row = 7 if name == "总览" else 1
         assert [cell.value for cell in book[name][header_row]] == [column.header for column in columns]
+    # The ranking's columns, in the glossary's words: the week's figures, then what is open now.
     assert [cell.value for cell in book["部门排名"][1]] == [
-        "部门",
-        "派遣",
-        "完成",
-        "未完成",
-        "结案率",
-        "按期结案率",
-        "返工率",
-        "丢分",
-        "逾期任务",
+        zh(code)
+        for code in (
+            "department",
+            "dispatched",
+            "closed",
+            "open",
+            "closure_rate",
+            "on_time_closure_rate",
+            "rework_rate",
+            "points_lost",
+            "overdue_tasks",
+            "current_overdue_tasks",
+            "current_open_issues",
+        )
     ]
     assert book["总览"]["B2"].value == "2018-W11（2018-03-12 至 2018-03-18）"
     moment = book["总览"]["B3"].value  # judged as at the end of the week: midnight into Monday
@@ -241,11 +254,17 @@ def test_it_writes_real_numbers_percentages_and_dates(city):
     assert [t1[3].value, t1[4].value, t1[5].value] == ["物业管理科", "王建国", "0635-8241234"]
 
     target = book["目标进度"][2]
-    assert [cell.value for cell in target[:3]] == ["东昌府区住房和城乡建设局", "老旧小区改造", "个"]
-    assert target[5].value == 26
-    assert target[6].value == pytest.approx(0.25)
-    assert target[6].number_format == "0.0%"
-    assert target[7].is_date
+    assert [cell.value for cell in target[:4]] == [
+        "东昌府区住房和城乡建设局",
+        "老旧小区改造",
+        "个",
+        zh("higher_is_better"),
+    ]
+    assert target[6].value == 26
+    assert target[7].value == pytest.approx(0.25)
+    assert target[7].number_format == "0.0%"
+    assert target[8].is_date
+    assert target[9].value == zh("target_on_track")
 
     deadline = book["问题整改"][2][5]
     assert deadline.is_date
@@ -258,7 +277,9 @@ def test_it_fills_overdue_rows_red(city):
     issues = {row[0].value: row for row in book["问题整改"].iter_rows(min_row=2)}
     overdue_issue, open_issue = issues[city["issues"]["B"].code], issues[city["issues"]["C"].code]
     assert {cell.fill.fgColor.rgb[-6:] for cell in overdue_issue} == {RED}
-    assert overdue_issue[6].value == "已交办（超期）"
+    with translation.override("zh-hans"):
+        dispatched = str(Issue.Status.DISPATCHED.label)
+    assert overdue_issue[6].value == f"{dispatched}（{zh('past_deadline')}）"
     assert open_issue[0].fill.fill_type is None
     assert all(row[0].fill.fgColor.rgb[-6:] == RED for row in book["逾期任务"].iter_rows(min_row=2))
 
@@ -274,8 +295,8 @@ def test_it_freezes_filters_and_prints_every_sheet_landscape_on_one_page_width(c
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
         assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
         assert sheet.print_title_rows == f"${header_row}:${header_row}"
-    # T1, T3 and the rectification tasks of issues B and D (awaiting verification after its deadline)
-    assert book["逾期任务"].auto_filter.ref == f"A1:H{1 + 4}"
+    # T1, T3 and the rectification task of issue B; D's waits on the inspectors, which is nobody's lateness.
+    assert book["逾期任务"].auto_filter.ref == f"A1:H{1 + 3}"
 
 
 def test_it_sizes_columns_for_chinese_text(city):
@@ -289,32 +310,36 @@ def test_it_sizes_columns_for_chinese_text(city):
 
 def test_it_adds_up_to_the_dashboards_selectors(city):
     book, _facts = build()
-    ranking = list(department_scoreboard(period=WEEK, today=AS_AT))
-    grids = list(grid_scoreboard(period=WEEK, today=AS_AT))
+    moment = WEEK.ends_before
+    ranking = list(department_scoreboard(period=WEEK, today=AS_AT, now=moment))
+    grids = list(grid_scoreboard(period=WEEK, today=AS_AT, now=moment))
 
-    for header, key in (("派遣", "dispatched"), ("完成", "closed"), ("未完成", "open"), ("逾期任务", "overdue_tasks")):
-        assert sum(column(book["部门排名"], header)) == sum(row[key] for row in ranking), header
-    assert Decimal(str(sum(column(book["部门排名"], "丢分")))) == sum(row["points_lost"] for row in ranking)
-    assert column(book["部门排名"], "部门") == [row["name"] for row in ranking]
-    assert column(book["部门排名"], "按期结案率") == [row["on_time_closure_rate"] for row in ranking]
+    for key in ("dispatched", "closed", "open", "overdue_tasks", "current_overdue_tasks", "current_open_issues"):
+        assert sum(column(book["部门排名"], zh(key))) == sum(row[key] for row in ranking), key
+    assert Decimal(str(sum(column(book["部门排名"], zh("points_lost"))))) == sum(row["points_lost"] for row in ranking)
+    assert column(book["部门排名"], zh("department")) == [row["name"] for row in ranking]
+    assert column(book["部门排名"], zh("on_time_closure_rate")) == [row["on_time_closure_rate"] for row in ranking]
     assert book["部门排名"][f"B{len(ranking) + 2}"].value == f"=SUM(B2:B{len(ranking) + 1})"
 
     assert column(book["逾期任务"], "任务编号") == [row["code"] for row in overdue_tasks(today=AS_AT)]
     assert column(book["逾期任务"], "逾期工作日") == [row["days_overdue"] for row in overdue_tasks(today=AS_AT)]
-    moment = WEEK.ends_before
     assert column(book["问题整改"], "编号") == [issue.code for issue in open_issues(now=moment)]
     assert column(book["目标进度"], "当前值") == [row["current_value"] for row in target_progress(today=AS_AT)]
     # The dashboard's percentage (held to 0–100 %, one decimal), not a raw fraction of its own.
-    assert column(book["目标进度"], "完成率") == [float(row["percent"]) / 100 for row in target_progress(today=AS_AT)]
-    for header, key in (("未整改问题", "open_issues"), ("未完成任务", "open_tasks"), ("逾期任务", "overdue_tasks")):
-        assert sum(column(book["网格"], header)) == sum(row[key] for row in grids), header
+    progress = zh("target_progress")
+    assert column(book["目标进度"], progress) == [float(row["percent"]) / 100 for row in target_progress(today=AS_AT)]
+    for key in ("found", "current_open_issues", "current_open_tasks", "current_overdue_tasks"):
+        assert sum(column(book["网格"], zh(key))) == sum(row[key] for row in grids), key
 
     kpis = campaign_kpis(period=WEEK, today=AS_AT)
     summary = {row[0]: row[1:] for row in rows(book["总览"], header_row=7)}
-    assert summary["发现问题"] == (kpis["issues"]["found"], kpis["previous"]["issues"]["found"], 2)
-    assert summary["逾期任务"][0] == kpis["tasks"]["overdue"]
-    assert summary["结案率"][0] == pytest.approx(kpis["issues"]["closure_rate"])
-    assert summary["丢分"][0] == kpis["issues"]["points_lost"] == 6
+    assert summary[zh("found")] == (kpis["issues"]["found"], kpis["previous"]["issues"]["found"], 2)
+    assert summary[zh("overdue_tasks")][0] == kpis["tasks"]["overdue"]
+    assert summary[zh("closure_rate")][0] == pytest.approx(kpis["issues"]["closure_rate"])
+    assert summary[zh("points_lost")][0] == kpis["issues"]["points_lost"] == 6
+    # The lists' counts, apart from the week's figures.
+    assert summary[zh("current_overdue_tasks")] == (len(overdue_tasks(today=AS_AT)), None, None)
+    assert summary[zh("current_open_issues")][0] == len(open_issues(now=moment))
 
 
 def test_it_reports_progress_at_most_every_500_rows(city):
@@ -354,7 +379,8 @@ def test_it_stores_a_week_once_and_replaces_its_file_when_built_again(city, djan
     assert again.file.name != old_name
     assert not again.file.storage.exists(old_name)
     assert again.file_size == again.file.size > 0
-    assert again.figures["overdue_tasks"] == 4
+    assert again.figures["overdue_tasks"] == 3  # T1, T3, B's task (D's waits on the inspectors)
+    assert again.figures["as_of"] == "2018-03-19T00:00:00+08:00"
     assert again.progress_done == again.progress_total > 0
 
 
@@ -422,7 +448,7 @@ def test_it_emails_the_leaders_once_per_week(city):
     assert message.to == ["mayor@liaocheng.example"]
     assert "创城问责周报" in message.subject
     assert "2018-W11" in message.subject
-    assert "逾期未完成任务共 4 项" in message.body
+    assert "逾期未完成任务共 3 项" in message.body
     assert message.alternatives[0].mimetype == "text/html"
     ((filename, content, mimetype),) = message.attachments
     assert (filename, mimetype) == ("创城问责周报-2018-W11.xlsx", XLSX_CONTENT_TYPE)

@@ -13,16 +13,46 @@
   var labels = data.labels || {};
   var COLOURS = ["#f1f5f9", "#fde0c5", "#f8a66b", "#e4572e", "#9b1c1c"];
 
+  // Counts are coloured in whole-number classes; points lost (decimals) in four equal bands.
+  var WHOLE_NUMBERS = { openIssues: true, pointsLost: false };
+
   function formatNumber(value) {
     return Math.round(value * 100) / 100 + "";
   }
 
-  // 0 is grey; anything else falls in one of four equal bands up to the largest value.
-  function band(value, max) {
-    if (!value || !max) {
+  // The upper bound of each class above 0: up to four, the largest value's quarters, rounded up to
+  // whole numbers for counts (so a class never reads "≤ 0.75 issues") and without repeats.
+  function classBounds(max, whole) {
+    var bounds = [];
+    for (var i = 1; i <= 4; i += 1) {
+      var bound = whole ? Math.ceil((max * i) / 4) : (max * i) / 4;
+      if (bound > 0 && bounds.indexOf(bound) === -1) {
+        bounds.push(bound);
+      }
+    }
+    return bounds;
+  }
+
+  // 0 is grey (swatch 0); the classes take the darkest swatches, so the largest value is always darkest.
+  function swatch(value, bounds) {
+    if (!value || !bounds.length) {
       return 0;
     }
-    return Math.min(4, Math.max(1, Math.ceil((value / max) * 4)));
+    for (var i = 0; i < bounds.length; i += 1) {
+      if (value <= bounds[i]) {
+        return 4 - (bounds.length - 1 - i);
+      }
+    }
+    return 4;
+  }
+
+  // The text of each class: "1–2" for counts, "≤ 2.5" for points.
+  function classLabel(bounds, index, whole) {
+    if (!whole) {
+      return "≤ " + formatNumber(bounds[index]);
+    }
+    var low = index === 0 ? 1 : bounds[index - 1] + 1;
+    return low === bounds[index] ? String(low) : low + "–" + bounds[index];
   }
 
   function element(tag, text, className) {
@@ -41,9 +71,10 @@
     box.appendChild(element("strong", grid.code + " " + grid.name));
     [
       [labels.openIssues, grid.openIssues],
-      [labels.pointsLost, formatNumber(grid.pointsLost)],
       [labels.openTasks, grid.openTasks],
       [labels.overdueTasks, grid.overdueTasks],
+      [labels.found, grid.found],
+      [labels.pointsLost, formatNumber(grid.pointsLost)],
       [labels.leader, grid.leader || "—"],
     ].forEach(function (pair) {
       box.appendChild(element("div", pair[0] + ": " + pair[1]));
@@ -51,19 +82,19 @@
     return box;
   }
 
-  function drawLegend(metric, max) {
+  // The legend says what the colours show, and each colour's class.
+  function drawLegend(metric, bounds) {
     var legend = document.getElementById("map-legend");
     if (!legend) {
       return;
     }
     legend.textContent = "";
-    legend.appendChild(element("span", metric === "pointsLost" ? labels.pointsLost : labels.openIssues));
+    legend.appendChild(element("span", (labels.legend || {})[metric] || "", "legend-title"));
+    var whole = WHOLE_NUMBERS[metric];
     var steps = [["0", 0]];
-    if (max > 0) {
-      for (var i = 1; i <= 4; i += 1) {
-        steps.push(["≤ " + formatNumber((max * i) / 4), i]);
-      }
-    }
+    bounds.forEach(function (bound, index) {
+      steps.push([classLabel(bounds, index, whole), 4 - (bounds.length - 1 - index)]);
+    });
     steps.forEach(function (step) {
       var item = element("span");
       item.appendChild(element("i", undefined, "swatch-" + step[1]));
@@ -136,15 +167,16 @@
       shapes.forEach(function (item) {
         max = Math.max(max, item.grid[metric] || 0);
       });
+      var bounds = max > 0 ? classBounds(max, WHOLE_NUMBERS[metric]) : [];
       shapes.forEach(function (item) {
         item.shape.setStyle({
           color: "#5b6770",
           weight: 1,
-          fillColor: COLOURS[band(item.grid[metric], max)],
+          fillColor: COLOURS[swatch(item.grid[metric], bounds)],
           fillOpacity: 0.85,
         });
       });
-      drawLegend(metric, max);
+      drawLegend(metric, bounds);
     }
 
     var radios = document.querySelectorAll('input[name="map-metric"]');
@@ -189,12 +221,12 @@
     chart(
       "chart-issues",
       [
-        { name: labels.found, type: "bar", data: trends.found, itemStyle: { color: "#e4572e" } },
-        { name: labels.rectified, type: "line", data: trends.rectified, itemStyle: { color: "#1e7d4f" }, symbolSize: 6 },
+        { name: labels.trendFound, type: "bar", data: trends.found, itemStyle: { color: "#e4572e" } },
+        { name: labels.trendClosed, type: "line", data: trends.rectified, itemStyle: { color: "#1e7d4f" }, symbolSize: 6 },
       ],
       true
     );
-    chart("chart-points", [{ name: labels.pointsLost, type: "bar", data: trends.pointsLost, itemStyle: { color: "#9b1c1c" } }], false);
+    chart("chart-points", [{ name: labels.trendPointsLost, type: "bar", data: trends.pointsLost, itemStyle: { color: "#9b1c1c" } }], false);
     chart("chart-tasks", [{ name: labels.tasksCompleted, type: "bar", data: trends.tasksCompleted, itemStyle: { color: "#1d5fa8" } }], true);
 
     window.addEventListener("resize", function () {

@@ -1,0 +1,42 @@
+"""Sorted by due date, the tasks still to do come first and the finished ones after them."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import DepartmentFactory, UserFactory
+from campaign.models import Task
+from campaign.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("sort", ["", "due", "-due"])
+def test_it_lists_finished_tasks_after_open_ones(client, sort):
+    bureau = DepartmentFactory()
+    staff = UserFactory(department=bureau, role=Role.STAFF)
+    today = timezone.localdate()
+    done = TaskFactory(
+        title="已完成的任务",
+        department=bureau,
+        due_date=today - datetime.timedelta(days=20),
+        status=Task.Status.DONE,
+        completed_at=timezone.now(),
+    )
+    cancelled = TaskFactory(
+        title="已取消的任务",
+        department=bureau,
+        due_date=today + datetime.timedelta(days=90),
+        status=Task.Status.CANCELLED,
+    )
+    early = TaskFactory(title="逾期的任务", department=bureau, due_date=today - datetime.timedelta(days=5))
+    late = TaskFactory(title="下月的任务", department=bureau, due_date=today + datetime.timedelta(days=30))
+    client.force_login(staff)
+
+    tasks = list(client.get("/tasks/", {"sort": sort} if sort else {}).context["tasks"])
+
+    open_first = [early, late] if sort != "-due" else [late, early]
+    closed_last = [done, cancelled] if sort != "-due" else [cancelled, done]
+    assert tasks == open_first + closed_last
