@@ -106,7 +106,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return (("yes", _("Overdue")), ("no", _("Not overdue")))
 
     def queryset(self, request, queryset):
-        overdue = Task.objects.overdue(timezone.localdate()).values("pk")
+        overdue = Task.objects.overdue(timezone.now()).values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=overdue)
         if self.value() == "no":
@@ -201,7 +201,7 @@ class TaskAdmin(HistoryAdmin):
     inlines = (ProgressReportInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_overdue(timezone.localdate())
+        return super().get_queryset(request).with_overdue(timezone.now())
 
     def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
         # Where a task stands moves only through its progress (and, for a rectification, through its

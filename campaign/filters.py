@@ -14,6 +14,7 @@ from accounts.models import Department, User
 from accounts.rules import can_read_everything, is_inspector
 from accounts.selectors import departments_seen_by
 from campaign.models import CLOSED_LAST, Campaign, Pledge, ProgressReport, Target, Task
+from core.clocks import Light
 from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
 
@@ -72,6 +73,9 @@ class TaskFilterSet(ListFilterSet):
     due = django_filters.ChoiceFilter(
         choices=DUE_PRESETS, method="filter_due", label=_("Due window"), empty_label=_("Any time")
     )
+    light = django_filters.ChoiceFilter(
+        choices=Light.choices, method="filter_light", label=_("Light"), empty_label=_("All")
+    )
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label=_("Due from"), widget=DATE_WIDGET
     )
@@ -105,9 +109,10 @@ class TaskFilterSet(ListFilterSet):
         model = Task
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date) -> None:
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, now: datetime.datetime) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.today = today
+        self.now = now  # one moment for every filter and count of the page
+        self.today = timezone.localdate(now)
         user = request.user
         sections = Department.objects.filter(kind=Department.Kind.SECTION, is_active=True)
         people = User.objects.filter(is_active=True).only("pk", "username", "first_name", "last_name")
@@ -134,13 +139,17 @@ class TaskFilterSet(ListFilterSet):
     def filter_due(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         today = self.today
         if value == "overdue":
-            return queryset.overdue(today)
+            return queryset.overdue(self.now)
         if value == "soon":
-            return queryset.due_soon(today)
+            return queryset.due_soon(self.now)
         if value == "week":
             monday = today - datetime.timedelta(days=today.weekday())
             return queryset.open().filter(due_date__range=(monday, monday + datetime.timedelta(days=6)))
         return queryset
+
+    def filter_light(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        # The light of an open task's clock (Task.light_q): yellow is due soon, red overdue.
+        return queryset.light(value, self.now) if value else queryset
 
     @extend_schema_field(OpenApiTypes.INT)  # the API's schema: a grid's id
     def filter_grid(self, queryset: QuerySet[Task], name: str, value: Grid) -> QuerySet[Task]:
@@ -160,9 +169,10 @@ class TaskFilterSet(ListFilterSet):
 
 
 class TaskApiFilterSet(TaskFilterSet):
-    """The task list's filters for the API: ``overdue`` is a boolean, ``department``, ``place``,
-    ``target`` and ``campaign`` narrow further, ``updated_since`` serves incremental sync, and the
-    order is the API's ``ordering`` parameter rather than ``sort``."""
+    """The task list's filters for the API: ``overdue`` is a boolean, ``light`` the light of an open task's
+    clock (green, yellow, red or suspended), ``department``, ``place``, ``target`` and ``campaign`` narrow
+    further, ``updated_since`` serves incremental sync, and the order is the API's ``ordering`` parameter
+    rather than ``sort``."""
 
     sort = None
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
@@ -174,14 +184,14 @@ class TaskApiFilterSet(TaskFilterSet):
     campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("Campaign"))
     updated_since = UpdatedSinceFilter()
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today: datetime.date | None = None):
-        super().__init__(data, queryset, request=request, prefix=prefix, today=today or timezone.localdate())
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, now: datetime.datetime | None = None):
+        super().__init__(data, queryset, request=request, prefix=prefix, now=now or timezone.now())
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
         if value is None:
             return queryset
-        overdue = Task.overdue_q(self.today)
+        overdue = Task.overdue_q(self.now)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.clocks import Light, light_of, light_q
 from core.errors import Conflict
 from core.images import photo_storage_name
 from core.limits import TEXT_LIMITS
 from core.models import TimeStampedModel
-from core.working_time import due_soon_before
+from core.working_time import WorkingCalendar, end_of_day, pledged_due_at, pledged_yellow_at
 
 QUANTITY = {"max_digits": 14, "decimal_places": 2}
 
@@ -186,24 +187,33 @@ class TaskQuerySet(models.QuerySet):
         someone else either."""
         return self.filter(status__in=Task.OPEN_STATUSES)
 
-    def overdue(self, today: datetime.date) -> "TaskQuerySet":
-        """Tasks overdue on ``today`` (``Task.overdue_q``): derived, never stored."""
-        return self.filter(Task.overdue_q(today))
+    def overdue(self, now: datetime.datetime | datetime.date) -> "TaskQuerySet":
+        """Tasks overdue at ``now`` (``Task.overdue_q``), read from their stored clocks."""
+        return self.filter(Task.overdue_q(now))
 
-    def with_overdue(self, today: datetime.date) -> "TaskQuerySet":
+    def with_overdue(self, now: datetime.datetime | datetime.date) -> "TaskQuerySet":
         """Annotate ``is_overdue`` (``Task.overdue_q``) for lists that show or filter by it."""
-        return self.annotate(is_overdue=ExpressionWrapper(Task.overdue_q(today), output_field=models.BooleanField()))
+        return self.annotate(is_overdue=ExpressionWrapper(Task.overdue_q(now), output_field=models.BooleanField()))
 
-    def due_soon(self, today: datetime.date) -> "TaskQuerySet":
-        """Open tasks due soon on ``today`` (``core.working_time.due_soon_before``), the due day included."""
-        return self.filter(status__in=Task.OPEN_STATUSES, due_date__gte=today, due_date__lt=due_soon_before(today))
+    def due_soon(self, now: datetime.datetime | datetime.date) -> "TaskQuerySet":
+        """Open tasks due soon at ``now``: their light is yellow (``Task.light_q``)."""
+        return self.filter(Task.light_q(Light.YELLOW, now))
+
+    def light(self, light: str, now: datetime.datetime | datetime.date) -> "TaskQuerySet":
+        """Open tasks whose clock shows ``light`` at ``now`` (``Task.light_q``)."""
+        return self.filter(Task.light_q(light, now))
 
 
 class Task(TimeStampedModel):
     """One piece of work owned by a department, a section and an accountable person, with a due date.
 
     Pledged work, special campaigns and the rectification of an inspector's finding are all tasks,
-    so that deadlines, reminders and escalation are a single mechanism."""
+    so that deadlines, reminders and escalation are a single mechanism.
+
+    Its clock is kept in ``due_at`` and ``yellow_at`` (indexed), from which its light is read: pledged work
+    is due at the end of its due date and yellow ``DUE_SOON_WORKING_DAYS`` working days before (``save``
+    keeps them in step with ``due_date``); a rectification task follows its issue's rectification clock
+    (``inspections.clocks``), suspended with it (``suspended_at``)."""
 
     class Kind(models.TextChoices):
         ROUTINE = "routine", _("Routine")
@@ -274,6 +284,9 @@ class Task(TimeStampedModel):
         _("percent complete"), default=0, help_text=_("The latest percentage reported in its progress.")
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    yellow_at = models.DateTimeField(_("due soon from"), null=True, blank=True, db_index=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -282,7 +295,12 @@ class Task(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords(m2m_fields=[places, grids], verbose_name=_("historical task"))
+    history = HistoricalRecords(
+        m2m_fields=[places, grids],
+        verbose_name=_("historical task"),
+        # Derived from the due date or the issue's clock, and recomputed with the calendar: not the task's story.
+        excluded_fields=["due_at", "yellow_at", "suspended_at"],
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -321,16 +339,62 @@ class Task(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
-    @classmethod
-    def overdue_q(cls, today: datetime.date) -> Q:
-        """The one meaning of an overdue task: still open (not started or in progress) and due before
-        ``today`` — a task due today is not overdue yet, nor one awaiting verification. Pages, API,
-        figures, exports and reminders all read it from here."""
-        return Q(status__in=cls.OPEN_STATUSES, due_date__lt=today)
+    def save(self, *args, **kwargs) -> None:
+        """Pledged work's clock follows its due date (one calendar query when it moves); a rectification
+        task's is set by its issue's, except for one made without it."""
+        fields = kwargs.get("update_fields")
+        if (fields is None or "due_date" in fields) and (self.kind != self.Kind.RECTIFICATION or self.due_at is None):
+            self.due_at, self.yellow_at = self.pledged_clock(self.due_date)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "due_at", "yellow_at"}
+        super().save(*args, **kwargs)
 
-    def is_overdue(self, today: datetime.date) -> bool:
+    @staticmethod
+    def pledged_clock(
+        due_date: datetime.date, *, calendar: WorkingCalendar | None = None
+    ) -> tuple[datetime.datetime, datetime.datetime]:
+        """``(due_at, yellow_at)`` of work due on ``due_date``; ``calendar`` spares a caller planning many
+        tasks a query each."""
+        return pledged_due_at(due_date), pledged_yellow_at(due_date, calendar=calendar)
+
+    @staticmethod
+    def moment(now: datetime.datetime | datetime.date) -> datetime.datetime:
+        """``now`` as a moment: a date stands for its first moment (a task due the day before is overdue)."""
+        if isinstance(now, datetime.datetime):
+            return now
+        return end_of_day(now - datetime.timedelta(days=1)) + datetime.timedelta(seconds=1)
+
+    @classmethod
+    def overdue_q(cls, now: datetime.datetime | datetime.date) -> Q:
+        """The one meaning of an overdue task: open (not started or in progress) and its clock red at
+        ``now`` — pledged work from the day after its due date, a rectification once its issue's
+        rectification clock has run out. Never one awaiting verification (its clock stopped at submission)
+        nor one suspended. A date stands for its first moment. Pages, API, figures, exports and reminders
+        all read it from here."""
+        return cls.light_q(Light.RED, now)
+
+    @classmethod
+    def light_q(cls, light: str, now: datetime.datetime | datetime.date) -> Q:
+        """Open tasks whose clock shows ``light`` at ``now``: green, yellow (due soon), red (overdue) or
+        suspended. Closed tasks and those awaiting verification have no running clock."""
+        return light_q(
+            light,
+            cls.moment(now),
+            running=Q(status__in=cls.OPEN_STATUSES, due_at__isnull=False),
+            due="due_at",
+            yellow="yellow_at",
+            suspended="suspended_at",
+        )
+
+    def light(self, now: datetime.datetime | datetime.date) -> str | None:
+        """``light_q`` for one task in memory."""
+        if self.status not in self.OPEN_STATUSES:
+            return None
+        return light_of(self.moment(now), due_at=self.due_at, yellow_at=self.yellow_at, suspended_at=self.suspended_at)
+
+    def is_overdue(self, now: datetime.datetime | datetime.date) -> bool:
         """``overdue_q`` for one task in memory."""
-        return self.status in self.OPEN_STATUSES and self.due_date < today
+        return self.light(now) == Light.RED
 
 
 # Sorted by due date, the finished tasks (done, cancelled) come after all those still to do, whatever their dates.

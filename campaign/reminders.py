@@ -1,12 +1,16 @@
-"""The reminder ladder ("层层传导压力"): who hears about which open task, and when.
+"""The reminder ladder ("层层传导压力") on the tasks' clocks: who hears about which open task, and when.
 
-    due soon ──▶ overdue ──▶ escalated to the department head ──▶ escalated to the grid or campaign leader
-    (≤ DUE_SOON_      (past         (≥ REMINDER_ESCALATE_HEAD_DAYS         (≥ REMINDER_ESCALATE_LEADER_DAYS
-     WORKING_DAYS)     due)          working days overdue)                   working days overdue)
+    yellow (due soon) ──▶ red (overdue) ──▶ escalated to the department head ──▶ escalated to the grid or
+    (accountable       (accountable       (red for REMINDER_ESCALATE_HEAD_AFTER     campaign leader (red for
+     person)            person)            of working time)                          REMINDER_ESCALATE_LEADER_AFTER)
 
-Days are working days on China's official calendar. A run:
+The lights are the tasks' stored clocks (``Task.light_q``): pledged work turns yellow
+``DUE_SOON_WORKING_DAYS`` working days before its due date and red the day after it; a rectification
+follows its issue's rectification clock, in working time. Escalations wait for a clock to have been red
+for a limit of working time (``3d``, ``4h``...; ``core.working_time.Limit``). A run reads the clocks at
+one moment (the opening of the office on its day) and:
 
-1. computes every (task, step, recipient) owed today with a few set-based queries;
+1. computes every (task, step, recipient) owed then with a few set-based queries;
 2. claims them by inserting ``Reminder`` rows tagged with the run's token. The database's unique
    constraint on (task, step, recipient) silently drops the rows that exist already, whether an
    earlier run or a run going on at the same time inserted them; the rows carrying this run's
@@ -22,7 +26,8 @@ e-mail or chat-robot post owed by a recent digest that has neither succeeded nor
 ``REMINDER_REDELIVER_AFTER_SECONDS``. Queuing a delivery twice sends it once (``reminder_digest_deliver``).
 
 Rectification tasks opened by inspections are tasks like any other and climb the same ladder, until
-the rectification is handed in: awaiting verification, they wait on the inspectors and leave it.
+the rectification is handed in (awaiting verification, they wait on the inspectors and leave it) or
+while a suspension (挂起) stops their clock.
 The number of queries of a run does not depend on the number of tasks, except for insert batches.
 """
 
@@ -47,7 +52,7 @@ from accounts.models import Notification, User
 from campaign.models import DeliveryAttempt, Reminder, ReminderDigest, Task
 from core.models import Heartbeat
 from core.services import enqueue
-from core.working_time import WorkingCalendar, due_soon_before
+from core.working_time import Limit, WorkingCalendar, WorkingTime, office_working_time
 
 logger = logging.getLogger(__name__)
 
@@ -92,30 +97,27 @@ class DeliveryFailed(Exception):
 
 @dataclass(frozen=True)
 class Ladder:
-    """The dates that place a due date on the ladder on ``today``, from one working calendar."""
+    """What places a task on the ladder at ``now``: the moment the run reads the clocks at, the working time
+    the escalations are counted in, and the working calendar the days left are counted on."""
 
     today: datetime.date
-    due_soon_before: datetime.date  # due in [today, due_soon_before): due soon (core.working_time.due_soon_before)
-    head_from: datetime.date  # due on or before: escalated to the department head
-    leader_from: datetime.date  # due on or before: escalated to the grid or campaign leader
-    calendar: WorkingCalendar = field(repr=False)
+    now: datetime.datetime
+    head_after: Limit  # red for this long: escalated to the department head
+    leader_after: Limit  # red for this long: escalated to the grid or campaign leader
+    working_time: WorkingTime = field(repr=False)
 
     @classmethod
-    def on(cls, today: datetime.date, *, earliest_due: datetime.date | None = None) -> "Ladder":
-        """Build the ladder with one calendar spanning the oldest open due date to the due-soon horizon."""
-        soon, head, leader = (
-            settings.DUE_SOON_WORKING_DAYS + 1,
-            settings.REMINDER_ESCALATE_HEAD_DAYS,
-            settings.REMINDER_ESCALATE_LEADER_DAYS,
-        )
-        calendar = WorkingCalendar.spanning(today, earliest_due, margin=max(soon, head, leader))
-        return cls(
-            today=today,
-            due_soon_before=due_soon_before(today, calendar=calendar),
-            head_from=calendar.subtract_working_days(today, head),
-            leader_from=calendar.subtract_working_days(today, leader),
-            calendar=calendar,
-        )
+    def at(cls, now: datetime.datetime, *, earliest_due: datetime.date | None = None) -> "Ladder":
+        """The ladder at ``now``, with one calendar spanning the oldest open due date to today."""
+        head = Limit.parse(settings.REMINDER_ESCALATE_HEAD_AFTER)
+        leader = Limit.parse(settings.REMINDER_ESCALATE_LEADER_AFTER)
+        today = timezone.localdate(now)
+        calendar = WorkingCalendar.spanning(today, earliest_due, margin=settings.DUE_SOON_WORKING_DAYS + 1)
+        return cls(today, now, head, leader, office_working_time(calendar=calendar))
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.working_time.calendar_for(self.today)
 
     @property
     def is_working_day(self) -> bool:
@@ -124,6 +126,20 @@ class Ladder:
     def days_left(self, due_date: datetime.date) -> int:
         """Working days from today to the due date: negative when the task is that many days overdue."""
         return self.calendar.working_days_between(self.today, due_date)
+
+    def red_for(self, due_at: datetime.datetime, limit: Limit) -> bool:
+        """Whether a clock due at ``due_at`` has been red for ``limit`` of working time at ``now``."""
+        return self.working_time.add(due_at, limit) <= self.now
+
+
+def run_moment(today: datetime.date) -> datetime.datetime:
+    """The moment a run of ``today`` reads the clocks at: the opening of the office that day (its start on
+    a day off), when beat starts the daily run."""
+    working_time = office_working_time()
+    sessions = working_time.sessions(today)
+    if sessions:
+        return sessions[0][0]
+    return datetime.datetime.combine(today, datetime.time(), tzinfo=working_time.zone)
 
 
 @dataclass(frozen=True, order=True)
@@ -136,24 +152,27 @@ class Candidate:
     days_left: int = field(compare=False)
 
 
-def reminder_ladder(*, today: datetime.date) -> Ladder:
-    """The ladder for ``today`` (two queries: the oldest open due date and the calendar's overrides)."""
+def reminder_ladder(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> Ladder:
+    """The ladder at ``now``, by default the opening of the office on ``today`` (``run_moment``); a few
+    queries: the office hours, the oldest open due date and the calendar's overrides."""
+    now = now or run_moment(today)
     earliest = Task.objects.open().aggregate(earliest=Min("due_date"))["earliest"]
-    return Ladder.on(today, earliest_due=earliest)
+    return Ladder.at(now, earliest_due=earliest)
 
 
 def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
-    """Every (task, step, recipient) that the ladder owes on its day, whether sent before or not.
+    """Every (task, step, recipient) that the ladder owes at its moment, whether sent before or not.
 
-    Two queries: the open tasks that are due soon or overdue, with their accountable person,
-    department head and campaign leader; and the grid leaders of those far enough overdue."""
-    today = ladder.today
+    Two queries: the open tasks whose clock is yellow or red (not suspended), with their accountable
+    person, department head and campaign leader; and the grid leaders of the red ones."""
+    now = ladder.now
     tasks = (
-        # Due soon or overdue: open, and due before the end of the due-soon window.
-        Task.objects.filter(status__in=Task.OPEN_STATUSES, due_date__lt=ladder.due_soon_before)
+        # Yellow or red: open, not suspended, past the moment its light turned yellow.
+        Task.objects.filter(status__in=Task.OPEN_STATUSES, suspended_at=None, yellow_at__lte=now)
         .values_list(
             "pk",
             "due_date",
+            "due_at",
             "accountable_id",
             "accountable__is_active",
             "department__head_id",
@@ -166,7 +185,7 @@ def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
     grid_leaders = defaultdict(set)
     for task_id, leader_id in (
         Task.grids.through.objects.filter(
-            task__in=Task.objects.open().filter(due_date__lte=ladder.leader_from).values("pk"),
+            task__in=Task.objects.open().filter(suspended_at=None, due_at__lt=now).values("pk"),
             grid__leader__is_active=True,
         )
         .values_list("task_id", "grid__leader_id")
@@ -175,20 +194,20 @@ def reminder_candidates(*, ladder: Ladder) -> list[Candidate]:
         grid_leaders[task_id].add(leader_id)
 
     candidates = []
-    for task_id, due_date, accountable, accountable_active, head, head_active, leader, leader_active in tasks:
+    for task_id, due_date, due_at, accountable, accountable_active, head, head_active, leader, leader_active in tasks:
         days_left = ladder.days_left(due_date)
         head = head if head_active else None
         # A task with nobody accountable (or whose accountable person has left) still reaches someone: the head.
         responsible = accountable if accountable_active else head
 
         owed = []
-        if due_date >= today:
+        if due_at >= now:
             owed.append((Step.DUE_SOON, responsible))
         else:
             owed.append((Step.OVERDUE, responsible))
-            if due_date <= ladder.head_from:
+            if ladder.red_for(due_at, ladder.head_after):
                 owed.append((Step.ESCALATED_HEAD, head))
-            if due_date <= ladder.leader_from:
+            if ladder.red_for(due_at, ladder.leader_after):
                 leaders = grid_leaders.get(task_id) or [leader if leader_active else None]
                 owed.extend((Step.ESCALATED_LEADER, recipient) for recipient in leaders)
         candidates.extend(
@@ -241,8 +260,8 @@ def reminder_digest_context(
             {task["code"] for section in sections if section["step"] != Step.DUE_SOON for task in section["tasks"]}
         ),
         "due_soon_days": settings.DUE_SOON_WORKING_DAYS,
-        "head_days": settings.REMINDER_ESCALATE_HEAD_DAYS,
-        "leader_days": settings.REMINDER_ESCALATE_LEADER_DAYS,
+        "head_after": Limit.parse(settings.REMINDER_ESCALATE_HEAD_AFTER).text,
+        "leader_after": Limit.parse(settings.REMINDER_ESCALATE_LEADER_AFTER).text,
     }
 
 
@@ -288,14 +307,15 @@ class ReminderRun:
         }
 
 
-def reminders_send(*, today: datetime.date) -> ReminderRun:
-    """Send the reminders the ladder owes on ``today``, each (task, step, recipient) at most once ever,
-    as one digest per recipient. Safe to run twice, and on two workers at once.
+def reminders_send(*, today: datetime.date, now: datetime.datetime | None = None) -> ReminderRun:
+    """Send the reminders the ladder owes on ``today`` — its clocks read at ``now``, by default the opening
+    of the office that day — each (task, step, recipient) at most once ever, as one digest per recipient.
+    Safe to run twice, and on two workers at once.
 
     Nothing is sent on a day off: on the official calendar nobody is at the desk, and the working
-    days counted would not have moved since the last working day."""
+    time counted would not have moved since the last working day."""
     run = ReminderRun(date=today, token=uuid.uuid4())
-    ladder = reminder_ladder(today=today)
+    ladder = reminder_ladder(today=today, now=now)
     if not ladder.is_working_day:
         run.skipped = True
         return run
@@ -407,7 +427,7 @@ def reminders_send_daily(*, now: datetime.datetime | None = None) -> ReminderRun
     last = Heartbeat.objects.filter(name=DAILY_RUN).values_list("beat_at", flat=True).first()
     if last is not None and timezone.localdate(last) == today:
         return None
-    run = reminders_send(today=today)
+    run = reminders_send(today=today, now=now)
     Heartbeat.objects.update_or_create(name=DAILY_RUN, defaults={"beat_at": now})
     return run
 

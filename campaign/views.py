@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from campaign.filters import TaskFilterSet
 from campaign.forms import ProgressForm
 from campaign.models import Target, Task
-from campaign.selectors import progress_photo_visible_to, task_visible_to
+from campaign.selectors import progress_photo_visible_to, task_clocks, task_visible_to
 from campaign.selectors import task_list as select_task_list
 from campaign.services import progress_report_create
 from core.errors import ApplicationError
@@ -28,17 +28,21 @@ from core.history import change_history
 from core.images import photo_response
 from core.pending_photos import PhotoSubmission
 from core.permissions import require_perm
-from core.working_time import due_in
+from core.working_time import agreeing, due_in
 
 TASKS_PER_PAGE = 25
 
 
-def attach_due_in(tasks, today: datetime.date) -> None:
-    """Set ``task.due_in`` on each open task of a page (closed tasks have no deadline to show)."""
-    running = [task for task in tasks if task.status in Task.OPEN_STATUSES]
-    standing = due_in(today, [task.due_date for task in running])
+def attach_due_in(tasks, now: datetime.datetime) -> None:
+    """Set ``task.due_in`` on each open task of a page (closed tasks have no deadline to show, nor one whose
+    clock is suspended); overdue is the clock's red (``Task.is_overdue``), to the minute."""
+    running = [task for task in tasks if task.status in Task.OPEN_STATUSES and task.suspended_at is None]
+    standing = due_in(timezone.localdate(now), [task.due_date for task in running])
     for task in tasks:
-        task.due_in = standing.get(task.due_date) if task.status in Task.OPEN_STATUSES else None
+        task.due_in = None
+    for task in running:
+        # Task.is_overdue itself: a list's rows carry an ``is_overdue`` annotation of the same name.
+        task.due_in = agreeing(standing[task.due_date], overdue=Task.is_overdue(task, now))
 
 
 def status_tabs(counts: dict, choices, current: str) -> list[dict]:
@@ -54,9 +58,10 @@ def status_tabs(counts: dict, choices, current: str) -> list[dict]:
 @require_GET
 def task_list(request):
     """My work: the tasks the user may see, filtered, sorted, counted and paginated."""
-    today = timezone.localdate()
-    tasks = select_task_list(user=request.user, today=today)
-    filterset = TaskFilterSet(request.GET or None, queryset=tasks, request=request, today=today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    tasks = select_task_list(user=request.user, now=now)
+    filterset = TaskFilterSet(request.GET or None, queryset=tasks, request=request, now=now)
 
     # The status chips count what the other filters leave, in a single aggregate query.
     counts = (
@@ -64,14 +69,15 @@ def task_list(request):
         .order_by()
         .aggregate(
             total=Count("pk"),
-            overdue=Count("pk", filter=Task.overdue_q(today)),
+            overdue=Count("pk", filter=Task.overdue_q(now)),
             **{value: Count("pk", filter=Q(status=value)) for value in Task.Status.values},
         )
     )
 
     page = Paginator(filterset.qs, TASKS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    attach_due_in(rows, today)
+    attach_due_in(rows, now)
+    task_clocks(rows, now=now)
     filtered = any(value for key, value in request.GET.items() if key not in ("page", "sort", "status"))
     return render(
         request,
@@ -89,8 +95,10 @@ def task_list(request):
 
 
 def _task_context(request, task: Task, *, form: ProgressForm | None = None) -> dict:
-    today = timezone.localdate()
-    attach_due_in([task], today)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    attach_due_in([task], now)
+    task_clocks([task], now=now)
     target = None
     if task.target_id:
         target = (

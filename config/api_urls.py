@@ -5,10 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import DepartmentViewSet, UserViewSet
+from assessment.api.views import ResultsView
 from campaign.api.views import CampaignViewSet, PledgeViewSet, ProgressReportViewSet, TargetViewSet, TaskViewSet
 from core.api import NotFoundView
 from grids.api.views import GridViewSet, PlaceViewSet
-from inspections.api.views import CriterionViewSet, ExtensionRequestViewSet, InspectionViewSet, IssueViewSet
+from inspections.api.views import (
+    CriterionViewSet,
+    ExtensionRequestViewSet,
+    InspectionViewSet,
+    IssueViewSet,
+    SuspensionViewSet,
+)
 from reports.api.views import DepartmentScoreboardView, GridScoreboardView
 
 app_name = "api"
@@ -27,11 +34,13 @@ router.register("criteria", CriterionViewSet)
 router.register("inspections", InspectionViewSet)
 router.register("issues", IssueViewSet)
 router.register("extension-requests", ExtensionRequestViewSet)
+router.register("suspensions", SuspensionViewSet)
 
 urlpatterns = [
     *router.urls,
     path("scoreboards/departments/", DepartmentScoreboardView.as_view(), name="scoreboard-departments"),
     path("scoreboards/grids/", GridScoreboardView.as_view(), name="scoreboard-grids"),
+    path("assessment/results/", ResultsView.as_view(), name="assessment-results"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

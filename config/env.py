@@ -54,6 +54,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+_LIMIT = re.compile(r"[1-9][0-9]*(m|h|d|nh)")
+
+
+def env_limit(name: str, default: str) -> str:
+    """A time limit as ``core.working_time.Limit`` reads it: ``90m``, ``4h`` (office time), ``3d`` (working
+    days) or ``24nh`` (natural hours), more than zero."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    if not _LIMIT.fullmatch(value.strip().lower()):
+        raise EnvError(name, value, "a time limit such as 90m, 4h, 3d or 24nh, more than zero")
+    return value.strip().lower()
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:

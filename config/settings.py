@@ -20,6 +20,7 @@ from config.env import (
     env_database,
     env_email,
     env_int,
+    env_limit,
     env_list,
     env_result_backend,
     env_str,
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves the static files with DEBUG on too (runserver's own handler would skip the
+    # middleware), so that `make run` sends them compressed as production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "grids",
     "campaign",
     "inspections",
+    "assessment",
     "reports",
     "masterdata",
     "demo",
@@ -80,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses every response the others make (core.middleware says what and why).
+    "core.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,9 +283,15 @@ CELERY_BEAT_SCHEDULE = {
 # "Due soon" everywhere (the task filter, the due badges, the reminders): at most this many working
 # days left on China's official calendar, the due day itself included.
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 3, minimum=0)
-# The reminder ladder's escalations, in working days overdue.
-REMINDER_ESCALATE_HEAD_DAYS = env_int("REMINDER_ESCALATE_HEAD_DAYS", 3, minimum=1)
-REMINDER_ESCALATE_LEADER_DAYS = env_int("REMINDER_ESCALATE_LEADER_DAYS", 7, minimum=1)
+# The reminder ladder's escalations: how long a clock has been red, in working time (a limit such as 3d,
+# 4h or 24nh; see core.working_time.Limit) before the department head, then the grid or campaign leader, hear.
+REMINDER_ESCALATE_HEAD_AFTER = env_limit("REMINDER_ESCALATE_HEAD_AFTER", "3d")
+REMINDER_ESCALATE_LEADER_AFTER = env_limit("REMINDER_ESCALATE_LEADER_AFTER", "7d")
+# A clock's light turns yellow once this share of its time limit is used (green before, red once overdue).
+CLOCK_YELLOW_PERCENT = env_int("CLOCK_YELLOW_PERCENT", 80, minimum=1)
+# Up to this many running clocks are recomputed at once when office hours or the calendar change (in the
+# admin's request); more are left to a worker.
+CLOCK_RECOMPUTE_INLINE = env_int("CLOCK_RECOMPUTE_INLINE", 500, minimum=0)
 # How far an extension (延期) may reach beyond the current deadline, in multiples of the checklist
 # item's time limit (working days); beyond it only with a note a leader confirms explicitly.
 EXTENSION_LIMIT_TIME_LIMITS = env_int("EXTENSION_LIMIT_TIME_LIMITS", 2, minimum=1)

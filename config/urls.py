@@ -29,5 +29,6 @@ urlpatterns = [
     path("tasks/", include("campaign.urls")),
     path("issues/", include("inspections.urls")),
     path("masterdata/", include("masterdata.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("reports.urls")),
 ]

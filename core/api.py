@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiRequest, OpenApiResponse
+from drf_spectacular.utils import OpenApiRequest, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.fields import empty, get_error_detail
 from rest_framework.filters import OrderingFilter
@@ -467,3 +467,43 @@ __all__ = [
     "exception_handler",
     "photo_form",
 ]
+
+
+class ClockSerializer(serializers.Serializer):
+    """A running clock (``core.clocks.Clock``): its stage, its light now, when it is due and the office
+    minutes left, negative once overdue."""
+
+    stage = serializers.ChoiceField(
+        choices=("dispatch", "rectify", "verify", "pledged"),
+        help_text=gettext_lazy(
+            "Whose turn: the office's dispatch, the department's rectification, the inspectors' verification, "
+            "or pledged work's own due date."
+        ),
+    )
+    state = serializers.ChoiceField(
+        choices=("green", "yellow", "red", "suspended"),
+        help_text=gettext_lazy(
+            "green: in time; yellow: most of the time limit used; red: overdue; suspended: stopped (挂起)."
+        ),
+    )
+    due_at = serializers.DateTimeField(help_text=gettext_lazy("When the stage's time limit runs out."))
+    remaining_working_minutes = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "Office minutes left until due_at, negative once overdue; counted to the suspension while suspended."
+        )
+    )
+
+
+@extend_schema_field(ClockSerializer(allow_null=True))
+class ClockField(serializers.SerializerMethodField):
+    """A row's ``clock`` object, null when no clock runs, read by the serializer's ``get_clock``."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(method_name="get_clock", **kwargs)
+
+
+def clock_data(clock) -> dict | None:
+    """A ``core.clocks.Clock`` as ``ClockSerializer`` shows it."""
+    if clock is None:
+        return None
+    return ClockSerializer(clock).data

@@ -16,4 +16,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.core.checks import Tags, register
+
+        from core.checks import calendar_coverage
+
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="core.create_cache_table")
+        register(calendar_coverage, Tags.database)

@@ -187,6 +187,70 @@ _TERMS = (
         _("Past deadline, not achieved"),
         _("The deadline has passed and the target value was not reached."),
     ),
+    # 考核: the indicators a scheme may weigh (assessment.library defines what each counts), the score
+    # and the grade. A department answers for the cases dispatched to it, a street and a grid for those
+    # found in them.
+    Term(
+        "disposal_rate",
+        _("Disposal rate"),
+        _("Of the cases dispatched, those whose rectification was handed in (awaiting verification or closed)."),
+    ),
+    Term(
+        "on_time_disposal_rate",
+        _("On-time disposal rate"),
+        _(
+            "Cases handed in by their deadline ÷ cases handed in or past their deadline; suspended cases are left "
+            "out when the scheme says so."
+        ),
+    ),
+    Term(
+        "extension_rate",
+        _("Extension rate"),
+        _("Of the cases dispatched, those given more time (an approved extension); lower is better."),
+    ),
+    Term(
+        "overdue_pending_rate",
+        _("Overdue pending rate"),
+        _("Of the cases dispatched, those still in the department's hands past their deadline; lower is better."),
+    ),
+    Term(
+        "return_rate",
+        _("Return rate"),
+        _("Returns (回退) ÷ dispatches, on the events of the period's cases; lower is better."),
+    ),
+    Term(
+        "overruled_returns",
+        _("Buck-passing"),
+        _("Returns (回退) the office overruled, sending the case back to the same department; lower is better."),
+    ),
+    Term(
+        "on_time_verification_rate",
+        _("On-time verification rate"),
+        _("Verifications done within their stage's time limit ÷ verifications done or due."),
+    ),
+    Term(
+        "average_disposal_hours",
+        _("Average disposal time"),
+        _("Hours from dispatch to the rectification handed in, on average (natural hours); lower is better."),
+    ),
+    Term(
+        "failed_verifications",
+        _("Failed verifications"),
+        _("Times a rectification was sent back after verification on site; lower is better."),
+    ),
+    Term(
+        "repeated_complaint_places",
+        _("Places with repeated complaints"),
+        _("Places with at least the scheme's number of complaints (12345 and citizens' reports) in the period."),
+    ),
+    Term(
+        "score",
+        _("Score"),
+        _("The scheme's weighted indicators, plus its bonus items and less its deductions; 100 is full marks."),
+    ),
+    Term(
+        "grade", _("Grade"), _("The band the score falls in: excellent, good, fair or poor, as the scheme sets them.")
+    ),
 )
 
 TERMS: dict[str, Term] = {term.code: term for term in _TERMS}

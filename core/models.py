@@ -148,3 +148,62 @@ class PendingPhoto(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class OfficeHours(models.Model):
+    """The office hours every clock counts in: one timetable of seasons (``OfficeSeason``), each with its
+    dates and the day's two sessions. ``core.working_time.office_timetable`` reads it; the administrators
+    change it in the admin, where a set of seasons that overlaps or leaves a day out is refused whole."""
+
+    name = models.CharField(_("name"), max_length=60, default="作息时间")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _month_day_choices(limit: int) -> list[tuple[int, int]]:
+    return [(number, number) for number in range(1, limit + 1)]
+
+
+class OfficeSeason(models.Model):
+    """A season of the office hours: from one day of the year to another, both included (it may wrap the
+    turn of the year, e.g. 1 October to 30 April), with a morning and an afternoon session and lunch
+    between them."""
+
+    office_hours = models.ForeignKey(
+        OfficeHours, verbose_name=_("office hours"), on_delete=models.CASCADE, related_name="seasons"
+    )
+    name = models.CharField(_("name"), max_length=20, help_text=_("e.g. 夏季 or 冬季"))
+    first_month = models.PositiveSmallIntegerField(_("from month"), choices=_month_day_choices(12))
+    first_day = models.PositiveSmallIntegerField(_("from day"), choices=_month_day_choices(31))
+    last_month = models.PositiveSmallIntegerField(_("to month"), choices=_month_day_choices(12))
+    last_day = models.PositiveSmallIntegerField(_("to day"), choices=_month_day_choices(31))
+    morning_start = models.TimeField(_("morning from"))
+    morning_end = models.TimeField(_("morning until"))
+    afternoon_start = models.TimeField(_("afternoon from"))
+    afternoon_end = models.TimeField(_("afternoon until"))
+
+    class Meta:
+        verbose_name = _("season")
+        verbose_name_plural = _("seasons")
+        ordering = ["office_hours", "first_month", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(morning_start__lt=models.F("morning_end"))
+                & models.Q(morning_end__lte=models.F("afternoon_start"))
+                & models.Q(afternoon_start__lt=models.F("afternoon_end")),
+                name="office_season_sessions_ordered",
+                violation_error_message=_(
+                    "Each session must end after it begins, and the morning by the time the afternoon begins."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.first_month}-{self.first_day}～{self.last_month}-{self.last_day}"

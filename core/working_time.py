@@ -7,6 +7,8 @@ the package when both speak of a day.
 
 ``WorkingCalendar`` is the one arithmetic of working days: every page, figure, reminder, export
 and the scale seeder count with it, so that "3 working days overdue" means the same everywhere.
+``WorkingTime`` adds the office hours (``Timetable``, stored as ``core.models.OfficeHours``) to it: the
+one arithmetic of every clock (see the README, "Clocks and lights").
 """
 
 import bisect
@@ -18,8 +20,10 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from core.models import WorkdayOverride
+from core.models import OfficeSeason, WorkdayOverride
 
 # Far enough for any rectification limit; keeps a typo (e.g. 3000 days) from looping for long.
 MAX_WORKING_DAYS = 366
@@ -179,6 +183,16 @@ def due_in(today: datetime.date, deadlines: Iterable[datetime.date]) -> dict[dat
     return {day: DueIn(days=days, overdue=day < today, due_today=day == today) for day, days in left.items()}
 
 
+def agreeing(due: DueIn, *, overdue: bool) -> DueIn:
+    """``due`` as its clock has it: overdue once the clock is red (to the minute, perhaps on the due day
+    itself), never before."""
+    if overdue == due.overdue:
+        return due
+    if overdue:
+        return DueIn(days=min(due.days, 0), overdue=True)
+    return DueIn(days=max(due.days, 0), overdue=False, due_today=due.days <= 0)
+
+
 def deadline_after(start: datetime.datetime, working_days: int) -> datetime.datetime:
     """The end (23:59:59 local time) of the ``working_days``-th working day after ``start``.
 
@@ -274,6 +288,21 @@ class Limit:
         return f"{self.amount}{self.unit}"
 
     @property
+    def text(self) -> str:
+        """The limit in words, e.g. "3 working days", "4 office hours", "24 natural hours"."""
+        words = {
+            self.MINUTES: ngettext("%(n)s office minute", "%(n)s office minutes", self.amount),
+            self.HOURS: ngettext("%(n)s office hour", "%(n)s office hours", self.amount),
+            self.DAYS: ngettext("%(n)s working day", "%(n)s working days", self.amount),
+            self.NATURAL_HOURS: ngettext("%(n)s natural hour", "%(n)s natural hours", self.amount),
+        }
+        return words[self.unit] % {"n": self.amount}
+
+    def times(self, factor: int) -> "Limit":
+        """``factor`` times this limit, in the same unit."""
+        return Limit(self.amount * factor, self.unit)
+
+    @property
     def working_minutes(self) -> int | None:
         """The limit in office minutes, for limits counted in them (``None`` for days and natural hours)."""
         return {self.MINUTES: self.amount, self.HOURS: self.amount * 60}.get(self.unit)
@@ -330,7 +359,8 @@ class WorkingTime:
         cursor = start.astimezone(self.zone)
         remaining = datetime.timedelta(minutes=minutes)
         day = cursor.date()
-        for _ in range(MAX_WORKING_DAYS * 2 + SLACK_DAYS):
+        # Every working day holds an hour of office time at least, and at least half of the days work.
+        for _day in range(MAX_WORKING_DAYS * 2 + SLACK_DAYS + int(minutes // 60) * 2):
             for begin, end in self.sessions(day):
                 if end <= cursor:
                     continue
@@ -355,3 +385,170 @@ class WorkingTime:
                     total += overlap
             day += datetime.timedelta(days=1)
         return int(total.total_seconds() // 60)
+
+    def clock(
+        self,
+        start: datetime.datetime,
+        limit: Limit,
+        *,
+        share: float,
+        until: datetime.datetime | None = None,
+        suspended_minutes: int = 0,
+    ) -> tuple[datetime.datetime, datetime.datetime]:
+        """``(due_at, yellow_at)`` of a clock started at ``start`` with ``limit``: due when the limit runs out
+        (or at ``until``, a due moment a leader approved instead), yellow once ``share`` of that time is used.
+        ``suspended_minutes`` of the clock's time spent suspended push both later (office minutes; natural
+        minutes for a limit in natural hours)."""
+        due = until or self.add(start, limit)
+        if limit.unit == Limit.NATURAL_HOURS:
+            shift = datetime.timedelta(minutes=suspended_minutes)
+            return due + shift, start + (due - start) * share + shift
+        total = max(self.between(start, due), 0)
+        yellow = self.add_minutes(start, total * share) if total else due
+        if suspended_minutes:
+            # Never add zero: from a session's close, add_minutes() would move to the next morning.
+            due, yellow = self.add_minutes(due, suspended_minutes), self.add_minutes(yellow, suspended_minutes)
+        return due, yellow
+
+    def remaining(self, now: datetime.datetime, due_at: datetime.datetime) -> int:
+        """Office minutes from ``now`` to ``due_at``: negative once overdue, by the office time since."""
+        return self.between(now, due_at)
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored office hours, and checking a set of seasons
+
+
+def season_problems(seasons: Iterable[Season]) -> list[str]:
+    """What is wrong with a set of seasons, in the user's language: a day of the year in none of them or in
+    two, a date that does not exist, sessions out of order. Empty when every day has exactly one season."""
+    seasons = list(seasons)
+    problems = []
+    for season in seasons:
+        for month, day in (season.first, season.last):
+            try:
+                datetime.date(2024, month, day)  # a leap year: 29 February exists
+            except ValueError:
+                problems.append(
+                    _("%(name)s: %(month)s-%(day)s is not a date.") % {"name": season.name, "month": month, "day": day}
+                )
+        if not _sessions_in_order(season.sessions):
+            problems.append(
+                _("%(name)s: each session must end after it begins, and the morning by the time the afternoon begins.")
+                % {"name": season.name}
+            )
+    if problems:
+        return problems
+    gaps, overlaps = [], []
+    day = datetime.date(2024, 1, 1)
+    while day.year == 2024:
+        holding = [season.name for season in seasons if season.holds(day)]
+        if not holding:
+            gaps.append(day)
+        elif len(holding) > 1:
+            overlaps.append((day, holding))
+        day += datetime.timedelta(days=1)
+    if gaps:
+        problems.append(
+            _("No season covers %(days)s: every day of the year needs office hours.") % {"days": _day_spans(gaps)}
+        )
+    if overlaps:
+        first, names = overlaps[0]
+        problems.append(
+            _("Seasons overlap on %(days)s (%(names)s): each day may have only one season.")
+            % {"days": _day_spans([day for day, _names in overlaps]), "names": "、".join(names)}
+        )
+    return problems
+
+
+def _sessions_in_order(sessions: tuple[tuple[datetime.time, datetime.time], ...]) -> bool:
+    if not sessions:
+        return False
+    previous_end = None
+    for start, end in sessions:
+        if start >= end or (previous_end is not None and start < previous_end):
+            return False
+        previous_end = end
+    return True
+
+
+def _day_spans(days: list[datetime.date]) -> str:
+    """``[1 Jan, 2 Jan, 3 Jan, 9 Jan]`` as ``01-01～01-03、01-09``."""
+    spans: list[list[datetime.date]] = []
+    for day in days:
+        if spans and day - spans[-1][1] == datetime.timedelta(days=1):
+            spans[-1][1] = day
+        else:
+            spans.append([day, day])
+    return "、".join(f"{a:%m-%d}" if a == b else f"{a:%m-%d}～{b:%m-%d}" for a, b in spans)
+
+
+def season_from(row: OfficeSeason) -> Season:
+    return Season(
+        row.name,
+        (row.first_month, row.first_day),
+        (row.last_month, row.last_day),
+        ((row.morning_start, row.morning_end), (row.afternoon_start, row.afternoon_end)),
+    )
+
+
+def office_timetable() -> Timetable:
+    """The office hours the administrators set (``core.models.OfficeHours``), one query; the default
+    timetable when none are stored."""
+    seasons = tuple(
+        season_from(row) for row in OfficeSeason.objects.order_by("office_hours", "first_month", "first_day")
+    )
+    return Timetable(seasons) if seasons else Timetable.default()
+
+
+def office_working_time(*, calendar: WorkingCalendar | None = None) -> WorkingTime:
+    """``WorkingTime`` on the stored office hours: what every clock, reminder, figure and the API count with."""
+    return WorkingTime(timetable=office_timetable(), calendar=calendar)
+
+
+def yellow_share() -> float:
+    """The share of a clock's limit used when its light turns yellow (``CLOCK_YELLOW_PERCENT``)."""
+    return settings.CLOCK_YELLOW_PERCENT / 100
+
+
+# ---------------------------------------------------------------------------------------------
+# Pledged work: due at the end of its due date, yellow DUE_SOON_WORKING_DAYS working days before
+
+
+def pledged_due_at(due_date: datetime.date) -> datetime.datetime:
+    """A pledged task is due by the end of its due date: red from the next day on."""
+    return end_of_day(due_date)
+
+
+def pledged_yellow_at(due_date: datetime.date, *, calendar: WorkingCalendar | None = None) -> datetime.datetime:
+    """The first moment a pledged task is due soon (``due_soon_before``): the start of the day from which at
+    most ``DUE_SOON_WORKING_DAYS`` working days are left, the due day itself included."""
+    days = settings.DUE_SOON_WORKING_DAYS + 1
+    calendar = calendar or WorkingCalendar.spanning(due_date, margin=days)
+    first = calendar.subtract_working_days(due_date, days) + datetime.timedelta(days=1)
+    return datetime.datetime.combine(min(first, due_date), datetime.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# ---------------------------------------------------------------------------------------------
+# Years the official calendar does not know
+
+
+def package_covers(year: int) -> bool:
+    """Whether ``chinese-calendar`` knows the holidays of ``year``."""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def uncovered_years(today: datetime.date) -> list[int]:
+    """This year and the next, where neither ``chinese-calendar`` knows the holidays nor an administrator has
+    entered any (a ``WorkdayOverride`` day off): their clocks would count every weekday as working."""
+    years = [year for year in (today.year, today.year + 1) if not package_covers(year)]
+    if not years:
+        return []
+    filled = set(
+        WorkdayOverride.objects.filter(date__year__in=years, is_workday=False).values_list("date__year", flat=True)
+    )
+    return [year for year in years if year not in filled]

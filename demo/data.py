@@ -552,7 +552,7 @@ class CriterionSeed(NamedTuple):
     title: str
     requirement: str
     points: Decimal
-    time_limit_days: int
+    rectify_limit: str  # time to rectify after dispatch: 4h (office hours), 3d (working days), 24nh (natural hours)
     # For "owner" criteria: the department that fixes findings wherever they are, and its section.
     owner: str | None = None
     owner_section: str | None = None
@@ -563,6 +563,9 @@ class CriterionSeed(NamedTuple):
     led_by: str = ""
     # Departments told to help (协办) when a finding is dispatched.
     assisting: tuple[str, ...] = ()
+    # Time to dispatch after filing, and to verify after the department's submission.
+    dispatch_limit: str = "1h"
+    verify_limit: str = "1d"
 
     @property
     def lead(self) -> str:
@@ -574,7 +577,7 @@ ONE, HALF, TWO = Decimal(1), Decimal("0.5"), Decimal(2)
 
 CRITERIA = (
     CriterionSeed(
-        "LC-C01", "市容环境", "沿街单位“门前五包”责任未落实", "沿街单位签订“门前五包”责任书，门前整洁有序。", ONE, 2,
+        "LC-C01", "市容环境", "沿街单位“门前五包”责任未落实", "沿街单位签订“门前五包”责任书，门前整洁有序。", ONE, "2d",
         findings=(
             "{place}沿街商户门前堆放杂物，未见“门前五包”责任牌。",
             "{place}多家门店门前地面油污，责任单位未清理。",
@@ -582,172 +585,178 @@ CRITERIA = (
         rectification="已督促沿街商户清理门前杂物，补签“门前五包”责任书并上墙公示。",
     ),
     CriterionSeed(
-        "LC-C02", "市容环境", "道路、人行道积存垃圾和卫生死角", "主次干道、背街小巷无积存垃圾，无卫生死角。", ONE, 1,
+        "LC-C02", "市容环境", "道路、人行道积存垃圾和卫生死角", "主次干道、背街小巷无积存垃圾，无卫生死角。", ONE, "4h",
         findings=("{place}人行道绿化带内积存生活垃圾约两立方米。", "{place}拐角处有卫生死角，建筑垃圾长期未清运。"),
         rectification="已组织环卫人员清运积存垃圾，纳入每日保洁范围。",
+        verify_limit="2h",
     ),
     CriterionSeed(
-        "LC-C03", "市容环境", "乱贴乱画、非法小广告", "建（构）筑物、公共设施无乱贴乱画和非法小广告。", HALF, 2,
+        "LC-C03", "市容环境", "乱贴乱画、非法小广告", "建（构）筑物、公共设施无乱贴乱画和非法小广告。", HALF, "2d",
         findings=("{place}电线杆、配电箱上张贴大量非法小广告。", "{place}临街墙面有乱涂乱画的办证电话。"),
         rectification="已清除非法小广告和涂写，对公布的号码进行停机处理。",
     ),
     CriterionSeed(
-        "LC-C04", "市容环境", "户外广告、门头牌匾破损或不规范", "户外广告设置规范，牌匾完好、整洁。", ONE, 5,
+        "LC-C04", "市容环境", "户外广告、门头牌匾破损或不规范", "户外广告设置规范，牌匾完好、整洁。", ONE, "5d",
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-GG",
         findings=("{place}一处楼顶广告牌面板破损，存在坠落隐患。", "{place}多家门头牌匾字体残缺，灯箱不亮。"),
         rectification="已拆除破损广告牌，督促商户更换门头牌匾。",
     ),
     CriterionSeed(
-        "LC-C05", "市容环境", "占道经营、店外经营", "无占道经营、店外经营和流动摊点。", ONE, 1,
+        "LC-C05", "市容环境", "占道经营、店外经营", "无占道经营、店外经营和流动摊点。", ONE, "4h",
         findings=("{place}路段多家商户店外经营，占用人行道约二十平方米。", "{place}早市流动摊点占道经营，影响通行。"),
         rectification="已劝导商户入店经营，流动摊点引导进入临时疏导点。",
         led_by="assigned",
+        verify_limit="2h",
     ),
     CriterionSeed(
-        "LC-C06", "市容环境", "露天烧烤", "城区内无露天烧烤。", TWO, 1,
+        "LC-C06", "市容环境", "露天烧烤", "城区内无露天烧烤。", TWO, "24nh",
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-ZF",
         findings=("{place}夜间有露天烧烤摊点三处，油烟扰民。",),
         rectification="执法支队已依法取缔露天烧烤摊点，暂扣烧烤炉具，安排夜间巡查防止反弹。",
         assisting=("LC-DCF-HB",),
+        dispatch_limit="30m",
     ),
     CriterionSeed(
-        "LC-C07", "市容环境", "违法建设未及时查处", "对新增违法建设做到早发现、早制止、早拆除。", TWO, 7,
+        "LC-C07", "市容环境", "违法建设未及时查处", "对新增违法建设做到早发现、早制止、早拆除。", TWO, "20d",
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-WJ",
         findings=("{place}有居民私搭乱建彩钢棚约三十平方米。", "{place}临街门面违规加盖一层。"),
         rectification="已下达限期拆除通知书，违法建设已拆除完毕。",
     ),
     CriterionSeed(
-        "LC-C08", "市容环境", "道路破损、井盖缺失", "路面平整，井盖齐全完好。", ONE, 3,
+        "LC-C08", "市容环境", "道路破损、井盖缺失", "路面平整，井盖齐全完好。", ONE, "3d",
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-SZ",
         findings=("{place}人行道方砖松动破损十余处。", "{place}一处雨水井盖缺失，已设临时警示。"),
         rectification="市政维修队已更换破损方砖，补齐缺失井盖。",
     ),
     CriterionSeed(
-        "LC-C09", "市容环境", "公厕保洁不到位", "公厕有专人保洁，无异味，设施完好。", ONE, 2,
+        "LC-C09", "市容环境", "公厕保洁不到位", "公厕有专人保洁，无异味，设施完好。", ONE, "2d",
         owner=URBAN_MANAGEMENT, owner_section="LC-CGJ-SR",
         findings=("{place}附近公厕地面积水，异味明显，洗手池损坏。",),
         rectification="已更换洗手池，落实专人定时保洁，张贴保洁记录。",
     ),
     CriterionSeed(
-        "LC-C10", "公共场所卫生", "公共场所禁烟标识缺失或有人吸烟", "室内公共场所张贴禁烟标识，无人吸烟。", HALF, 2,
+        "LC-C10", "公共场所卫生", "公共场所禁烟标识缺失或有人吸烟", "室内公共场所张贴禁烟标识，无人吸烟。", HALF, "2d",
         findings=("{place}室内未张贴禁烟标识，现场有人吸烟。",),
         rectification="已张贴禁烟标识，设置控烟监督员。",
         led_by="assigned",
     ),
     CriterionSeed(
-        "LC-C11", "公共场所卫生", "卫生许可证、健康证不全", "公共场所持有效卫生许可证，从业人员持健康证上岗。", ONE, 5,
+        "LC-C11", "公共场所卫生", "卫生许可证、健康证不全", "公共场所持有效卫生许可证，从业人员持健康证上岗。",
+        ONE, "5d",
         owner=HEALTH_COMMISSION, owner_section="LC-WJW-JD",
         findings=("{place}卫生许可证过期，两名从业人员无健康证。",),
         rectification="已督促补办卫生许可证，从业人员完成健康体检并取得健康证。",
     ),
     CriterionSeed(
-        "LC-C12", "公共场所卫生", "健康教育宣传栏缺失或未更新", "设置健康教育宣传栏，定期更新内容。", HALF, 3,
+        "LC-C12", "公共场所卫生", "健康教育宣传栏缺失或未更新", "设置健康教育宣传栏，定期更新内容。", HALF, "3d",
         owner=HEALTH_COMMISSION, owner_section="LC-WJW-JY",
         findings=("{place}健康教育宣传栏内容仍为去年，未及时更新。",),
         rectification="已更换健康教育宣传内容，每两个月更新一次。",
     ),
     CriterionSeed(
-        "LC-C13", "病媒生物防制", "鼠迹、防鼠设施缺失", "重点场所防鼠设施齐全，无鼠迹。", ONE, 3,
+        "LC-C13", "病媒生物防制", "鼠迹、防鼠设施缺失", "重点场所防鼠设施齐全，无鼠迹。", ONE, "3d",
         findings=("{place}垃圾房内发现鼠迹，未设置毒饵站。", "{place}仓库门口未设挡鼠板。"),
         rectification="已投放毒饵站，安装挡鼠板，委托有资质单位定期消杀。",
         led_by="assigned",
     ),
     CriterionSeed(
-        "LC-C14", "病媒生物防制", "积水容器、蚊蝇孳生地未清除", "无积水容器和蚊蝇孳生地。", ONE, 2,
+        "LC-C14", "病媒生物防制", "积水容器、蚊蝇孳生地未清除", "无积水容器和蚊蝇孳生地。", ONE, "2d",
         findings=("{place}废弃轮胎、花盆积水，发现蚊幼。", "{place}垃圾桶周边蝇类密度超标。"),
         rectification="已清除积水容器，对孳生地进行药物处理。",
     ),
     CriterionSeed(
-        "LC-C15", "病媒生物防制", "餐饮场所防蝇设施不全", "餐饮场所配备纱门纱窗、灭蝇灯等防蝇设施。", HALF, 3,
+        "LC-C15", "病媒生物防制", "餐饮场所防蝇设施不全", "餐饮场所配备纱门纱窗、灭蝇灯等防蝇设施。", HALF, "3d",
         owner=HEALTH_COMMISSION, owner_section="LC-WJW-AW",
         findings=("{place}后厨未安装纱窗，无灭蝇灯。",),
         rectification="已安装纱门纱窗和灭蝇灯。",
     ),
     CriterionSeed(
-        "LC-C16", "交通秩序", "机动车乱停乱放", "机动车按规定停放，不占用人行道和盲道。", ONE, 1,
+        "LC-C16", "交通秩序", "机动车乱停乱放", "机动车按规定停放，不占用人行道和盲道。", ONE, "2h",
         owner=TRAFFIC_POLICE, owner_section="LC-JXJ-ZX",
         findings=("{place}人行道上停放机动车十余辆，占用盲道。",),
         rectification="已对违停车辆依法处罚，施划停车泊位并设置隔离桩。",
+        verify_limit="2h",
     ),
     CriterionSeed(
-        "LC-C17", "交通秩序", "非机动车停放无序", "非机动车在规定区域有序停放。", HALF, 1,
+        "LC-C17", "交通秩序", "非机动车停放无序", "非机动车在规定区域有序停放。", HALF, "1d",
         findings=("{place}非机动车停放杂乱，堵塞人行通道。",),
         rectification="已施划非机动车停放区，安排人员引导有序停放。",
         led_by="assigned",
     ),
     CriterionSeed(
-        "LC-C18", "交通秩序", "交通信号灯、标志标线损坏", "交通信号灯运行正常，标志标线清晰完整。", ONE, 3,
+        "LC-C18", "交通秩序", "交通信号灯、标志标线损坏", "交通信号灯运行正常，标志标线清晰完整。", ONE, "3d",
         owner=TRAFFIC_POLICE, owner_section="LC-JXJ-KJ",
         findings=("{place}路口人行信号灯不亮。", "{place}斑马线磨损严重，标线不清。"),
         rectification="已维修信号灯，重新施划标线。",
     ),
     CriterionSeed(
-        "LC-C19", "交通秩序", "机动车不礼让斑马线", "机动车行经人行横道礼让行人。", ONE, 1,
+        "LC-C19", "交通秩序", "机动车不礼让斑马线", "机动车行经人行横道礼让行人。", ONE, "1d",
         owner=TRAFFIC_POLICE, owner_section="LC-JXJ-ZX",
         findings=("{place}人行横道处十分钟内观察到五辆机动车未礼让行人。",),
         rectification="已在该路口增设警力和抓拍设备，开展“不礼让斑马线”专项治理。",
     ),
     CriterionSeed(
-        "LC-C20", "小区管理", "楼道堆物、飞线充电", "楼道无堆积杂物，无私拉电线充电。", ONE, 2,
+        "LC-C20", "小区管理", "楼道堆物、飞线充电", "楼道无堆积杂物，无私拉电线充电。", ONE, "2d",
         findings=("{place}3号楼楼道堆放杂物，有电动车飞线充电。", "{place}单元门口堆放废旧家具。"),
         rectification="已清理楼道杂物，设置集中充电桩，张贴安全提示。",
     ),
     CriterionSeed(
-        "LC-C21", "小区管理", "毁绿种菜、绿地黄土裸露", "小区绿化完好，无毁绿种菜和黄土裸露。", HALF, 5,
+        "LC-C21", "小区管理", "毁绿种菜、绿地黄土裸露", "小区绿化完好，无毁绿种菜和黄土裸露。", HALF, "5d",
         findings=("{place}绿地被居民开垦种菜约五十平方米。",),
         rectification="已清除菜地，补植草坪。",
     ),
     CriterionSeed(
-        "LC-C22", "小区管理", "小区物业管理缺位，无人保洁", "小区有物业服务或社区托管，日常保洁到位。", TWO, 7,
+        "LC-C22", "小区管理", "小区物业管理缺位，无人保洁", "小区有物业服务或社区托管，日常保洁到位。", TWO, "7d",
         owner=HOUSING, owner_section="LC-ZJJ-WY",
         findings=("{place}无物业管理，垃圾无人清运，路面破损。",),
         rectification="已由社区引入托管物业，落实日常保洁和垃圾清运。",
     ),
     CriterionSeed(
-        "LC-C23", "小区管理", "建筑工地围挡破损、扬尘未覆盖", "施工工地围挡完好，裸土覆盖，车辆冲洗。", ONE, 3,
+        "LC-C23", "小区管理", "建筑工地围挡破损、扬尘未覆盖", "施工工地围挡完好，裸土覆盖，车辆冲洗。", ONE, "3d",
         owner=HOUSING, owner_section="LC-ZJJ-SC",
         findings=("{place}旁在建工地围挡倒塌一段，渣土未覆盖。",),
         rectification="已修复围挡，渣土全部覆盖，出入口设置车辆冲洗设施。",
     ),
     CriterionSeed(
-        "LC-C24", "九小行业", "“九小”场所证照不全、卫生脏乱", "“九小”场所证照齐全，环境整洁。", ONE, 5,
+        "LC-C24", "九小行业", "“九小”场所证照不全、卫生脏乱", "“九小”场所证照齐全，环境整洁。", ONE, "5d",
         owner="LC-DCF-SJ",
         findings=("{place}营业执照未公示，店内卫生脏乱。",),
         rectification="已督促公示证照，店内卫生整改到位。",
     ),
     CriterionSeed(
-        "LC-C25", "九小行业", "餐饮店后厨卫生脏乱、餐具未消毒", "后厨整洁，餐具清洗消毒保洁。", ONE, 3,
+        "LC-C25", "九小行业", "餐饮店后厨卫生脏乱、餐具未消毒", "后厨整洁，餐具清洗消毒保洁。", ONE, "3d",
         owner="LC-DCF-SJ",
         findings=("{place}后厨地面油污，餐具未消毒存放。",),
         rectification="已彻底清理后厨，配备消毒柜，建立消毒记录。",
     ),
     CriterionSeed(
         "LC-C26", "农贸市场", "功能分区不合理、活禽未隔离宰杀", "市场功能分区合理，活禽经营区隔离、宰杀区封闭。",
-        TWO, 7,
+        TWO, "7d",
         owner="LC-DCF-SJ",
         findings=("{place}活禽摊位与蔬菜摊位混杂，宰杀区未封闭。",),
         rectification="已调整功能分区，活禽宰杀区实行封闭管理。",
     ),
     CriterionSeed(
-        "LC-C27", "农贸市场", "市场内外环境脏乱，垃圾未日产日清", "市场内外整洁，垃圾日产日清。", ONE, 1,
+        "LC-C27", "农贸市场", "市场内外环境脏乱，垃圾未日产日清", "市场内外整洁，垃圾日产日清。", ONE, "5h",
         findings=("{place}市场门口垃圾堆积，污水横流。", "{place}场内摊位周边菜叶垃圾未及时清理。"),
         rectification="已清理垃圾，落实市场保洁员和日产日清制度。",
         led_by="assigned",
+        verify_limit="2h",
     ),
     CriterionSeed(
-        "LC-C28", "校园周边", "校园周边流动摊贩、无证经营", "校园周边二百米内无流动摊贩和无证经营。", ONE, 2,
+        "LC-C28", "校园周边", "校园周边流动摊贩、无证经营", "校园周边二百米内无流动摊贩和无证经营。", ONE, "2d",
         owner="LC-DCF-JT", assisting=("LC-DCF-CG", "LC-DCF-SJ"),
         findings=("{place}门口放学时段有流动摊贩售卖“三无”食品。",),
         rectification="已清理流动摊贩，放学时段安排执法人员值守。",
     ),
     CriterionSeed(
-        "LC-C29", "校园周边", "校园周边交通安全设施缺失", "学校门前设置减速带、警示标志和护学岗。", ONE, 5,
+        "LC-C29", "校园周边", "校园周边交通安全设施缺失", "学校门前设置减速带、警示标志和护学岗。", ONE, "5d",
         owner=TRAFFIC_POLICE, owner_section="LC-JXJ-ZX",
         findings=("{place}门前道路无减速带和学校区域警示标志。",),
         rectification="已设置减速带、警示标志，上下学时段设立护学岗。",
     ),
     CriterionSeed(
-        "LC-C30", "校园周边", "未设置社会主义核心价值观公益广告", "校园及周边醒目位置设置公益广告。", HALF, 3,
+        "LC-C30", "校园周边", "未设置社会主义核心价值观公益广告", "校园及周边醒目位置设置公益广告。", HALF, "3d",
         owner="LC-DCF-JT",
         findings=("{place}围墙及周边未见社会主义核心价值观公益广告。",),
         rectification="已在围墙和校门口设置公益广告。",
@@ -991,6 +1000,18 @@ EXTENSION_REASONS = (
     "需采购更换设施，货到后立即安装，申请延期。",
     "连续降雨无法施工，申请顺延整改期限。",
 )
+# Suspensions (挂起): why a department could not go on for a while, and what the leader said.
+SUSPENSION_REASONS = (
+    "涉及违建拆除的行政诉讼正在审理，待法院判决后再行处置。",
+    "需与铁路部门协调施工时间，等待对方批复。",
+)
+SUSPENSION_APPROVED_NOTE = "同意挂起，待条件具备后及时恢复办理。"
+# A return the office found unjustified, sent back to the same department.
+RETURN_REASON_OVERRULED = "该点位不在我单位帮包范围，请改派。"
+OVERRULE_REASON = "经核查，该点位属于你单位帮包责任区，回退理由不成立，请立即整改。"
+# Where some cases came from besides the inspections: every n-th issue, by the source (in that order).
+SOURCES_EVERY = (("leader", 11), ("media", 13), ("hotline", 7))
+
 SEND_BACK_REASONS = (
     "复查发现问题反弹，整改不彻底。",
     "整改后照片与现场不符，请重新整改。",

@@ -27,13 +27,25 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from accounts.models import Department, User
+from assessment.models import Scheme
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from core.errors import ApplicationError
-from core.working_time import deadline_after
+from core.working_time import WorkingCalendar, end_of_day, office_working_time, yellow_share
 from demo import data, names
-from demo.planner import Actor, Extension, SendBack, Timeline, Workflow, plan_workflow
+from demo.assessment import demo_assessment_counts, demo_assessment_delete, demo_assessment_load
+from demo.planner import Actor, Extension, Overrule, SendBack, Timeline, Workflow, plan_workflow
+from demo.planner import Suspension as PlannedSuspension
 from grids.models import Grid, Place
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+from inspections.models import (
+    Criterion,
+    ExtensionRequest,
+    Inspection,
+    Issue,
+    IssueEvent,
+    Stage,
+    StageClock,
+    Suspension,
+)
 from inspections.services import extension_limit, issue_route
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -88,6 +100,7 @@ def demo_counts() -> dict[str, int]:
         "issues": Issue.objects.filter(coded).count(),
         "issue_events": IssueEvent.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
         "extension_requests": ExtensionRequest.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
+        **demo_assessment_counts(),
     }
 
 
@@ -149,7 +162,7 @@ def _delete_demo() -> dict[str, int]:
     pledge_ids = _ids(Pledge.objects.filter(Q(campaign__in=campaign_ids) | Q(department__in=department_ids)))
     target_ids = _ids(Target.objects.filter(coded | Q(pledge__in=pledge_ids)))
 
-    deleted: dict[str, int] = {}
+    deleted: dict[str, int] = demo_assessment_delete(campaign_ids=campaign_ids)
     for key, queryset in (
         ("issues", Issue.objects.filter(pk__in=issue_ids)),
         ("tasks", Task.objects.filter(pk__in=task_ids)),
@@ -192,7 +205,7 @@ def _refuse_leftovers() -> None:
     taken = sorted(User.objects.filter(username__in=data.usernames()).values_list("username", flat=True))
     leftovers = [
         model._meta.verbose_name_plural
-        for model in (Department, Campaign, Grid, Place, Task, Criterion, Inspection, Issue, Target)
+        for model in (Department, Campaign, Grid, Place, Task, Criterion, Inspection, Issue, Target, Scheme)
         if model.objects.filter(coded).exists()
     ]
     if taken or leftovers:
@@ -304,6 +317,10 @@ class _DemoBuilder:
         self.reports: list[ProgressReport] = []
         self.task_created: dict[str, datetime.datetime] = {}  # task code → when it was set up
         self._rectifying = 0  # issues under rectification so far, to spread extension requests
+        # The office hours and the official calendar over everything the demo dates, read once: every
+        # clock and due date is counted with them, none with a query of its own.
+        self.calendar = WorkingCalendar(today - datetime.timedelta(days=200), today + datetime.timedelta(days=200))
+        self.working_time = office_working_time(calendar=self.calendar)
 
     def build(self) -> None:
         self._departments()
@@ -316,6 +333,13 @@ class _DemoBuilder:
         self._inspections()
         self._issues()
         self._save_tasks()
+        demo_assessment_load(
+            today=self.today,
+            latest=self.latest,
+            campaign=self.campaigns[data.CIVILIZED],
+            leader=self.users["leader"],
+            appellant=self._liaison(data.URBAN_MANAGEMENT),
+        )
 
     # Organisation ------------------------------------------------------------------------------------
 
@@ -762,7 +786,9 @@ class _DemoBuilder:
                     points=seed.points,
                     default_department=self.departments[seed.owner] if seed.owner else None,
                     lead=seed.lead,
-                    time_limit_days=seed.time_limit_days,
+                    dispatch_limit=seed.dispatch_limit,
+                    rectify_limit=seed.rectify_limit,
+                    verify_limit=seed.verify_limit,
                 )
                 for seed in data.CRITERIA
             ]
@@ -858,6 +884,7 @@ class _DemoBuilder:
                 completed_at=completed,
                 created_by=self._head(seed.department),
             )
+            task.due_at, task.yellow_at = Task.pledged_clock(due, calendar=self.calendar)
             self._add_task(task, places, grids, created=_aware(start, 9 * 60))
             self._pledged_progress(task, seed)
 
@@ -1028,6 +1055,9 @@ class _DemoBuilder:
                 days_ago = seed.days_ago - rng.randrange(seed.days)
                 code = f"LC-Q{len(stories) + 1:03d}"
                 stories.append(self._story(code, inspection, criterion, place, rng.choice(reporters), days_ago))
+        stories += self._showcases(first=len(stories) + 1)
+        for number, story in enumerate(stories, start=1):
+            story.issue.source = _source(number)
         for story in stories:
             if story.issue.dispatched_at is not None:
                 self._rectification_task(story)
@@ -1041,6 +1071,12 @@ class _DemoBuilder:
             issue.created = issue.reported_at
         Issue.objects.bulk_update(issues, ["created"])
         IssueEvent.objects.bulk_create([event for story in stories for event in self._events(story)])
+        StageClock.objects.bulk_create([clock for story in stories for clock in self._clocks(story)])
+        suspended = [story for story in stories if story.timeline.suspension is not None]
+        suspensions = Suspension.objects.bulk_create([self._suspension(story) for story in suspended])
+        for story, suspension in zip(suspended, suspensions, strict=True):
+            suspension.created = suspension.updated = story.timeline.suspension.asked
+        Suspension.objects.bulk_update(suspensions, ["created", "updated"])
         extended = [story for story in stories if story.timeline.extension is not None]
         requests = ExtensionRequest.objects.bulk_create([self._extension_request(story) for story in extended])
         for story, request in zip(extended, requests, strict=True):
@@ -1075,14 +1111,22 @@ class _DemoBuilder:
             issue=issue, timeline=Timeline(reported=reported_at, description=description), dispatcher=inspection.leader
         )
         self._walk(story, status, days_ago)
-        # The issue's workflow fields are what the services would have left after its steps.
-        workflow = story.workflow = plan_workflow(story.timeline)
+        self._plan(story)
+        return story
+
+    def _plan(self, story: "_Story") -> None:
+        """The issue's workflow fields and clocks: what the services would have left after its steps."""
+        issue = story.issue
+        workflow = story.workflow = plan_workflow(
+            story.timeline, limits=issue.criterion, working_time=self.working_time
+        )
         issue.status = workflow.status
         issue.dispatched_at, issue.deadline = workflow.dispatched_at, workflow.deadline
         issue.submitted_at, issue.closed_at = workflow.submitted_at, workflow.closed_at
         issue.rework_count, issue.rectification_note = workflow.rework_count, workflow.rectification_note
         issue.return_reason = workflow.return_reason
-        return story
+        for field, value in workflow.clock_columns().items():
+            setattr(issue, field, value)
 
     def _walk(self, story: "_Story", status: str, days_ago: int) -> None:
         """Choose when the story's issue took each step on its way to ``status``."""
@@ -1092,9 +1136,9 @@ class _DemoBuilder:
         issue.department = issue_route(place=issue.place, criterion=issue.criterion).department
         story.section, story.accountable = self._in_charge(issue)
         t.dispatched = self._clamp(t.reported + datetime.timedelta(hours=rng.uniform(0.5, 20)), t.reported)
-        t.deadline = deadline_after(t.dispatched, issue.criterion.time_limit_days)
+        deadline = story.deadline = self.working_time.add(t.dispatched, issue.criterion.limit(Stage.RECTIFY))
         # Until the deadline, or until yesterday evening if that comes first.
-        horizon = min(t.deadline, self.latest)
+        horizon = min(deadline, self.latest)
         if status == Issue.Status.RETURNED:
             t.returned = self._clamp(t.dispatched + datetime.timedelta(hours=rng.uniform(1, 30)), t.dispatched)
             t.return_reason = rng.choice(data.RETURN_REASONS)
@@ -1113,20 +1157,20 @@ class _DemoBuilder:
                 self._rectifying += 1
                 outcome = EXTENSION_OUTCOMES[self._rectifying % len(EXTENSION_OUTCOMES)]
                 if outcome:
-                    self._extension(t, outcome, issue.criterion)
+                    self._extension(t, outcome, issue.criterion, deadline)
             return
         late = status == Issue.Status.CLOSED and rng.random() < 0.2  # rectified, but after the deadline
         if late:
-            submitted = t.deadline + datetime.timedelta(hours=rng.uniform(2, 60))
+            submitted = deadline + datetime.timedelta(hours=rng.uniform(2, 60))
         else:
-            submitted = self._between(t.dispatched, t.deadline, 0.2, 0.7)
+            submitted = self._between(t.dispatched, deadline, 0.2, 0.7)
         t.submitted = self._clamp(submitted, t.dispatched)
         t.submission_note = data.submission_note(rectification, 0)
         t.started = self._office(self._between(t.dispatched, t.submitted, 0.1, 0.3), before=t.submitted)
         if status == Issue.Status.CLOSED:
             closed = t.submitted + datetime.timedelta(hours=rng.uniform(1, 16))
-            if not late:  # verified in time: by half past six on the last day
-                closed = min(closed, t.deadline - datetime.timedelta(hours=5, minutes=30))
+            if not late:  # verified in time: before the department's deadline
+                closed = min(closed, max(deadline - datetime.timedelta(minutes=30), t.submitted))
             t.closed = self._clamp(closed, t.submitted)
             t.verification_note = data.VERIFIED_NOTE
             if rng.random() < 0.15:
@@ -1161,17 +1205,18 @@ class _DemoBuilder:
             for n in range(count)
         ]
 
-    def _extension(self, timeline: Timeline, outcome: str, criterion: Criterion) -> None:
-        """The department asked for more time (延期), within the limit (``extension_limit``); a leader
-        approved or refused it, or has yet to."""
+    def _extension(self, timeline: Timeline, outcome: str, criterion: Criterion, deadline: datetime.datetime) -> None:
+        """The department asked for more time (延期) past ``deadline``, within the limit
+        (``extension_limit``); a leader approved or refused it, or has yet to."""
         rng, t = self.rng, timeline
         if outcome == ExtensionRequest.Status.PENDING:  # a request waits a day or two for a leader, not weeks
             recently = max(self.latest - datetime.timedelta(days=2), t.dispatched)
             asked = self._between(recently, self.latest, 0.4, 0.9)
         else:
-            asked = self._between(t.dispatched, min(t.deadline, self.latest), 0.4, 0.8)
-        limit = extension_limit(deadline=t.deadline, criterion=criterion)
-        requested = min(deadline_after(max(t.deadline, asked), 3), limit)
+            asked = self._between(t.dispatched, min(deadline, self.latest), 0.4, 0.8)
+        limit = extension_limit(deadline=deadline, criterion=criterion, working_time=self.working_time)
+        three_days_later = self.calendar.add_working_days(_local_date(max(deadline, asked)), 3)
+        requested = min(end_of_day(three_days_later), limit)
         reason = rng.choice(data.EXTENSION_REASONS)
         decided = None
         if outcome != ExtensionRequest.Status.PENDING:
@@ -1226,6 +1271,9 @@ class _DemoBuilder:
             status=plan.status,
             percent=plan.percent,
             completed_at=plan.completed_at,
+            due_at=plan.due_at,
+            yellow_at=plan.yellow_at,
+            suspended_at=plan.suspended_at,
             created_by=story.dispatcher,
         )
         self._add_task(task, [issue.place], [issue.grid], created=story.workflow.dispatched_at)
@@ -1281,6 +1329,140 @@ class _DemoBuilder:
             else None,
         )
 
+    def _clocks(self, story: "_Story") -> list[StageClock]:
+        """The issue's stage runs as planned, each rectification run the department's of its time."""
+        for clock in story.workflow.clocks:
+            clock.issue = story.issue
+            clock.department = story.issue.department if clock.stage == Stage.RECTIFY else None
+        return story.workflow.clocks
+
+    def _suspension(self, story: "_Story") -> Suspension:
+        planned, actors = story.timeline.suspension, self._actors(story)
+        released = planned.released
+        minutes = max(self.working_time.between(planned.decided, released), 0) if released else None
+        return Suspension(
+            issue=story.issue,
+            requested_by=actors[Actor.RECTIFIER],
+            reason=planned.reason,
+            status=Suspension.Status.RELEASED if released else planned.outcome,
+            decided_by=actors[Actor.LEADER] if planned.decided else None,
+            decided_at=planned.decided,
+            decision_note=planned.decision_note,
+            started_at=planned.decided if planned.outcome == "approved" else None,
+            released_at=released,
+            released_by=actors[Actor.RECTIFIER] if released else None,
+            suspended_minutes=minutes,
+        )
+
+    # The lights on the day the demo is loaded ------------------------------------------------------------
+
+    def _showcases(self, *, first: int) -> list["_Story"]:
+        """Cases placed so that, on the day the demo is loaded and whatever that day is (a Sunday, a
+        holiday), every light shows: a department's clock green, one yellow, one red; two suspended (挂起),
+        one since long and one since yesterday; and a return (回退) the office overruled. Each is counted
+        back from the load day in working time, so that its light holds from midnight to midnight."""
+        inspection, team = self.inspections[-1], self.inspection_teams[-1]
+        # Demolishing an illegal building: 20 working days, long enough to be yellow for a whole day.
+        long_limit = next(c for c in self.criteria if c.code == "LC-C07")
+        short_limit = next(c for c in self.criteria if c.code == "LC-C08")  # 3 working days
+        start_of_day = _aware(self.today, 0)
+        end_of_load_day = _aware(self.today + datetime.timedelta(days=1), 0)
+
+        def due_and_yellow(criterion: Criterion, dispatched: datetime.datetime) -> tuple:
+            return self.working_time.clock(dispatched, criterion.limit(Stage.RECTIFY), share=yellow_share())
+
+        def dispatched_for(criterion: Criterion, wanted) -> datetime.datetime:
+            # Working mornings counted back from the day before the load day, the first one whose clock suits.
+            day = self.today
+            for _ in range(60):
+                day -= datetime.timedelta(days=1)
+                if not self.calendar.is_working_day(day):
+                    continue
+                moment = _aware(day, 9 * 60 + 10)
+                if wanted(*due_and_yellow(criterion, moment)):
+                    return moment
+            raise ValueError("no morning in two months gives the light wanted")
+
+        cases = [
+            (long_limit, dispatched_for(long_limit, lambda due, yellow: yellow >= end_of_load_day), {}),
+            (
+                long_limit,
+                dispatched_for(long_limit, lambda due, yellow: yellow <= start_of_day and due >= end_of_load_day),
+                {},
+            ),
+            (
+                short_limit,
+                dispatched_for(short_limit, lambda due, yellow: due < start_of_day - datetime.timedelta(days=3)),
+                {},
+            ),
+            (long_limit, self.latest - datetime.timedelta(days=20), {"suspended": 12}),
+            (short_limit, self.latest - datetime.timedelta(days=6), {"suspended": 1}),
+            (short_limit, self.latest - datetime.timedelta(days=3), {"overruled": True}),
+        ]
+        stories = []
+        for number, (criterion, dispatched, extra) in enumerate(cases, start=first):
+            kinds = data.CATEGORIES[criterion.category][0]
+            place = self.places_by_kind[kinds[0]][number % len(self.places_by_kind[kinds[0]])]
+            reporter = team[number % len(team)] if team else inspection.leader
+            stories.append(
+                self._showcase(f"LC-Q{number:03d}", inspection, criterion, place, reporter, dispatched, **extra)
+            )
+        return stories
+
+    def _showcase(
+        self,
+        code: str,
+        inspection: Inspection,
+        criterion: Criterion,
+        place: Place,
+        reporter: User,
+        dispatched: datetime.datetime,
+        *,
+        suspended: int = 0,
+        overruled: bool = False,
+    ) -> "_Story":
+        """A case under rectification since ``dispatched``; suspended ``suspended`` days before the load day,
+        or returned and sent back to the same department (``overruled``)."""
+        dispatched = timezone.localtime(dispatched, SHANGHAI)
+        reported = dispatched - datetime.timedelta(minutes=40)
+        description = self.criterion_seeds[criterion.code].findings[0].format(place=place.name)
+        issue = Issue(
+            code=code,
+            campaign=inspection.campaign,
+            inspection=inspection,
+            place=place,
+            grid=place.grid,
+            criterion=criterion,
+            description=description,
+            points=criterion.points,
+            reported_by=reporter,
+            reported_at=reported,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            department=issue_route(place=place, criterion=criterion).department,
+        )
+        t = Timeline(reported=reported, description=description, dispatched=dispatched)
+        story = _Story(issue=issue, timeline=t, dispatcher=inspection.leader)
+        story.section, story.accountable = self._in_charge(issue)
+        if overruled:
+            t.returned = dispatched + datetime.timedelta(hours=2)
+            t.return_reason = data.RETURN_REASON_OVERRULED
+            t.overruled = Overrule(at=t.returned + datetime.timedelta(hours=3), reason=data.OVERRULE_REASON)
+            t.started = t.overruled.at + datetime.timedelta(hours=1)
+        else:
+            t.started = dispatched + datetime.timedelta(hours=1)
+        if suspended:
+            since = _aware(self.today - datetime.timedelta(days=suspended), 10 * 60)
+            t.suspension = PlannedSuspension(
+                asked=since - datetime.timedelta(hours=20),
+                reason=data.SUSPENSION_REASONS[suspended % len(data.SUSPENSION_REASONS)],
+                outcome="approved",
+                decided=since,
+                decision_note=data.SUSPENSION_APPROVED_NOTE,
+            )
+        self._plan(story)
+        return story
+
     # Saving ------------------------------------------------------------------------------------------
 
     def _save_tasks(self) -> None:
@@ -1296,7 +1478,7 @@ class _DemoBuilder:
 
 @dataclasses.dataclass
 class _Story:
-    """One issue with the steps chosen for it, from which its events, task and progress are written."""
+    """One issue with the steps chosen for it, from which its events, clocks, task and progress are written."""
 
     issue: Issue
     timeline: Timeline
@@ -1304,6 +1486,13 @@ class _Story:
     section: Department | None = None
     accountable: User | None = None
     workflow: Workflow | None = None
+    deadline: datetime.datetime | None = None  # as dispatching set it, which the steps are chosen around
+
+
+def _source(number: int) -> str:
+    """Where the ``number``-th issue came from: most from the inspections, some brought by a leader, the
+    media or the hotline (``data.SOURCES_EVERY``), without drawing from the demo's random generators."""
+    return next((source for source, every in data.SOURCES_EVERY if number % every == 0), Issue.Source.INSPECTION)
 
 
 def _plain(quantity: Decimal) -> str:

@@ -57,7 +57,7 @@ def city():
         code="CR101",
         title="主次干道无暴露垃圾",
         points=Decimal("0.5"),
-        time_limit_days=3,
+        rectify_limit="3d",
         lead=Criterion.Lead.ASSIGNED,
     )
     issue = services.issue_file(
@@ -159,12 +159,14 @@ def test_a_rectification_waits_for_verification_without_being_late_and_its_exten
     assert Issue.objects.get(pk=city["school"].pk).department == city["education"]
     sign_out(page, "王芳")
 
-    # Sent back after the deadline, the department asks for more time from the task page.
+    # Sent back, the department has a new rectification clock from the return; it asks for more time still.
     sign_in(page, "li.qiang")
     page.goto(f"/tasks/{task.pk}/")
     extend = page.locator("#actions details.action").filter(has=page.locator("summary", has_text="申请延期"))
     extend.locator("summary").click()
-    asked = timezone.localdate() + datetime.timedelta(days=2)
+    issue.refresh_from_db()
+    assert issue.deadline > timezone.now()
+    asked = timezone.localdate(issue.deadline) + datetime.timedelta(days=2)
     extend.get_by_label("新的整改时限").fill(asked.isoformat())
     extend.get_by_label("延期理由").fill("需协调园林部门补植绿化")
     extend.get_by_role("button", name="申请延期").click()

@@ -79,6 +79,7 @@ def workbook(*, tasks: int) -> dict:
     from accounts.tests.factories import DepartmentFactory, UserFactory
     from campaign.models import Task
     from campaign.tests.factories import CampaignFactory
+    from core.working_time import end_of_day
 
     today = timezone.localdate()
     campaign = CampaignFactory()
@@ -95,6 +96,9 @@ def workbook(*, tasks: int) -> dict:
                 department=departments[number % 20],
                 accountable=people[number % 20],
                 due_date=today - datetime.timedelta(days=1 + number % 60),
+                # Inserted in bulk, past Task.save(): the clock a due date gives is set here.
+                due_at=end_of_day(today - datetime.timedelta(days=1 + number % 60)),
+                yellow_at=end_of_day(today - datetime.timedelta(days=8 + number % 60)),
             )
             for number in range(tasks)
         ],

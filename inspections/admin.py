@@ -6,12 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DepartmentKindFilter
 from core.admin import HistoryAdmin, PhotoPreviewMixin
-from inspections.models import Criterion, Inspection, Issue, IssuePhoto
+from inspections.models import Criterion, Inspection, Issue, IssuePhoto, StageClock, Suspension
 
 
 @admin.register(Criterion)
 class CriterionAdmin(HistoryAdmin):
-    list_display = ("code", "category", "title", "points", "lead", "default_department", "time_limit_days", "is_active")
+    list_display = (
+        "code",
+        "category",
+        "title",
+        "points",
+        "lead",
+        "default_department",
+        "dispatch_limit",
+        "rectify_limit",
+        "verify_limit",
+        "is_active",
+    )
     list_display_links = ("code", "title")
     list_filter = ("category", "lead", "is_active")
     list_select_related = ("default_department",)
@@ -66,6 +77,11 @@ WORKFLOW_FIELDS = (
     "rework_count",
     "rectification_note",
     "return_reason",
+    "clock_stage",
+    "clock_started_at",
+    "clock_due_at",
+    "clock_yellow_at",
+    "clock_suspended_at",
 )
 
 
@@ -85,7 +101,15 @@ class IssueAdmin(HistoryAdmin):
         "deadline",
         "rework_count",
     )
-    list_filter = ("status", "campaign", "inspection__kind", "criterion__category", DepartmentKindFilter)
+    list_filter = (
+        "status",
+        "source",
+        "clock_stage",
+        "campaign",
+        "inspection__kind",
+        "criterion__category",
+        DepartmentKindFilter,
+    )
     list_select_related = ("place", "grid", "criterion", "department")
     search_fields = ("code", "description", "place__name", "place__code", "grid__name", "criterion__code")
     autocomplete_fields = (
@@ -100,7 +124,7 @@ class IssueAdmin(HistoryAdmin):
     )
     date_hierarchy = "reported_at"
     fieldsets = (
-        (None, {"fields": ("code", "campaign", "inspection", "criterion", "description", "points")}),
+        (None, {"fields": ("code", "source", "campaign", "inspection", "criterion", "description", "points")}),
         (_("Location"), {"fields": ("place", "grid", "latitude", "longitude")}),
         (_("Reporting"), {"fields": ("reported_by", "reported_at")}),
         (
@@ -112,6 +136,7 @@ class IssueAdmin(HistoryAdmin):
     # workflow's steps move the rest. The admin corrects only the words and the location.
     readonly_fields = (
         "code",
+        "source",
         "campaign",
         "criterion",
         "points",
@@ -146,4 +171,39 @@ class IssuePhotoAdmin(PhotoPreviewMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    date_hierarchy = "created"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the workflow's services write (clocks, suspensions): read here, moved only by their steps."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StageClock)
+class StageClockAdmin(ReadOnlyAdmin):
+    """Every run of every stage's clock: when due, when stopped, whether late, how long suspended."""
+
+    list_display = ("issue", "stage", "department", "limit", "started_at", "due_at", "stopped_at", "overdue")
+    list_filter = ("stage", "overdue")
+    list_select_related = ("issue", "department")
+    search_fields = ("issue__code",)
+    date_hierarchy = "started_at"
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """Suspensions (挂起) asked for, decided and released on the issue's page and through the API."""
+
+    list_display = ("issue", "status", "requested_by", "created", "decided_by", "started_at", "released_at")
+    list_filter = ("status",)
+    list_select_related = ("issue", "requested_by", "decided_by")
+    search_fields = ("issue__code", "reason")
     date_hierarchy = "created"

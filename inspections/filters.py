@@ -13,9 +13,10 @@ from accounts.rules import can_read_everything, is_administrator, is_inspector
 from accounts.selectors import departments_seen_by
 from campaign.filters import ListFilterSet
 from campaign.models import Campaign
+from core.clocks import Light
 from core.filters import UpdatedSinceFilter
 from grids.models import Grid, Place
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, Stage, Suspension
 from inspections.selectors import verified_by_q
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -24,6 +25,7 @@ ISSUE_SORTS = {
     "-reported": ("-reported_at", "-pk"),
     "reported": ("reported_at", "pk"),
     "deadline": (F("deadline").asc(nulls_last=True), "pk"),
+    "due": (F("clock_due_at").asc(nulls_last=True), "pk"),
     "-points": ("-points", "-reported_at", "-pk"),
     "-updated": ("-updated", "-pk"),
 }
@@ -31,6 +33,7 @@ ISSUE_SORT_CHOICES = (
     ("-reported", _("Newest first")),
     ("reported", _("Oldest first")),
     ("deadline", _("Deadline, earliest first")),
+    ("due", _("Clock due, earliest first")),
     ("-points", _("Points, most first")),
     ("-updated", _("Last update, newest first")),
 )
@@ -59,6 +62,19 @@ class IssueFilterSet(ListFilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_overdue", label=_("Overdue"), empty_label=_("All")
     )
+    light = django_filters.ChoiceFilter(
+        choices=Light.choices, method="filter_light", label=_("Light"), empty_label=_("All")
+    )
+    stage = django_filters.ChoiceFilter(
+        field_name="clock_stage", choices=Stage.choices, label=_("Clock running"), empty_label=_("All")
+    )
+    source = django_filters.ChoiceFilter(choices=Issue.Source.choices, label=_("Source"), empty_label=_("All"))
+    suspension = django_filters.ChoiceFilter(
+        choices=(("pending", _("Requested, waiting for a decision")),),
+        method="filter_suspension",
+        label=_("Suspension (挂起)"),
+        empty_label=_("All"),
+    )
     reworked = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_reworked", label=_("Sent back for rework"), empty_label=_("All")
     )
@@ -75,6 +91,7 @@ class IssueFilterSet(ListFilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(data, queryset, request=request, prefix=prefix)
+        self.now = timezone.now()  # one moment for every filter and count of the page
         user = request.user
         if isinstance(self.filters["category"], django_filters.ChoiceFilter):  # the API's is free text
             categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
@@ -102,8 +119,15 @@ class IssueFilterSet(ListFilterSet):
         )
 
     def filter_overdue(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
-        overdue = Issue.overdue_q(timezone.now())
+        overdue = Issue.overdue_q(self.now)
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def filter_light(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        # The light of the clock running now, whichever stage's (Issue.light_q).
+        return queryset.filter(Issue.light_q(value, self.now)) if value else queryset
+
+    def filter_suspension(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
+        return queryset.filter(Issue.suspension_pending_q()) if value == "pending" else queryset
 
     def filter_reworked(self, queryset: QuerySet[Issue], name: str, value: str) -> QuerySet[Issue]:
         # Sent back by an inspector at least once (``rework_count``), whatever its state now.
@@ -122,9 +146,10 @@ class IssueFilterSet(ListFilterSet):
 
 
 class IssueApiFilterSet(IssueFilterSet):
-    """The issue list's filters for the API: ``overdue`` is a boolean, ``place``, ``criterion``,
-    ``inspection`` and the rectification deadline (``due_before``/``due_after``, local dates) narrow
-    further, ``updated_since`` serves incremental sync, and the order is the API's ``ordering``."""
+    """The issue list's filters for the API: ``overdue`` is a boolean, ``light`` the light of the clock
+    running now (green, yellow, red or suspended), ``place``, ``criterion``, ``inspection`` and the
+    rectification deadline (``due_before``/``due_after``, local dates) narrow further, ``updated_since``
+    serves incremental sync, and the order is the API's ``ordering``."""
 
     filters_for_role = False
     sort = None
@@ -202,4 +227,17 @@ class ExtensionRequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ExtensionRequest
+        fields = []
+
+
+class SuspensionFilterSet(django_filters.FilterSet):
+    issue = django_filters.ModelChoiceFilter(queryset=Issue.objects.all(), label=_("Issue"))
+    status = django_filters.ChoiceFilter(choices=Suspension.Status.choices, label=_("Status"))
+    department = django_filters.ModelChoiceFilter(
+        field_name="issue__department", queryset=Department.objects.all(), label=_("Department")
+    )
+    updated_since = UpdatedSinceFilter()
+
+    class Meta:
+        model = Suspension
         fields = []

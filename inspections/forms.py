@@ -12,7 +12,7 @@ from core.geo import CoordinateField, location_form_clean
 from core.limits import TEXT_LIMITS
 from grids.models import Grid, Place
 from inspections import services
-from inspections.models import Criterion, Inspection
+from inspections.models import Criterion, Inspection, Issue, Stage
 
 DESCRIPTION_WIDGET = forms.Textarea(attrs={"rows": 3})
 
@@ -47,6 +47,13 @@ class IssueFileForm(forms.Form):
         queryset=Inspection.objects.order_by("-date", "code"),
         required=False,
         empty_label=_("None"),
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=Issue.Source.choices,
+        initial=Issue.Source.INSPECTION,
+        required=False,
+        help_text=_("Where the case came from: found on an inspection, assigned by a leader, the media, 12345."),
     )
 
     def __init__(self, *args, place_options=(), criterion_options=(), **kwargs) -> None:
@@ -143,11 +150,11 @@ class ExtensionForm(IssueActionForm):
             limit = timezone.localdate(services.extension_limit(deadline=issue.deadline, criterion=issue.criterion))
             self.fields["new_deadline"].help_text = _(
                 "The rectification is then due at 23:59 that day. At most %(limit)s (%(factor)s times the time "
-                "limit of %(days)s working days) unless you say why."
+                "limit of %(time_limit)s) unless you say why."
             ) % {
                 "limit": f"{limit:%Y-%m-%d}",
                 "factor": settings.EXTENSION_LIMIT_TIME_LIMITS,
-                "days": issue.criterion.time_limit_days,
+                "time_limit": issue.criterion.limit(Stage.RECTIFY).text,
             }
             self.fields["new_deadline"].widget.attrs["min"] = f"{timezone.localdate(issue.deadline):%Y-%m-%d}"
 
@@ -228,4 +235,38 @@ class DecideForm(IssueActionForm):
         max_length=TEXT_LIMITS.note,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to refuse: the department sees it."),
+    )
+
+
+class SuspendForm(IssueActionForm):
+    """A suspension (挂起) asked for: why the clock should stop for now; a leader decides."""
+
+    reason = forms.CharField(
+        label=_("Why the clock should stop"),
+        max_length=TEXT_LIMITS.reason,
+        widget=DESCRIPTION_WIDGET,
+        help_text=_("E.g. seasonal work, waiting for another authority, a court case. A leader decides."),
+    )
+
+
+class DecideSuspensionForm(IssueActionForm):
+    """A leader's decision on the issue's pending suspension: refusing needs a reason."""
+
+    DECISIONS = (("approve", _("Approve: stop the clock")), ("refuse", _("Refuse")))
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Reason or note"),
+        required=False,
+        max_length=TEXT_LIMITS.note,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to refuse: the department sees it."),
+    )
+
+
+class ResumeForm(IssueActionForm):
+    """The suspension ends: the clock runs again, later by the time it stood."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_LIMITS.note, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -25,3 +25,8 @@ rules.add_perm("inspections.request_extension", rectifier)
 rules.add_perm("inspections.verify_issue", verifier)
 rules.add_perm("inspections.send_back_issue", verifier)
 rules.add_perm("inspections.decide_extension", rules.is_authenticated & (is_administrator | is_leader))
+# A suspension (挂起) is asked for by the department, decided by a leader as an extension is, and released
+# by either: the department once it can go on, a leader once the reason has passed.
+rules.add_perm("inspections.request_suspension", rectifier)
+rules.add_perm("inspections.decide_suspension", rules.is_authenticated & (is_administrator | is_leader))
+rules.add_perm("inspections.release_suspension", rectifier | (rules.is_authenticated & (is_administrator | is_leader)))

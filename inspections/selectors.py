@@ -4,13 +4,14 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
 from accounts.selectors import departments_seen_by
-from inspections.models import ExtensionRequest, Issue, IssuePhoto
+from core.clocks import Light
+from inspections.models import ExtensionRequest, Issue, IssuePhoto, Stage
 
 
 def issue_visible_to(*, user: User) -> QuerySet[Issue]:
@@ -43,7 +44,7 @@ def issue_counts(*, issues: QuerySet[Issue], user: User, now: datetime.datetime)
     rule of the issue list's filter its link opens: ``total``, ``points`` (lost), one count per status,
     ``to_submit`` and ``sent_back`` (rectifying, never or at least once sent back: the ``reworked``
     filter), ``overdue`` (``Issue.overdue_q``) and ``to_verify_mine`` (awaiting verification and
-    ``verified_by_q``: the "mine" filter)."""
+    ``verified_by_q``: the "mine" filter) and ``suspension_pending`` (the ``suspension`` filter)."""
     rectifying = Q(status=Issue.Status.RECTIFYING)
     return issues.order_by().aggregate(
         total=Count("pk"),
@@ -53,6 +54,7 @@ def issue_counts(*, issues: QuerySet[Issue], user: User, now: datetime.datetime)
         sent_back=Count("pk", filter=rectifying & Q(rework_count__gt=0)),
         overdue=Count("pk", filter=Issue.overdue_q(now)),
         to_verify_mine=Count("pk", filter=Q(status=Issue.Status.SUBMITTED) & verified_by_q(user=user)),
+        suspension_pending=Count("pk", filter=Issue.suspension_pending_q()),
     )
 
 
@@ -72,3 +74,25 @@ def issues_to_verify(*, user: User, limit: int) -> list[Issue]:
 def extension_requests_pending() -> int:
     """How many extension requests wait for a leader's decision (the extension list's pending ones)."""
     return ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING).count()
+
+
+def clock_lights(*, issues: QuerySet[Issue], now: datetime.datetime, departments: int) -> dict[str, Any]:
+    """The lights of ``issues``' running clocks at ``now`` (``Issue.light_q``), in one query: ``totals``, a
+    count per light over every stage (the issue list's ``light`` filter lists exactly these), and
+    ``departments``, the departments' own (rectification) clocks by light, the most red first, at most
+    ``departments`` of them, each with ``department_id``, ``name`` and a count per light."""
+    rows = (
+        issues.exclude(clock_stage="")
+        .order_by()
+        .values("department_id", "clock_stage", name=F("department__name"))
+        .annotate(**{light: Count("pk", filter=Issue.light_q(light, now)) for light in Light.values})
+    )
+    totals = dict.fromkeys(Light.values, 0)
+    by_department = []
+    for row in rows:
+        for light in Light.values:
+            totals[light] += row[light]
+        if row["clock_stage"] == Stage.RECTIFY and row["department_id"] is not None:
+            by_department.append({key: row[key] for key in ("department_id", "name", *Light.values)})
+    by_department.sort(key=lambda row: (-row["red"], -row["yellow"], -row["suspended"], row["name"]))
+    return {"totals": totals, "departments": by_department[:departments]}

@@ -7,8 +7,14 @@
                                                    └──────send back─────────┘  (rework + 1)
 
 Every transition locks the issue row, checks that the workflow allows it, writes an
-``IssueEvent`` (who, when, why), keeps the rectification ``Task`` in step and tells the people
-concerned through their inbox. A refused transition raises ``ApplicationError`` and changes nothing.
+``IssueEvent`` (who, when, why), keeps the stage's clock (``inspections.clocks``) and the
+rectification ``Task`` in step and tells the people concerned through their inbox. A refused
+transition raises ``ApplicationError`` and changes nothing.
+
+Dispatching a returned issue to the department that returned it overrules the return (with a
+reason: one 推诿 for that department). While the department holds an issue, a leader may suspend
+its clock (挂起, asked for and decided as an extension is) until it is released; an issue that
+leaves the department's hands takes its suspension with it.
 """
 
 import datetime
@@ -31,9 +37,19 @@ from core.geo import LocationError, location_pair
 from core.history import history_author
 from core.images import Photo
 from core.limits import TEXT_LIMITS, text_check
-from core.working_time import WorkingCalendar, deadline_after, end_of_day
+from core.working_time import MAX_WORKING_DAYS, Limit, WorkingTime, end_of_day, office_working_time
 from grids.models import Place
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent, IssuePhoto
+from inspections.clocks import clock_extend, clock_follow, clock_resume, clock_suspend
+from inspections.models import (
+    Criterion,
+    ExtensionRequest,
+    Inspection,
+    Issue,
+    IssueEvent,
+    IssuePhoto,
+    Stage,
+    Suspension,
+)
 
 Status = Issue.Status
 Action = IssueEvent.Action
@@ -49,6 +65,10 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "verify": (Status.SUBMITTED,),
     "send_back": (Status.SUBMITTED,),
     "decide": (Status.DISPATCHED, Status.RECTIFYING, Status.SUBMITTED),
+    # A suspension (挂起) stops the department's clock: asked for, decided and released while it holds the issue.
+    "suspend": (Status.DISPATCHED, Status.RECTIFYING),
+    "decide_suspension": (Status.DISPATCHED, Status.RECTIFYING),
+    "resume": (Status.DISPATCHED, Status.RECTIFYING),
 }
 
 # Where a dispatched issue's rectification task stands, for each state the issue can be in: the
@@ -113,18 +133,25 @@ def issue_route(*, place: Place, criterion: Criterion) -> Route:
     return Route(place.assigned_department, Lead.ASSIGNED, place.name)
 
 
+def extension_reach(criterion: Criterion) -> Limit:
+    """How far beyond the deadline an extension may reach unconfirmed: ``EXTENSION_LIMIT_TIME_LIMITS`` times
+    the criterion's rectification limit, in its unit."""
+    limit = criterion.limit(Stage.RECTIFY)
+    factor = settings.EXTENSION_LIMIT_TIME_LIMITS
+    if limit.unit == Limit.DAYS:
+        return Limit(min(limit.amount * factor, MAX_WORKING_DAYS), limit.unit)
+    return limit.times(factor)
+
+
 def extension_limit(
-    *, deadline: datetime.datetime, criterion: Criterion, calendar: WorkingCalendar | None = None
+    *, deadline: datetime.datetime, criterion: Criterion, working_time: WorkingTime | None = None
 ) -> datetime.datetime:
-    """The latest deadline an extension may ask for without a leader's explicit confirmation:
-    ``EXTENSION_LIMIT_TIME_LIMITS`` times the criterion's time limit, in working days beyond
-    ``deadline`` (the end of that day). ``calendar`` spares a caller planning many issues a query each."""
-    days = settings.EXTENSION_LIMIT_TIME_LIMITS * criterion.time_limit_days
-    if calendar is None:
-        return deadline_after(deadline, days)
-    return end_of_day(
-        calendar.add_working_days(timezone.localtime(deadline, timezone.get_default_timezone()).date(), days)
-    )
+    """The latest deadline an extension may ask for without a leader's explicit confirmation: the end of
+    the day ``extension_reach`` runs out when counted from ``deadline``. ``working_time`` spares a caller
+    planning many issues a query each."""
+    working_time = working_time or office_working_time()
+    reached = working_time.add(deadline, extension_reach(criterion))
+    return end_of_day(timezone.localtime(reached, timezone.get_default_timezone()).date())
 
 
 def _locked(issue: Issue, *, actor: User) -> Issue:
@@ -226,15 +253,19 @@ def issue_file(
     longitude: Decimal | None = None,
     photos: list[Photo] = (),
     dispatch: bool = True,
+    source: str = Issue.Source.INSPECTION,
 ) -> Issue:
-    """File a problem found on site. By default it is routed and dispatched at once, so that it
-    lands in the responsible department's list without waiting for a desk clerk."""
+    """File a problem found on site (or brought by ``source``: a leader, the media, the hotline). By
+    default it is routed and dispatched at once, so that it lands in the responsible department's list
+    without waiting for a desk clerk; otherwise the office's dispatch clock runs from now."""
     description = description.strip()
     if not description:
         raise ApplicationError(_("Describe the problem."), code="description_required")
     text_check(description, limit=TEXT_LIMITS.description, what=_("The description"))
     if not criterion.is_active:
         raise Conflict(_("This checklist item is no longer in use."), code="criterion_inactive")
+    if source not in Issue.Source.values:
+        raise ApplicationError(_("Choose where the issue came from."), code="source_unknown")
     try:
         location_pair(latitude, longitude)
     except LocationError as error:
@@ -259,9 +290,13 @@ def issue_file(
             reported_at=now,
             latitude=latitude,
             longitude=longitude,
+            source=source,
         )
         history_author(issue, actor=reporter)
         _insert_numbered(issue, day=timezone.localdate(now))
+        # The clock's columns keep no history: written apart from the filing's one record.
+        fields = clock_follow(issue, at=now)
+        Issue.objects.filter(pk=issue.pk).update(**{field: getattr(issue, field) for field in fields})
         _add_photos(issue, photos, stage=IssuePhoto.Stage.FOUND, actor=reporter)
         _record(issue, action=Action.FILED, from_status="", actor=reporter, note=description)
         if dispatch:
@@ -272,37 +307,49 @@ def issue_file(
 def issue_dispatch(*, issue: Issue, actor: User, department: Department | None = None, note: str = "") -> Issue:
     """Send an issue to the department that must rectify it and open its rectification task.
 
-    Without ``department`` the routing rule decides. The deadline is the criterion's time limit in
-    working days on China's official calendar, counted from now."""
+    Without ``department`` the routing rule decides. The department's clock starts now with the
+    criterion's rectification limit in working time (``inspections.clocks``). Sending a returned issue
+    back to the department that returned it overrules the return: only with ``note`` saying why it was
+    unjustified, recorded as ``return_overruled`` (one 推诿 for that department)."""
+    note = note.strip()
     with transaction.atomic():
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["dispatch"], _("dispatched"))
         department = department or issue_route(place=issue.place, criterion=issue.criterion).department
-        if issue.status == Status.RETURNED and department.pk == issue.department_id:
+        overruled = issue.status == Status.RETURNED and department.pk == issue.department_id
+        if overruled and not note:
+            # The request is whole; the issue's state (returned by that very department) asks for more.
             raise Conflict(
-                _("%(department)s returned this issue; dispatch it to another department.")
+                _(
+                    "%(department)s returned this issue. Dispatch it to another department, or send it back to "
+                    "%(department)s with the reason the return is not justified."
+                )
                 % {"department": department},
-                code="dispatch_to_returning_department",
+                code="overrule_reason_required",
             )
         now = timezone.now()
         previous = issue.status
         issue.department = department
         issue.status = Status.DISPATCHED
         issue.dispatched_at = now
-        issue.deadline = deadline_after(now, issue.criterion.time_limit_days)
         issue.return_reason = ""
-        issue.save(update_fields=["department", "status", "dispatched_at", "deadline", "return_reason", "updated"])
+        fields = clock_follow(issue, at=now)
+        issue.save(update_fields=["department", "status", "dispatched_at", "return_reason", *fields, "updated"])
         _open_rectification_task(issue, actor=actor)
-        _record(issue, action=Action.DISPATCHED, from_status=previous, actor=actor, note=note)
+        action = Action.RETURN_OVERRULED if overruled else Action.DISPATCHED
+        _record(issue, action=action, from_status=previous, actor=actor, note=note)
+        body = _("%(place)s — %(criterion)s. Deadline %(deadline)s.") % {
+            "place": issue.place,
+            "criterion": issue.criterion.title,
+            "deadline": f"{timezone.localtime(issue.deadline):%Y-%m-%d %H:%M}",
+        }
+        if overruled:
+            body = _("Your return was overruled: %(reason)s") % {"reason": note} + " " + body
         notification_send(
             recipients=department_contacts(department=department),
-            title=_("New issue to rectify: %(code)s") % {"code": issue.code},
-            body=_("%(place)s — %(criterion)s. Deadline %(deadline)s.")
-            % {
-                "place": issue.place,
-                "criterion": issue.criterion.title,
-                "deadline": f"{timezone.localtime(issue.deadline):%Y-%m-%d %H:%M}",
-            },
+            title=(_("Return overruled: %(code)s") if overruled else _("New issue to rectify: %(code)s"))
+            % {"code": issue.code},
+            body=body,
             url=_issue_url(issue),
         )
         _inform_assisting(issue)
@@ -339,7 +386,10 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
         "section": None,
         "accountable": department.head,
         "due_date": timezone.localtime(issue.deadline).date(),
-        "start_date": timezone.localdate(),
+        "due_at": issue.clock_due_at,
+        "yellow_at": issue.clock_yellow_at,
+        "suspended_at": None,
+        "start_date": min(timezone.localdate(), timezone.localtime(issue.deadline).date()),
         "status": RECTIFICATION_STATUS[issue.status],
         "percent": 0,
         "completed_at": None,
@@ -388,7 +438,8 @@ def issue_start(*, issue: Issue, actor: User) -> Issue:
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["start"], _("started"))
         issue.status = Status.RECTIFYING
-        issue.save(update_fields=["status", "updated"])
+        fields = clock_follow(issue, at=timezone.now())  # the department's clock runs on
+        issue.save(update_fields=["status", *fields, "updated"])
         _set_task(issue, actor=actor, reason=_("Rectification started"))
         _record(issue, action=Action.STARTED, from_status=Status.DISPATCHED, actor=actor)
     return issue
@@ -405,10 +456,13 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["submit"], _("submitted"))
         previous = issue.status
+        now = timezone.now()
+        ended = _end_suspensions(issue, actor=actor, at=now, note=_("Rectification submitted"))
         issue.status = Status.SUBMITTED
-        issue.submitted_at = timezone.now()
+        issue.submitted_at = now
         issue.rectification_note = note
-        issue.save(update_fields=["status", "submitted_at", "rectification_note", "updated"])
+        fields = {*ended, *clock_follow(issue, at=now)}  # the department's clock stops; the inspectors' runs
+        issue.save(update_fields=["status", "submitted_at", "rectification_note", *fields, "updated"])
         _add_photos(issue, photos, stage=IssuePhoto.Stage.RECTIFIED, actor=actor)
         _set_task(issue, actor=actor, reason=_("Rectification submitted"))
         _record(issue, action=Action.SUBMITTED, from_status=previous, actor=actor, note=note)
@@ -428,7 +482,8 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
         _require(issue, ALLOWED_FROM["verify"], _("verified"))
         issue.status = Status.CLOSED
         issue.closed_at = timezone.now()
-        issue.save(update_fields=["status", "closed_at", "updated"])
+        fields = clock_follow(issue, at=issue.closed_at)  # the inspectors' clock stops; none runs any more
+        issue.save(update_fields=["status", "closed_at", *fields, "updated"])
         _set_task(issue, actor=actor, reason=_("Verified and closed"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue closed"))
         _record(issue, action=Action.VERIFIED, from_status=Status.SUBMITTED, actor=actor, note=note)
@@ -442,7 +497,9 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
 
 
 def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
-    """An inspector finds the rectification wanting: back to the department, counted as rework."""
+    """An inspector finds the rectification wanting: back to the department, counted as rework. The
+    department gets a new rectification clock from now, with the criterion's whole limit, and is told
+    when it is due."""
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Say why the rectification is not accepted."), code="reason_required")
@@ -452,20 +509,23 @@ def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.status = Status.RECTIFYING
         issue.rework_count += 1
         issue.submitted_at = None
-        issue.save(update_fields=["status", "rework_count", "submitted_at", "updated"])
+        fields = clock_follow(issue, at=timezone.now())
+        issue.save(update_fields=["status", "rework_count", "submitted_at", *fields, "updated"])
         _set_task(issue, actor=actor, reason=_("Sent back for rework"))
         _record(issue, action=Action.SENT_BACK, from_status=Status.SUBMITTED, actor=actor, note=reason)
         notification_send(
             recipients=department_contacts(department=issue.department),
             title=_("Rectification sent back: %(code)s") % {"code": issue.code},
-            body=reason,
+            body=_("%(reason)s New deadline %(deadline)s.")
+            % {"reason": reason, "deadline": f"{timezone.localtime(issue.deadline):%Y-%m-%d %H:%M}"},
             url=_issue_url(issue),
         )
     return issue
 
 
 def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
-    """The department says the issue is not its responsibility (回退); it waits for re-routing."""
+    """The department says the issue is not its responsibility (回退); it waits for re-routing, and the
+    office's dispatch clock starts again."""
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Say why this issue is not your department's responsibility."), code="reason_required")
@@ -473,9 +533,12 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["return"], _("returned"))
         previous = issue.status
+        now = timezone.now()
+        ended = _end_suspensions(issue, actor=actor, at=now, note=_("Issue returned"))
         issue.status = Status.RETURNED
         issue.return_reason = reason
-        issue.save(update_fields=["status", "return_reason", "updated"])
+        fields = {*ended, *clock_follow(issue, at=now)}
+        issue.save(update_fields=["status", "return_reason", *fields, "updated"])
         _set_task(issue, actor=actor, reason=_("Returned for re-routing"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue returned"))
         _record(issue, action=Action.RETURNED, from_status=previous, actor=actor, note=reason)
@@ -504,19 +567,19 @@ def extension_request(
     with transaction.atomic():
         issue = _locked(issue, actor=actor)
         _require(issue, ALLOWED_FROM["extend"], _("extended"))
-        if issue.deadline and requested_deadline <= issue.deadline:
+        if issue.deadline and new_deadline <= timezone.localdate(issue.deadline):
             raise Conflict(_("The new deadline must be later than the current one."), code="deadline_not_later")
         limit = extension_limit(deadline=issue.deadline or timezone.now(), criterion=issue.criterion)
         if requested_deadline > limit and not beyond_limit_note:
             raise ApplicationError(
                 _(
-                    "An extension may reach %(limit)s at most (%(factor)s times the time limit of %(days)s working "
-                    "days). To ask for more, say why beyond the limit; a leader must confirm it."
+                    "An extension may reach %(limit)s at most (%(factor)s times the time limit of %(time_limit)s). "
+                    "To ask for more, say why beyond the limit; a leader must confirm it."
                 )
                 % {
                     "limit": f"{timezone.localtime(limit):%Y-%m-%d}",
                     "factor": settings.EXTENSION_LIMIT_TIME_LIMITS,
-                    "days": issue.criterion.time_limit_days,
+                    "time_limit": issue.criterion.limit(Stage.RECTIFY).text,
                 },
                 code="beyond_limit",
             )
@@ -591,11 +654,12 @@ def extension_decide(
             update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_deadline", "updated"]
         )
         if approve:
-            issue.deadline = deadline
-            issue.save(update_fields=["deadline", "updated"])
+            fields = clock_extend(issue, until=deadline)
+            issue.deadline = deadline if not fields else issue.deadline
+            issue.save(update_fields=sorted({"deadline", *fields, "updated"}))
             task = issue.rectification_task
             if task is not None:
-                task.due_date = timezone.localtime(deadline).date()
+                task.due_date = timezone.localtime(issue.deadline).date()
                 history_author(task, actor=actor, reason=_("Extension approved"))
                 task.save(update_fields=["due_date", "updated"])
         _record(
@@ -621,7 +685,7 @@ def _approved_deadline(request: ExtensionRequest, issue: Issue, approved: dateti
         return request.requested_deadline
     deadline = end_of_day(approved)
     current = issue.deadline
-    if (current is not None and deadline <= current) or deadline > request.requested_deadline:
+    if (current is not None and approved <= timezone.localdate(current)) or deadline > request.requested_deadline:
         raise ApplicationError(
             _("The approved date must be after the current deadline (%(current)s) and no later than %(asked)s.")
             % {
@@ -647,3 +711,124 @@ def _extension_decision_note(request: ExtensionRequest) -> str:
     if request.decision_note:
         parts.append(request.decision_note)
     return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suspensions (挂起 / 缓办)
+
+
+def suspension_request(*, issue: Issue, actor: User, reason: str) -> Suspension:
+    """The department asks a leader to stop the clock for a while (挂起): a case that cannot be handled now
+    (seasonal work, coordination with others, a court). Until a leader decides, the clock runs on."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Say why the clock should stop."), code="reason_required")
+    text_check(reason, limit=TEXT_LIMITS.reason, what=_("The reason"))
+    with transaction.atomic():
+        issue = _locked(issue, actor=actor)
+        _require(issue, ALLOWED_FROM["suspend"], _("suspended"))
+        if issue.suspensions.filter(status__in=Suspension.ACTIVE_STATUSES).exists():
+            raise Conflict(
+                _("This issue already has a suspension waiting for a decision or in force."), code="suspension_exists"
+            )
+        suspension = Suspension.objects.create(issue=issue, requested_by=actor, reason=reason)
+        _record(issue, action=Action.SUSPENSION_REQUESTED, from_status=issue.status, actor=actor, note=reason)
+        notification_send(
+            recipients=User.objects.filter(groups__name=Role.LEADER, is_active=True),
+            title=_("Suspension requested: %(code)s") % {"code": issue.code},
+            body=reason,
+            url=_issue_url(issue),
+        )
+    return suspension
+
+
+def suspension_decide(*, suspension: Suspension, actor: User, approve: bool, note: str = "") -> Suspension:
+    """A leader approves (the clock stops now, its light shows suspended) or refuses a suspension; refusing
+    needs a reason, which the department sees."""
+    note = note.strip()
+    if not approve and not note:
+        raise ApplicationError(
+            _("Say why the suspension is refused; the department will see it."), code="reason_required"
+        )
+    with transaction.atomic():
+        suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if suspension.status != Suspension.Status.PENDING:
+            raise Conflict(_("This suspension request has already been decided."), code="already_decided")
+        issue = _locked(suspension.issue, actor=actor)
+        _require(issue, ALLOWED_FROM["decide_suspension"], _("suspended"))
+        now = timezone.now()
+        suspension.status = Suspension.Status.APPROVED if approve else Suspension.Status.REFUSED
+        suspension.decided_by, suspension.decided_at, suspension.decision_note = actor, now, note
+        suspension.started_at = now if approve else None
+        suspension.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "started_at", "updated"])
+        if approve:
+            issue.save(update_fields=[*clock_suspend(issue, at=now), "updated"])
+        _record(
+            issue,
+            action=Action.SUSPENDED if approve else Action.SUSPENSION_REFUSED,
+            from_status=issue.status,
+            actor=actor,
+            note=note,
+        )
+        notification_send(
+            recipients=[suspension.requested_by, *department_contacts(department=issue.department)],
+            title=(_("Suspension approved: %(code)s") if approve else _("Suspension refused: %(code)s"))
+            % {"code": issue.code},
+            body=note or _("The clock is stopped until the suspension is released."),
+            url=_issue_url(issue),
+        )
+    return suspension
+
+
+def suspension_release(*, issue: Issue, actor: User, note: str = "") -> Suspension:
+    """The suspension ends: the clock runs again from now, its due moment later by the time it was stopped,
+    which the department is told."""
+    with transaction.atomic():
+        issue = _locked(issue, actor=actor)
+        _require(issue, ALLOWED_FROM["resume"], _("resumed"))
+        suspension = (
+            issue.suspensions.select_for_update().filter(status=Suspension.Status.APPROVED).order_by("-pk").first()
+        )
+        if suspension is None:
+            raise Conflict(_("This issue is not suspended."), code="not_suspended")
+        now = timezone.now()
+        minutes, fields = clock_resume(issue, at=now)
+        _released(suspension, actor=actor, at=now, minutes=minutes)
+        issue.save(update_fields=[*fields, "updated"])
+        text = _("Suspended for %(time)s of office time; due %(deadline)s.") % {
+            "time": _hours(minutes),
+            "deadline": f"{timezone.localtime(issue.clock_due_at):%Y-%m-%d %H:%M}",
+        }
+        _record(issue, action=Action.RESUMED, from_status=issue.status, actor=actor, note=note.strip())
+        notification_send(
+            recipients=department_contacts(department=issue.department),
+            title=_("Suspension released: %(code)s") % {"code": issue.code},
+            body=text,
+            url=_issue_url(issue),
+        )
+    return suspension
+
+
+def _hours(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
+def _released(suspension: Suspension, *, actor: User, at: datetime.datetime, minutes: int) -> None:
+    suspension.status = Suspension.Status.RELEASED
+    suspension.released_at, suspension.released_by, suspension.suspended_minutes = at, actor, minutes
+    suspension.save(update_fields=["status", "released_at", "released_by", "suspended_minutes", "updated"])
+
+
+def _end_suspensions(issue: Issue, *, actor: User, at: datetime.datetime, note: str) -> list[str]:
+    """An issue leaving the department's hands takes its suspension with it: a pending request is refused,
+    one in force released (the clock that stops now counts the time suspended)."""
+    Suspension.objects.filter(issue=issue, status=Suspension.Status.PENDING).update(
+        status=Suspension.Status.REFUSED, decided_by=actor, decided_at=at, decision_note=note, updated=at
+    )
+    suspension = issue.suspensions.filter(status=Suspension.Status.APPROVED).first()
+    if suspension is None or issue.clock_suspended_at is None:
+        return []
+    minutes, fields = clock_resume(issue, at=at)
+    _released(suspension, actor=actor, at=at, minutes=minutes)
+    return fields

@@ -29,22 +29,26 @@ from core.images import photo_response
 from core.pending_photos import PhotoSubmission
 from core.permissions import require_perm
 from core.wording import plural_count
-from core.working_time import due_in
+from core.working_time import agreeing, due_in
 from grids.models import Place
 from inspections import services
+from inspections.clocks import issue_clocks
 from inspections.filters import IssueFilterSet
 from inspections.forms import (
     DecideForm,
+    DecideSuspensionForm,
     DispatchForm,
     ExtensionForm,
     IssueActionForm,
     IssueFileForm,
     NoteForm,
     ReasonForm,
+    ResumeForm,
     StartForm,
     SubmitForm,
+    SuspendForm,
 )
-from inspections.models import Criterion, ExtensionRequest, Issue
+from inspections.models import Criterion, ExtensionRequest, Issue, Suspension
 from inspections.selectors import issue_list as select_issue_list
 from inspections.selectors import issue_photo_visible_to, issue_visible_to
 
@@ -55,14 +59,19 @@ Status = Issue.Status
 
 def attach_due_in(issues, now: datetime.datetime | None = None) -> None:
     """Set ``issue.due_in`` (working days to the rectification deadline) on each issue of a page whose
-    deadline is running: only while the department holds it (``Issue.WITH_DEPARTMENT_STATUSES``)."""
+    deadline is running: only while the department holds it (``Issue.WITH_DEPARTMENT_STATUSES``) and its
+    clock is not suspended. Overdue is the clock's red (``Issue.is_overdue``), to the minute."""
     now = now or timezone.now()
-    running = [issue for issue in issues if issue.deadline and issue.status in Issue.WITH_DEPARTMENT_STATUSES]
+    running = [
+        issue
+        for issue in issues
+        if issue.deadline and issue.status in Issue.WITH_DEPARTMENT_STATUSES and issue.clock_suspended_at is None
+    ]
     standing = due_in(timezone.localdate(now), [timezone.localdate(issue.deadline) for issue in running])
     for issue in issues:
         issue.due_in = None
     for issue in running:
-        issue.due_in = standing[timezone.localdate(issue.deadline)]
+        issue.due_in = agreeing(standing[timezone.localdate(issue.deadline)], overdue=issue.is_overdue(now))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,20 +84,32 @@ def issue_list(request):
     issues = select_issue_list(user=request.user)
     filterset = IssueFilterSet(request.GET or None, queryset=issues, request=request)
 
+    if filterset.is_bound and filterset.errors:
+        # Nothing is narrowed by a value that cannot be read: say which, and list without it.
+        messages.warning(
+            request,
+            _("Some filters could not be read and were left out: %(errors)s")
+            % {
+                "errors": "；".join(
+                    f"{filterset.form[name].label}：{' '.join(errors)}" for name, errors in filterset.errors.items()
+                )
+            },
+        )
     # The status chips count what the other filters leave, in a single aggregate query.
     counts = (
         filterset.queryset_without("status", "sort")
         .order_by()
         .aggregate(
             total=Count("pk"),
-            overdue=Count("pk", filter=Issue.overdue_q(timezone.now())),
+            overdue=Count("pk", filter=Issue.overdue_q(filterset.now)),
             **{value: Count("pk", filter=Q(status=value)) for value in Status.values},
         )
     )
 
     page = Paginator(filterset.qs, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    attach_due_in(rows)
+    attach_due_in(rows, filterset.now)
+    issue_clocks(rows, now=filterset.now)
     filtered = any(value for key, value in request.GET.items() if key not in ("page", "sort", "status"))
     return render(
         request,
@@ -190,6 +211,7 @@ def issue_create(request):
                     latitude=data["latitude"],
                     longitude=data["longitude"],
                     photos=photos.photos(),
+                    source=data["source"] or Issue.Source.INSPECTION,
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -206,7 +228,9 @@ def issue_create(request):
     else:
         # Without JavaScript, the search buttons send the form here by GET: keep what was typed, and
         # the photos already kept.
-        initial = {key: source.get(key) for key in ("grid", "place", "criterion", "description", "inspection")}
+        initial = {
+            key: source.get(key) for key in ("grid", "place", "criterion", "description", "inspection", "source")
+        }
         form = IssueFileForm(
             initial={key: value for key, value in initial.items() if value},
             place_options=places,
@@ -265,6 +289,11 @@ class IssueAction:
         """The issue states the step can be taken from (the workflow's ``ALLOWED_FROM``)."""
         return services.ALLOWED_FROM[self.name]
 
+    def make_form(self, *args, **kwargs) -> IssueActionForm:
+        """The step's form, its fields' ids led by the step's name: a page shows several steps' forms at
+        once (asking for more time and returning both ask for a "reason"), and each label names its own box."""
+        return self.form(*args, auto_id=f"id_{self.name}_%s", **kwargs)
+
 
 def _decide(issue: Issue, actor: User, form: DecideForm):
     request = issue.extension_requests.filter(pk=form.cleaned_data["request_id"]).first()
@@ -279,6 +308,18 @@ def _decide(issue: Issue, actor: User, form: DecideForm):
         # The date field is filled in advance with the date asked for: it speaks only for an approval.
         approved_deadline=form.cleaned_data["approved_deadline"] if approve else None,
         confirm_beyond_limit=form.cleaned_data["confirm_beyond_limit"],
+    )
+
+
+def _decide_suspension(issue: Issue, actor: User, form: DecideSuspensionForm):
+    suspension = issue.suspensions.filter(status=Suspension.Status.PENDING).first()
+    if suspension is None:
+        raise ApplicationError(_("This issue has no suspension request waiting."), code="no_pending_suspension")
+    return services.suspension_decide(
+        suspension=suspension,
+        actor=actor,
+        approve=form.cleaned_data["decision"] == "approve",
+        note=form.cleaned_data["note"],
     )
 
 
@@ -368,6 +409,34 @@ ACTIONS = {
             done=gettext_lazy("Extension decided."),
             run=_decide,
         ),
+        IssueAction(
+            name="suspend",
+            perm="inspections.request_suspension",
+            form=SuspendForm,
+            label=gettext_lazy("Request a suspension (stop the clock)"),
+            done=gettext_lazy("Suspension requested; a leader will decide."),
+            run=lambda issue, actor, form: services.suspension_request(
+                issue=issue, actor=actor, reason=form.cleaned_data["reason"]
+            ),
+        ),
+        IssueAction(
+            name="decide_suspension",
+            perm="inspections.decide_suspension",
+            form=DecideSuspensionForm,
+            label=gettext_lazy("Decide the suspension"),
+            done=gettext_lazy("Suspension decided."),
+            run=_decide_suspension,
+        ),
+        IssueAction(
+            name="resume",
+            perm="inspections.release_suspension",
+            form=ResumeForm,
+            label=gettext_lazy("Release the suspension (restart the clock)"),
+            done=gettext_lazy("Suspension released; the clock runs again."),
+            run=lambda issue, actor, form: services.suspension_release(
+                issue=issue, actor=actor, note=form.cleaned_data["note"]
+            ),
+        ),
     )
 }
 
@@ -394,7 +463,11 @@ def issue_actions(
     requests: what the issue's page and its rectification task's page show (``issue_workflow``)."""
     extensions = list(issue.extension_requests.select_related("requested_by", "decided_by"))
     pending = next((item for item in extensions if item.status == ExtensionRequest.Status.PENDING), None)
-    attach_due_in([issue])
+    suspensions = list(issue.suspensions.select_related("requested_by", "decided_by", "released_by"))
+    suspension = next((item for item in suspensions if item.status in Suspension.ACTIVE_STATUSES), None)
+    now = timezone.now()
+    attach_due_in([issue], now)
+    issue_clocks([issue], now=now)
 
     forms = {}
     for action in ACTIONS.values():
@@ -403,17 +476,31 @@ def issue_actions(
             shown = shown and pending is None
         elif action.name == "decide":
             shown = shown and pending is not None
+        elif action.name == "suspend":  # one suspension at a time, asked for or in force
+            shown = shown and suspension is None
+        elif action.name == "decide_suspension":
+            shown = shown and suspension is not None and suspension.status == Suspension.Status.PENDING
+        elif action.name == "resume":
+            shown = shown and suspension is not None and suspension.status == Suspension.Status.APPROVED
         if not shown or not request.user.has_perm(action.perm, issue):
             continue
         initial = None
         if action.name == "decide":
             initial = {"request_id": pending.pk, "approved_deadline": timezone.localdate(pending.requested_deadline)}
-        form = action.form(issue=issue, initial=initial, pending=pending)
+        form = action.make_form(issue=issue, initial=initial, pending=pending)
         forms[action.name] = {"action": action, "form": form, "failed": False}
     if failed is not None:
         name, form = failed
         forms[name] = {"action": ACTIONS[name], "form": form, "failed": True}
-    return {"issue": issue, "extensions": extensions, "pending_extension": pending, "actions": forms, "next": next_url}
+    return {
+        "issue": issue,
+        "extensions": extensions,
+        "pending_extension": pending,
+        "suspensions": suspensions,
+        "suspension": suspension,
+        "actions": forms,
+        "next": next_url,
+    }
 
 
 def _issue_context(request, issue: Issue, *, failed: tuple[str, IssueActionForm] | None = None) -> dict:
@@ -452,7 +539,7 @@ def issue_action(request, pk: int, action: str):
     issue = _visible_issue(request, pk)
     require_perm(request.user, step.perm, issue)
     pending = issue.extension_requests.filter(status=ExtensionRequest.Status.PENDING).first()
-    form = step.form(request.POST, request.FILES, issue=issue, pending=pending)
+    form = step.make_form(request.POST, request.FILES, issue=issue, pending=pending)
     # The photos of a step that takes them (submitting the rectification): new and kept from a try before.
     form.submitted_photos = PhotoSubmission(form=form, uploader=request.user)
     if form.is_valid():

@@ -24,9 +24,19 @@ from django.db import models
 from openpyxl.utils.datetime import from_excel
 
 from accounts.models import Department, Role, User
+from assessment.models import (
+    Grade,
+    GradeBand,
+    PeriodKind,
+    Rule,
+    Scheme,
+    SchemeAdjustment,
+    SchemeIndicator,
+    SourceWeight,
+)
 from campaign.models import Task
 from grids.models import Grid, Place
-from inspections.models import Criterion
+from inspections.models import Criterion, Issue
 
 
 class CellError(ValueError):
@@ -55,6 +65,7 @@ class Ref(StrEnum):
     GRID = "grid"
     CAMPAIGN = "campaign"
     TARGET = "target"
+    SCHEME = "scheme"
 
 
 # How a missing reference is explained; campaigns and targets are not in the workbook.
@@ -64,6 +75,7 @@ REF_MISSING = {
     Ref.GRID: "找不到网格编码“{}”：“网格”表和系统中都没有",
     Ref.CAMPAIGN: "找不到活动编码“{}”：系统中没有该活动",
     Ref.TARGET: "找不到目标编码“{}”：系统中没有该目标",
+    Ref.SCHEME: "找不到考核方案编码“{}”：“考核方案”表和系统中都没有",
 }
 
 LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -71,6 +83,9 @@ TRUE_WORDS = {"是", "启用", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"否", "停用", "禁用", "false", "no", "n", "0", "×"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 EXCEL_SERIAL_DAYS = (32874, 73051)  # 1990-01-01 to 2100-01-01
+# A time limit as core.working_time.Limit reads it: office minutes or hours, working days (1–366), natural hours.
+TIME_LIMIT = re.compile(r"[1-9][0-9]*(?:m|h|nh)|(?:[1-9]|[1-9][0-9]|[12][0-9]{2}|3[0-5][0-9]|36[0-6])d")
+TIME_LIMIT_MESSAGE = "时限写作 90m（工作分钟）、4h（工作小时）、3d（工作日，1–366）或 24nh（自然小时），且须大于零"
 
 
 @dataclass(frozen=True)
@@ -269,6 +284,10 @@ class Sheet:
     columns: tuple[Column, ...]
     key: str = "code"
     description: str = ""
+    # A part of the records of another sheet (a scheme's indicators): its rows, per record named in ``key``,
+    # replace that record's part (masterdata.services.schemes); ``part_key`` tells its rows apart.
+    part_of: str = ""
+    part_key: str = ""
     by_header: dict[str, Column] = field(init=False, repr=False, compare=False)
     by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
 
@@ -537,15 +556,22 @@ CRITERIA = Sheet(
             example="LC-DCF-CG,LC-DCF-SJ",
             note="问题派遣时一并通知协助整改的部门；多个用逗号分隔",
         ),
-        Column(
-            "整改时限(工作日)",
-            "time_limit_days",
-            Type.INTEGER,
-            default=3,
-            minimum=1,
-            maximum=32767,
-            width=12,
-            example=3,
+        *(
+            Column(
+                header,
+                key,
+                default=default,
+                pattern=TIME_LIMIT,
+                pattern_message=TIME_LIMIT_MESSAGE,
+                width=12,
+                example=example,
+                note=note,
+            )
+            for header, key, default, example, note in (
+                ("派遣时限", "dispatch_limit", "1h", "1h", "从立案到派遣"),
+                ("处置时限", "rectify_limit", "3d", "3d", "从派遣到部门报送整改结果"),
+                ("核验时限", "verify_limit", "1d", "2h", "从部门报送到现场核验"),
+            )
         ),
     ),
 )
@@ -595,7 +621,176 @@ TASKS = Sheet(
 )
 
 # In the order of writing: what a sheet refers to comes before it.
-SHEETS: tuple[Sheet, ...] = (DEPARTMENTS, USERS, GRIDS, PLACES, CRITERIA, TASKS)
+# --- 考核方案: a scheme's row, then its parts (assessment.models), each part replaced whole per scheme ---------
+
+PERIOD_KINDS = ((PeriodKind.MONTH.value, "月度"), (PeriodKind.QUARTER.value, "季度"), (PeriodKind.WEEK.value, "每周"))
+# The library's indicators (assessment.library) as the city names them: core.glossary's labels.
+INDICATORS = (
+    ("disposal_rate", "处置率"),
+    ("on_time_disposal_rate", "按期处置率"),
+    ("closure_rate", "结案率"),
+    ("on_time_closure_rate", "按期结案率"),
+    ("rework_rate", "返工率"),
+    ("extension_rate", "延期率"),
+    ("overdue_pending_rate", "超期待处置率"),
+    ("return_rate", "回退率"),
+    ("overruled_returns", "推诿次数"),
+    ("on_time_verification_rate", "按期核查率"),
+    ("average_disposal_hours", "平均处置时长"),
+    ("points_lost", "丢分"),
+    ("failed_verifications", "核查不通过次数"),
+)
+COUNTED = (
+    ("repeated_complaint_places", "重复投诉点位"),
+    ("overruled_returns", "推诿次数"),
+    ("failed_verifications", "核查不通过次数"),
+    ("points_lost", "丢分"),
+)
+RULES = (
+    (Rule.RATE.value, "权重×比率"),
+    (Rule.INVERSE_RATE.value, "权重×(1−比率)"),
+    (Rule.THRESHOLD.value, "达标满分，每低1个百分点扣分"),
+    (Rule.PER_UNIT.value, "满分，每单位扣分"),
+)
+SOURCES = (
+    (Issue.Source.INSPECTION.value, "督查"),
+    (Issue.Source.LEADER.value, "领导交办"),
+    (Issue.Source.MEDIA.value, "媒体曝光"),
+    (Issue.Source.HOTLINE.value, "12345热线"),
+    (Issue.Source.EVALUATION.value, "模拟测评"),
+    (Issue.Source.CITIZEN.value, "市民随手拍"),
+)
+GRADES = (
+    (Grade.EXCELLENT.value, "优秀"),
+    (Grade.GOOD.value, "良好"),
+    (Grade.FAIR.value, "一般"),
+    (Grade.POOR.value, "较差"),
+)
+SCORE = {"decimal_places": 2, "max_digits": 7, "width": 10}
+
+
+def _scheme_ref() -> Column:
+    return _ref("方案编码", "scheme", Ref.SCHEME, required=True, example="KH-2018-M", note="“考核方案”表或系统中的方案")
+
+
+SCHEMES = Sheet(
+    "考核方案",
+    model=Scheme,
+    description="考核方案：活动、考核周期、生效日期和申诉期；指标、加减分、来源权重和等级在后面四张表。",
+    columns=(
+        _code(Scheme, example="KH-2018-M"),
+        Column("名称", "name", required=True, max_length=_length(Scheme, "name"), width=24, example="月度考核方案"),
+        _ref("活动编码", "campaign", Ref.CAMPAIGN, required=True, example="C2018"),
+        Column("考核周期", "period_kind", Type.CHOICE, choices=PERIOD_KINDS, default="month", width=10, example="月度"),
+        Column("生效日期", "valid_from", Type.DATE, required=True, width=12, example=datetime.date(2018, 4, 1)),
+        Column("停止日期", "valid_until", Type.DATE, width=12, note="留空表示长期有效"),
+        Column("申诉期(工作日)", "appeal_days", Type.INTEGER, default=3, minimum=1, maximum=30, width=10, example=3),
+        Column(
+            "挂起不计按期",
+            "exclude_suspended",
+            Type.BOOLEAN,
+            default=True,
+            width=10,
+            example="是",
+            note="挂起（缓办）的案件不计入按期处置率、按期结案率的分母",
+        ),
+        Column("启用", "is_active", Type.BOOLEAN, default=True, width=8, example="是"),
+    ),
+)
+SCHEME_INDICATORS = Sheet(
+    "考核指标",
+    model=SchemeIndicator,
+    key="scheme",
+    part_of=SCHEMES.name,
+    part_key="code",
+    description="每个方案的计分指标：表中出现的方案，其指标以本表为准；各指标权重之和须为100。",
+    columns=(
+        _scheme_ref(),
+        Column("指标", "code", Type.CHOICE, required=True, choices=INDICATORS, width=14, example="处置率"),
+        Column("权重", "weight", Type.DECIMAL, required=True, minimum=0, example=30, **SCORE),
+        Column("计分方式", "rule", Type.CHOICE, choices=RULES, default="rate", width=22, example="权重×比率"),
+        Column(
+            "达标线(%)", "threshold", Type.DECIMAL, minimum=0, maximum=100, decimal_places=2, max_digits=5, width=10
+        ),
+        Column(
+            "扣分",
+            "points_off",
+            Type.DECIMAL,
+            minimum=0,
+            decimal_places=2,
+            max_digits=6,
+            width=8,
+            note="“达标满分”时每低1个百分点扣的分；“每单位扣分”时每单位扣的分",
+        ),
+        Column("可扣成负分", "allow_negative", Type.BOOLEAN, default=False, width=10, note="否：扣完该项权重为止"),
+        Column("排序", "sort_order", Type.INTEGER, default=0, minimum=0, maximum=32767, width=8, example=1),
+    ),
+)
+SCHEME_ADJUSTMENTS = Sheet(
+    "考核加减分",
+    model=SchemeAdjustment,
+    key="scheme",
+    part_of=SCHEMES.name,
+    part_key="code",
+    description="每个方案的扣分项和加分项：每单位的分值（扣分填负数），可封顶。",
+    columns=(
+        _scheme_ref(),
+        Column("项目", "code", Type.CHOICE, required=True, choices=COUNTED, width=14, example="重复投诉点位"),
+        Column("每单位分值", "points_per_unit", Type.DECIMAL, required=True, example=-1, **SCORE),
+        Column(
+            "起计次数",
+            "min_count",
+            Type.INTEGER,
+            minimum=2,
+            maximum=32767,
+            width=8,
+            example=3,
+            note="重复投诉：同一点位投诉达到几次算一处",
+        ),
+        Column("封顶分值", "cap", Type.DECIMAL, minimum=Decimal("0.01"), note="本项最多加或扣的分", **SCORE),
+        Column("排序", "sort_order", Type.INTEGER, default=0, minimum=0, maximum=32767, width=8),
+    ),
+)
+SCHEME_SOURCES = Sheet(
+    "案件来源权重",
+    model=SourceWeight,
+    key="scheme",
+    part_of=SCHEMES.name,
+    part_key="source",
+    description="每个方案中各来源的案件按几件计（如领导交办、媒体曝光按两件计）；未列出的来源按一件计。",
+    columns=(
+        _scheme_ref(),
+        Column("来源", "source", Type.CHOICE, required=True, choices=SOURCES, width=12, example="领导交办"),
+        Column(
+            "权重",
+            "weight",
+            Type.DECIMAL,
+            required=True,
+            minimum=Decimal("0.01"),
+            decimal_places=2,
+            max_digits=4,
+            width=8,
+            example=2,
+        ),
+    ),
+)
+SCHEME_BANDS = Sheet(
+    "考核等级",
+    model=GradeBand,
+    key="scheme",
+    part_of=SCHEMES.name,
+    part_key="grade",
+    description="每个方案的等级分数段：须覆盖所有分数（最低一档不填最低分，最高一档不填最高分）。",
+    columns=(
+        _scheme_ref(),
+        Column("等级", "grade", Type.CHOICE, required=True, choices=GRADES, width=8, example="优秀"),
+        Column("最低分(含)", "min_score", Type.DECIMAL, example=90, **SCORE),
+        Column("最高分(不含)", "max_score", Type.DECIMAL, **SCORE),
+    ),
+)
+SCHEME_PARTS: tuple[Sheet, ...] = (SCHEME_INDICATORS, SCHEME_ADJUSTMENTS, SCHEME_SOURCES, SCHEME_BANDS)
+
+SHEETS: tuple[Sheet, ...] = (DEPARTMENTS, USERS, GRIDS, PLACES, CRITERIA, TASKS, SCHEMES, *SCHEME_PARTS)
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
 README_SHEET = "说明"
@@ -609,5 +804,7 @@ README_LINES: Sequence[str] = (
     "6. 带下拉框的列请从下拉列表中选择；“角色”可填多个，“帮包部门编码”“网格编码”可填多个，均用逗号分隔。",
     "7. 日期格式如 2018-02-28；“启用”填“是”或“否”；坐标填小数，如纬度 36.456789、经度 115.985432。",
     "8. 新建的人员没有密码，请管理员在后台为其设置密码。",
-    "9. 本说明工作表导入时不读取。",
+    "9. 考核方案的指标、加减分、来源权重和等级：表中出现的方案，其该部分以表中各行为准（原有的被替换）；"
+    "整个方案一并检查（权重之和为100、等级覆盖所有分数），有误则不导入。",
+    "10. 本说明工作表导入时不读取。",
 )

@@ -35,6 +35,11 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Role, User
+from assessment.library import LIBRARY
+from assessment.models import Level, Rule
+from assessment.periods import AssessmentPeriod
+from assessment.scoring import Adjustment, Formula, Item
+from assessment.selectors import compute
 from campaign.models import ProgressReport, Task
 from campaign.reminders import BATCH_SIZE as REMINDER_BATCH_SIZE
 from campaign.reminders import reminders_send
@@ -525,7 +530,7 @@ def _workbook_csv(week_start: datetime.date) -> dict:
             for key, value in week.kpis[part].items():
                 write((part, key, value, week.kpis["previous"][part][key]))
         for rows_of_a_sheet in (
-            week.departments,
+            week.departments.rows,
             week.overdue,
             week.issues.iterator(chunk_size=CHUNK_SIZE),
             week.targets,
@@ -736,6 +741,92 @@ def measure_import(bench: Bench) -> Entry:
 
 
 # ---------------------------------------------------------------------------------------------
+# 考核: a month's results, computed live
+
+
+ASSESSMENT_DEPARTMENTS_MS = 500
+ASSESSMENT_GRIDS_MS = 1000
+
+
+def assessment_formula() -> Formula:
+    """A scheme weighing every indicator of the library (the 金牛区 five carry the weights, the others are
+    shown), with every deduction item and the published source weights: the most a month's results read."""
+    weighted = {
+        "disposal_rate": (30, Rule.RATE),
+        "on_time_disposal_rate": (20, Rule.RATE),
+        "rework_rate": (20, Rule.INVERSE_RATE),
+        "overdue_pending_rate": (20, Rule.INVERSE_RATE),
+        "extension_rate": (10, Rule.INVERSE_RATE),
+    }
+    items = []
+    for code, indicator in LIBRARY.items():
+        if indicator.base == "places":
+            continue
+        weight, rule = weighted.get(code, (0, Rule.RATE if indicator.kind == "rate" else Rule.PER_UNIT))
+        items.append(Item(code, Decimal(weight), rule, points_off=Decimal(1)))
+    return Formula(
+        code="bench",
+        name="bench",
+        items=tuple(items),
+        adjustments=(
+            Adjustment("repeated_complaint_places", Decimal(-1), 3),
+            Adjustment("overruled_returns", Decimal(-1)),
+        ),
+        source_weights=(("leader", Decimal(2)), ("media", Decimal(2))),
+    )
+
+
+def _measure_results(bench: Bench, name: str, level: str, target_ms: int) -> Entry:
+    """``assessment.selectors.compute`` of last month at ``level``: its queries and statements captured once,
+    then ``repeat`` timed runs, and the floor replayed from the statements."""
+    formula = assessment_formula()
+    period = AssessmentPeriod.containing(bench.today, "month").previous()
+    now = timezone.now()
+
+    def work() -> list[dict]:
+        return compute(formula=formula, period=period, level=level, now=now)
+
+    work()
+    statements = _Statements()
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(statements):
+        rows = work()
+    logged = [query["sql"] for query in captured]
+    selects = statements.selects
+    gc.collect()
+    samples = _timed(work, bench.repeat)
+    rounds = [_replay([(sql, params) for _index, sql, params in selects]) for _ in range(bench.repeat)]
+    per_statement = [statistics.median(times) * 1000 for times in zip(*rounds, strict=True)]
+    slowest = max(range(len(selects)), key=per_statement.__getitem__, default=None)
+    indicators = len(formula.items) + len(formula.adjustments)
+    median_ms = _median_ms(samples)
+    return Entry(
+        name=name,
+        median_ms=median_ms,
+        floor_ms=_median_ms([sum(times) for times in rounds]),
+        queries=len(logged),
+        target=f"≤ {target_ms} ms, ≤ 1 query per indicator ({indicators})",
+        met=median_ms <= target_ms and len(logged) <= indicators,
+        details={
+            "period": period.key,
+            "rows": len(rows),
+            "indicators": indicators,
+            "slowest_sql_ms": None if slowest is None else _round(per_statement[slowest]),
+            "slowest_sql": None if slowest is None else logged[selects[slowest][0]][:SQL_SHOWN],
+        },
+    )
+
+
+def measure_assessment_departments(bench: Bench) -> Entry:
+    """Last month's department results by a scheme of every indicator, computed live."""
+    return _measure_results(bench, "assessment_departments", Level.DEPARTMENT, ASSESSMENT_DEPARTMENTS_MS)
+
+
+def measure_assessment_grids(bench: Bench) -> Entry:
+    """Last month's grid results by the same scheme, computed live."""
+    return _measure_results(bench, "assessment_grids", Level.GRID, ASSESSMENT_GRIDS_MS)
+
+
+# ---------------------------------------------------------------------------------------------
 # The run
 
 MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
@@ -749,6 +840,8 @@ MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
     "workbook": measure_workbook,
     "reminders": measure_reminders,
     "import_places": measure_import,
+    "assessment_departments": measure_assessment_departments,
+    "assessment_grids": measure_assessment_grids,
 }
 
 

@@ -11,6 +11,7 @@ told apart from a machine busy with other work.
 import contextlib
 import csv
 import datetime
+import fcntl
 import hashlib
 import os
 import resource
@@ -169,7 +170,7 @@ def loadtest_accounts_ensure() -> LoadAccounts:
         page_user.groups.add(leader)
         # update(), not save(): a new password or a reactivation is no change worth a history row.
         User.objects.filter(pk=api_user.pk).update(is_active=True)
-        User.objects.filter(pk=page_user.pk).update(is_active=True, password=_server_hash(password))
+        User.objects.filter(pk=page_user.pk).update(is_active=True, password=server_password_hash(password))
     AccessAttempt.objects.filter(username=PAGE_USERNAME).delete()  # a lockout left by an earlier, interrupted run
     return LoadAccounts(api_token=token.key, page_username=PAGE_USERNAME, page_password=password)
 
@@ -179,7 +180,7 @@ def loadtest_accounts_disable() -> None:
     User.objects.filter(username__in=(API_USERNAME, PAGE_USERNAME)).update(is_active=False)
 
 
-def _server_hash(password: str) -> str:
+def server_password_hash(password: str) -> str:
     """The password hashed for gunicorn's settings (Django's default hasher), whatever this process's
     PASSWORD_HASHERS say: the tests' settings hash with a faster one that the server does not know."""
     hasher = PBKDF2PasswordHasher()
@@ -232,17 +233,21 @@ def static_root_ready(*, log_path: Path, progress: Callable[[str], None]) -> Pat
     root = Path(settings.VAR_DIR) / "loadtest" / "static"
     stamp = root / ".sources"
     fingerprint = _static_fingerprint()
-    if (root / "staticfiles.json").exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return root
-    progress(f"Collecting the static files into {root} (again only when one changes)...")
     root.mkdir(parents=True, exist_ok=True)
-    env = {**_server_env(), "STATIC_ROOT": str(root)}
-    command = [sys.executable, "manage.py", "collectstatic", "--no-input", "--clear", "--verbosity", "0"]
-    with log_path.open("w") as log:
-        done = subprocess.run(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    if done.returncode != 0:
-        raise LoadTestError(f"collectstatic failed for the load test's server:\n{_tail(log_path)}")
-    stamp.write_text(fingerprint)
+    # Two runs at once (the test suite's workers: the load test, the page-weight check) take turns; the
+    # second finds the folder ready.
+    with (root.parent / "static.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (root / "staticfiles.json").exists() and stamp.exists() and stamp.read_text() == fingerprint:
+            return root
+        progress(f"Collecting the static files into {root} (again only when one changes)...")
+        env = {**_server_env(), "STATIC_ROOT": str(root)}
+        command = [sys.executable, "manage.py", "collectstatic", "--no-input", "--clear", "--verbosity", "0"]
+        with log_path.open("w") as log:
+            done = subprocess.run(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        if done.returncode != 0:
+            raise LoadTestError(f"collectstatic failed for the load test's server:\n{_tail(log_path)}")
+        stamp.write_text(fingerprint)
     return root
 
 
@@ -651,7 +656,7 @@ def loadtest_run(
     """The whole load test on the database this process uses: sample, accounts, gunicorn, one locust run
     per scenario. Whatever happens, a SIGTERM included, gunicorn is stopped and the accounts disabled."""
     sample = loadtest_sample()
-    with tempfile.TemporaryDirectory(prefix="loadtest-") as folder, _sigterm_as_interrupt():
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as folder, sigterm_as_interrupt():
         folder = Path(folder)
         static_root = static_root_ready(log_path=folder / "collectstatic.log", progress=progress)
         gunicorn = Gunicorn(workers=workers, static_root=static_root, log_path=folder / "gunicorn.log")
@@ -692,7 +697,7 @@ def loadtest_run(
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """A SIGTERM (a CI time-out, ``kill``) ends the run as Ctrl-C does, through the ``finally`` that stops
     gunicorn, instead of leaving it running in its own session."""
 

@@ -31,13 +31,13 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from core.errors import ApplicationError
-from core.working_time import WorkingCalendar, end_of_day
+from core.working_time import Limit, WorkingCalendar, end_of_day, office_working_time, yellow_share
 from demo import data as demo_data
 from demo import names
 from demo.planner import Actor, Extension, RectificationTask, SendBack, Timeline, Workflow, plan_workflow
 from demo.services import LatticeCell, apportion, grid_lattice
 from grids.models import Grid, Place
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent, Stage, StageClock
 from inspections.services import extension_limit, issue_route
 
 PREFIX = "SC-"
@@ -86,17 +86,23 @@ PLACE_COLUMNS = (
     "assigned_leader_id territorial_unit_id households length_m property_company is_active"
 )
 CRITERION_COLUMNS = (
-    "id created updated code category title requirement points default_department_id lead time_limit_days is_active"
+    "id created updated code category title requirement points default_department_id lead dispatch_limit "
+    "rectify_limit verify_limit is_active"
 )
 INSPECTION_COLUMNS = "id created updated campaign_id code title kind team leader_id date end_date scope"
 TASK_COLUMNS = (
     "id created updated campaign_id code title description kind priority department_id section_id accountable_id "
-    "target_id start_date due_date status percent completed_at created_by_id"
+    "target_id start_date due_date status percent completed_at due_at yellow_at suspended_at created_by_id"
 )
 ISSUE_COLUMNS = (
     "id created updated campaign_id inspection_id code place_id grid_id criterion_id description points "
     "department_id status reported_by_id reported_at dispatched_at submitted_at closed_at deadline rework_count "
-    "rectification_note return_reason latitude longitude rectification_task_id"
+    "rectification_note return_reason latitude longitude rectification_task_id source clock_stage clock_started_at "
+    "clock_due_at clock_yellow_at clock_suspended_at"
+)
+CLOCK_COLUMNS = (
+    "issue_id stage department_id limit started_at due_at yellow_at extended_to stopped_at suspended_minutes "
+    "suspended_minutes_at_extension overdue"
 )
 EVENT_COLUMNS = "issue_id action from_status to_status actor_id department_id note created"
 EXTENSION_COLUMNS = (
@@ -285,6 +291,7 @@ def _synthetic_filters() -> dict[type[models.Model], Q]:
         Task: _in_campaign(),
         Issue: _in_campaign(),
         IssueEvent: _in_campaign("issue__"),
+        StageClock: _in_campaign("issue__"),
         ExtensionRequest: _in_campaign("issue__"),
         ProgressReport: _in_campaign("task__"),
     }
@@ -400,6 +407,7 @@ def _seeded_models() -> list[type[models.Model]]:
         Task.grids.through,
         Issue,
         IssueEvent,
+        StageClock,
         ExtensionRequest,
         ProgressReport,
     ]
@@ -419,6 +427,7 @@ ROOT_LABELS = {
     Task: "tasks",
     Issue: "issues",
     IssueEvent: "issue_events",
+    StageClock: "stage_clocks",
     ExtensionRequest: "extension_requests",
     ProgressReport: "progress_reports",
 }
@@ -458,6 +467,7 @@ def _deletions(querysets: dict[str, models.QuerySet]) -> list[tuple[str, type[mo
     return [
         ("progress_reports", ProgressReport, querysets["progress_reports"]),
         ("issue_events", IssueEvent, querysets["issue_events"]),
+        ("stage_clocks", StageClock, querysets["stage_clocks"]),
         ("extension_requests", ExtensionRequest, querysets["extension_requests"]),
         ("issues", Issue, issues),
         *links("task_places"),
@@ -584,18 +594,21 @@ class _Writer:
     def write_families(
         self,
         parent: tuple[type[models.Model], str],
-        child: tuple[type[models.Model], str],
-        families: Iterable[tuple[Sequence, Iterable[Sequence]]],
+        children: Sequence[tuple[type[models.Model], str]],
+        families: Iterable[tuple[Sequence, Sequence[Iterable[Sequence]]]],
     ) -> None:
-        """Insert parent rows, each planned together with the child rows that refer to it: a chunk
-        of parents, then their children, so that the children of all parents are never held at once.
-        Each table is reported as ``write`` reports it; planning counts toward the parents' time."""
-        tables = [(model, self._fields(model, columns.split())) for model, columns in (parent, child)]
-        counts, seconds = [0, 0], [0.0, 0.0]
+        """Insert parent rows, each planned together with the rows of each child table that refer to it
+        (``families`` yields the parent's row and one list of rows per child table): a chunk of parents,
+        then their children, so that the children of all parents are never held at once. Each table is
+        reported as ``write`` reports it; planning counts toward the parents' time."""
+        tables = [(model, self._fields(model, columns.split())) for model, columns in (parent, *children)]
+        counts, seconds = [0] * len(tables), [0.0] * len(tables)
         planned = time.monotonic()
         for chunk in _chunks(families, FAMILY_CHUNK_PARENTS if self.postgres else INSERT_BATCH_ROWS):
             seconds[0] += time.monotonic() - planned
-            batches = ([row for row, _children in chunk], [row for _parent, children in chunk for row in children])
+            batches = [[row for row, _children in chunk]] + [
+                [row for _parent, kinds in chunk for row in kinds[n]] for n in range(len(children))
+            ]
             for n, ((model, fields), rows) in enumerate(zip(tables, batches, strict=True)):
                 started = time.monotonic()
                 counts[n] += self._copy(model, fields, rows) if self.postgres else self._insert(model, fields, rows)
@@ -743,6 +756,7 @@ class _Issue:
         "closed",
         "criterion",
         "cycles",
+        "deadline",
         "deadline_day",
         "department",
         "dispatched",
@@ -768,7 +782,8 @@ class _Issue:
         self.department: _Dept | None = None
         self.accountable = 0
         self.dispatched = self.started = self.submitted = self.closed = self.returned = None
-        self.deadline_day: int | None = None  # as dispatching set it; the deadline is the end of that day
+        self.deadline: int | None = None  # as dispatching set it (inspections.clocks), in minutes
+        self.deadline_day: int | None = None  # the day of the deadline
         self.cycles: list[tuple[int, int]] = []  # (submitted, sent back)
         # outcome, asked, the day of the deadline asked for, decided, the day of its limit
         self.extension: tuple[str, int, int, int | None, int] | None = None
@@ -789,6 +804,7 @@ class _Task:
         "completed",
         "created",
         "creator",
+        "clock",
         "department",
         "description",
         "due",
@@ -822,6 +838,7 @@ class _Task:
         self.first_day = self.last_day = 0
         self.quantity = 0.0
         self.issue: _Issue | None = None
+        self.clock: tuple = (None, None, None)  # due_at, yellow_at, suspended_at
 
 
 class _Builder:
@@ -840,11 +857,15 @@ class _Builder:
         self.now = self.today * MINUTES_PER_DAY + NOON
         self._dates: dict[int, datetime.date] = {}
         self._deadlines: dict[int, datetime.datetime] = {}
-        # The official calendar and the administrators' overrides, read once: every deadline is
-        # counted in working days from a dispatch up to today, or from a deadline when more time is asked for.
-        # A time limit, then an extension up to its limit (inspections.services.extension_limit).
-        longest = max(seed.time_limit_days for seed in demo_data.CRITERIA) * (1 + settings.EXTENSION_LIMIT_TIME_LIMITS)
+        # The official calendar, the administrators' overrides and the office hours, read once: every clock
+        # is counted in working time from a dispatch up to today, or from a deadline when more time is asked
+        # for: a time limit, then an extension up to its limit (inspections.services.extension_limit).
+        longest = max(_days(seed.rectify_limit) for seed in demo_data.CRITERIA) * (
+            1 + settings.EXTENSION_LIMIT_TIME_LIMITS
+        )
         self.calendar = WorkingCalendar.spanning(self.epoch, today, margin=longest)
+        self.working_time = office_working_time(calendar=self.calendar)
+        self.share = yellow_share()
 
     # Time: the plan counts days and minutes from the epoch; these turn them into dates and moments.
 
@@ -1250,7 +1271,7 @@ class _Builder:
             lead = Criterion.Lead.ASSIGNED if seed.lead == Criterion.Lead.OWNER and not owner else seed.lead
             code, department = f"{PREFIX}C{number + 1:03d}", owner.id if owner else None
             row = (first + number, founded, founded, code, seed.category, seed.title, seed.requirement, seed.points,
-                   department, lead, seed.time_limit_days, True)  # fmt: skip
+                   department, lead, seed.dispatch_limit, seed.rectify_limit, seed.verify_limit, True)  # fmt: skip
             rows.append(row)
             self.criterion_models.append(
                 Criterion(
@@ -1260,7 +1281,9 @@ class _Builder:
                     points=seed.points,
                     default_department=self._department_model(owner) if owner else None,
                     lead=lead,
-                    time_limit_days=seed.time_limit_days,
+                    dispatch_limit=seed.dispatch_limit,
+                    rectify_limit=seed.rectify_limit,
+                    verify_limit=seed.verify_limit,
                 )
             )
         self.writer.write(Criterion, CRITERION_COLUMNS, rows)
@@ -1323,6 +1346,7 @@ class _Builder:
         rng, now = self.rng, self.now
         issue.status, issue.department = "reported", None
         issue.dispatched = issue.deadline_day = issue.started = issue.submitted = issue.closed = issue.returned = None
+        issue.deadline = None
         issue.cycles, issue.extension = [], None
         if status == "reported":
             return
@@ -1332,9 +1356,9 @@ class _Builder:
         department = self._route(issue)
         issue.status, issue.department, issue.dispatched = status, department, dispatched
         issue.accountable = self._liaison(department)
-        time_limit = self.criteria[issue.criterion][1].time_limit_days
-        issue.deadline_day = self.add_working_days(dispatched // MINUTES_PER_DAY, time_limit)
-        deadline = self.minutes(self.deadline(issue.deadline_day))
+        limit = self.criterion_models[issue.criterion].limit(Stage.RECTIFY)
+        deadline = issue.deadline = self.minutes(self.working_time.add(self.moment(dispatched), limit))
+        issue.deadline_day = deadline // MINUTES_PER_DAY
         if status == "dispatched":
             return
         if status == "returned":
@@ -1377,9 +1401,9 @@ class _Builder:
         outcome = EXTENSION_OUTCOMES[issue.number % len(EXTENSION_OUTCOMES)]
         asked = issue.started + int((min(deadline, self.now) - issue.started) * rng.uniform(0.4, 0.9))
         limit = extension_limit(
-            deadline=self.deadline(issue.deadline_day),
+            deadline=self.moment(issue.deadline),
             criterion=self.criterion_models[issue.criterion],
-            calendar=self.calendar,
+            working_time=self.working_time,
         )
         limit_day = (limit.date() - self.epoch).days
         requested_day = self.add_working_days(max(deadline, asked) // MINUTES_PER_DAY, EXTENSION_WORKING_DAYS)
@@ -1574,6 +1598,7 @@ class _Builder:
         task.department, task.accountable = issue.department, issue.department.head
         task.campaign, task.creator = campaign, self.inspection_plans[issue.inspection][4]
         task.start, task.due = self.day(plan.start_date), self.day(plan.due_date)
+        task.clock = (plan.due_at, plan.yellow_at, plan.suspended_at)
         task.status, task.percent = plan.status, plan.percent
         task.completed = self.minutes(plan.completed_at) if plan.completed_at is not None else None
         task.created = issue.dispatched
@@ -1623,13 +1648,20 @@ class _Builder:
                 yield (t.id, self.moment(t.created), self.moment(self._task_updated(t)), t.campaign, t.code, t.title,
                        t.description, t.kind, t.priority, t.department.id, t.section.id if t.section else None,
                        t.accountable, t.target, self.date(t.start), self.date(t.due), t.status, t.percent,
-                       self.moment(t.completed), t.creator)  # fmt: skip
+                       self.moment(t.completed), *self._task_clock(t), t.creator)  # fmt: skip
 
         self.writer.write(Task, TASK_COLUMNS, rows())
         places = ((t.id, self.place_ids[p]) for t in self.task_plans for p in t.places)
         self.writer.write(Task.places.through, "task_id place_id", places)
         grids = ((t.id, self.grid_ids[g]) for t in self.task_plans for g in t.grids)
         self.writer.write(Task.grids.through, "task_id grid_id", grids)
+
+    def _task_clock(self, task: _Task) -> tuple:
+        """``due_at``, ``yellow_at`` and ``suspended_at``: a rectification's as planned with its issue, pledged
+        work's from its due date on the seeder's calendar."""
+        if task.issue is not None:
+            return task.clock
+        return (*Task.pledged_clock(self.date(task.due), calendar=self.calendar), None)
 
     def _task_updated(self, task: _Task) -> int:
         latest = task.created
@@ -1648,7 +1680,7 @@ class _Builder:
         timeline = Timeline(reported=at(issue.reported), description=description)
         if issue.dispatched is None:
             return timeline
-        timeline.dispatched, timeline.deadline = at(issue.dispatched), self.deadline(issue.deadline_day)
+        timeline.dispatched = at(issue.dispatched)
         if issue.returned is not None:
             timeline.returned, timeline.return_reason = at(issue.returned), _pick(demo_data.RETURN_REASONS, number)
         timeline.started = at(issue.started)
@@ -1680,8 +1712,14 @@ class _Builder:
             )
         return timeline
 
-    def _workflow(self, issue: _Issue) -> Workflow:
-        return plan_workflow(self._timeline(issue))
+    def _workflow(self, issue: _Issue, timeline: Timeline | None = None) -> Workflow:
+        """The plan of ``issue``'s way, its clocks counted with the seeder's one reading of the calendar."""
+        return plan_workflow(
+            timeline or self._timeline(issue),
+            limits=self.criterion_models[issue.criterion],
+            working_time=self.working_time,
+            share=self.share,
+        )
 
     def _actors(self, issue: _Issue) -> dict[Actor, int | None]:
         """Who (user ids) took each part in ``issue``."""
@@ -1698,14 +1736,31 @@ class _Builder:
     def _write_issues(self) -> None:
         """The issues with their events, then the extension requests."""
         w = self.writer
-        w.write_families((Issue, ISSUE_COLUMNS), (IssueEvent, EVENT_COLUMNS), map(self._issue_rows, self.issues))
+        w.write_families(
+            (Issue, ISSUE_COLUMNS),
+            ((IssueEvent, EVENT_COLUMNS), (StageClock, CLOCK_COLUMNS)),
+            map(self._issue_rows, self.issues),
+        )
         w.write(ExtensionRequest, EXTENSION_COLUMNS, (self._extension_row(i) for i in self.issues if i.extension))
 
-    def _issue_rows(self, issue: _Issue) -> tuple[tuple, list[tuple]]:
-        """The issue's row and the rows of its events, from one plan of its way."""
+    def _issue_rows(self, issue: _Issue) -> tuple[tuple, tuple[list[tuple], list[tuple]]]:
+        """The issue's row and the rows of its events and its stage clocks, from one plan of its way."""
         timeline = self._timeline(issue)
-        workflow = plan_workflow(timeline)
-        return self._issue_row(issue, timeline, workflow), self._event_rows(issue, workflow)
+        workflow = self._workflow(issue, timeline)
+        return self._issue_row(issue, timeline, workflow), (
+            self._event_rows(issue, workflow),
+            self._clock_rows(issue, workflow),
+        )
+
+    def _clock_rows(self, issue: _Issue, workflow: Workflow) -> list[tuple]:
+        """Every run of the issue's stage clocks, as ``inspections.clocks`` records them."""
+        department = issue.department.id if issue.department else None
+        return [
+            (issue.id, c.stage, department if c.stage == Stage.RECTIFY else None, c.limit, c.started_at, c.due_at,
+             c.yellow_at, c.extended_to, c.stopped_at, c.suspended_minutes, c.suspended_minutes_at_extension,
+             c.overdue)
+            for c in workflow.clocks
+        ]  # fmt: skip
 
     def _issue_row(self, issue: _Issue, timeline: Timeline, workflow: Workflow) -> tuple:
         criterion_id, seed, _owner, campaign, _kinds = self.criteria[issue.criterion]
@@ -1717,7 +1772,8 @@ class _Builder:
                 self.grid_ids[self.place_grid[place]], criterion_id, timeline.description, seed.points, department,
                 workflow.status, issue.reporter, timeline.reported, workflow.dispatched_at, workflow.submitted_at,
                 workflow.closed_at, workflow.deadline, workflow.rework_count, workflow.rectification_note,
-                workflow.return_reason, *self.place_coordinates[place], task)  # fmt: skip
+                workflow.return_reason, *self.place_coordinates[place], task, _source(issue.number),
+                *workflow.clock_columns().values())  # fmt: skip
 
     def _event_rows(self, issue: _Issue, workflow: Workflow) -> list[tuple]:
         """The issue's way as the inspections services record it, one event per step."""
@@ -1774,6 +1830,17 @@ class _Builder:
                 final,
             )
             previous = percent
+
+
+def _days(limit: str) -> int:
+    """The working days a limit spans at most (a day for one counted in hours)."""
+    parsed = Limit.parse(limit)
+    return parsed.amount if parsed.unit == Limit.DAYS else 1
+
+
+def _source(number: int) -> str:
+    """Where the ``number``-th issue came from, as the demo spreads them (``demo.data.SOURCES_EVERY``)."""
+    return next((source for source, every in demo_data.SOURCES_EVERY if number % every == 0), Issue.Source.INSPECTION)
 
 
 def _pick(texts: Sequence[str], number: int) -> str:

@@ -61,6 +61,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.selectors import departments_seen_by
+from assessment.models import Level, PeriodKind
+from assessment.selectors import span_results
 from campaign.models import ProgressReport, Target, Task
 from core import glossary
 from core.working_time import WorkingCalendar
@@ -578,6 +580,82 @@ def department_scoreboard(
     return [{key: row[key] for key in SCOREBOARD_FIELDS} for row in rows]
 
 
+# The ranking's columns that count what each department has open now, after the scheme's indicators.
+RANKING_CURRENT = ("current_overdue_tasks", "current_open_issues")
+
+
+@dataclass
+class Ranking:
+    """The departments' assessment results of a period, as the dashboard and the weekly workbook show
+    them: ``rows`` (``id``, ``code``, ``name``, ``short_name``, ``score``, ``grade``, ``rank``, each indicator's
+    and item's value under its code, ``RANKING_CURRENT``), ``codes`` (the scheme's indicators and items,
+    in its order), and ``results`` (``assessment.selectors.Results``: the scheme, the stage, the cut-off time)."""
+
+    rows: list[dict]
+    codes: list[str]
+    results: Any
+
+
+def ranking_columns(codes: list[str]) -> list[str]:
+    """The ranking's columns after the department's name, each a term of the glossary: the score and its
+    grade, the scheme's indicators and items, then what is open now. The dashboard and the workbook's
+    部门排名 show these, in this order."""
+    return ["score", "grade", *codes, *RANKING_CURRENT]
+
+
+def ranking_ordering(sort: str | None, codes: list[str]) -> str:
+    """The valid ``sort`` of a ranking whose scheme has ``codes``, or the default: the highest score first."""
+    valid = {"name", "score", *codes, *RANKING_CURRENT}
+    return sort if sort and sort.lstrip("-") in valid else "-score"
+
+
+def department_ranking(
+    *,
+    period: Period,
+    today: datetime.date,
+    now: datetime.datetime,
+    department_ids: list[int] | None = None,
+    sort: str | None = None,
+) -> Ranking:
+    """The department ranking of ``period``: the assessment results by the scheme in force
+    (``assessment.selectors.span_results``: the built-in ranking when none is configured, the frozen
+    results when the period's are frozen), with what each department has open at the cut-off time ``now``.
+    Sorted by ``sort`` (``ranking_ordering``), rows without a figure last. The results' queries (one per
+    indicator at most) and two grouped ones for what is open now, whatever the number of departments."""
+    kind = PeriodKind.WEEK if period.unit == Period.WEEK else PeriodKind.MONTH  # the whole campaign: by the month
+    results = span_results(
+        kind=kind, start=period.start, end=period.end, level=Level.DEPARTMENT, now=now, unit_ids=department_ids
+    )
+    codes = results.formula.codes()
+    tasks = dict(
+        _open_tasks(department_ids=department_ids)
+        .filter(Task.overdue_q(today))
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    issues = dict(
+        _open_issues(now=now, department_ids=department_ids)
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    rows = []
+    for result in results.rows:
+        row = {
+            "id": result["unit_id"],
+            **{key: result[key] for key in ("code", "name", "short_name", "sort_order", "score", "grade", "rank")},
+            **{part["code"]: part["value"] for part in (*result["indicators"], *result["adjustments"])},
+            "current_overdue_tasks": tasks.get(result["unit_id"], 0),
+            "current_open_issues": issues.get(result["unit_id"], 0),
+        }
+        rows.append(row)
+    rows = _sorted(rows, ranking_ordering(sort, codes), then=("sort_order", "code"))
+    return Ranking(rows=rows, codes=codes, results=results)
+
+
 # ---------------------------------------------------------------------------------------------
 # Grids
 
@@ -956,7 +1034,7 @@ class WeekFigures:
     are read as they are written (an iterator and a queryset), the rest are lists."""
 
     kpis: dict
-    departments: list[dict]
+    departments: Ranking
     overdue_count: int
     overdue: Iterator[dict]
     issues: QuerySet
@@ -971,7 +1049,7 @@ def week_figures(*, period: Period, moment: datetime.datetime, today: datetime.d
     overdue_count, overdue = overdue_tasks_stream(today=today, chunk_size=chunk_size)
     return WeekFigures(
         kpis=campaign_kpis(period=period, today=today),
-        departments=department_scoreboard(period=period, today=today, now=moment),
+        departments=department_ranking(period=period, today=today, now=moment),
         overdue_count=overdue_count,
         overdue=overdue,
         issues=week_open_issues(moment=moment),

@@ -19,18 +19,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Department
+from assessment.library import LIBRARY
+from assessment.models import Grade
 from core import glossary
 from core.errors import ApplicationError
 from core.history import change_history
 from core.jobs import JOB_STATES, job_state_q
 from core.permissions import require_perm
 from grids.models import Grid, Place
+from reports.charts import Chart, Series, trend_chart
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
     CURRENT_FIELDS,
     Period,
     campaign_kpis,
     current_totals,
+    department_ranking,
     department_scoreboard,
     figures_scope,
     grid_detail,
@@ -41,7 +45,8 @@ from reports.selectors import (
     open_tasks,
     overdue_tasks,
     overdue_tasks_stream,
-    scoreboard_ordering,
+    ranking_columns,
+    ranking_ordering,
     target_progress,
     weekly_trends,
 )
@@ -120,11 +125,11 @@ def _period_links(period: Period, **params: str) -> list[dict]:
     ]
 
 
-def _scoreboard_columns(period: Period, sort: str) -> list[dict]:
-    """Column headers of the ranking, in the glossary's words: a click sorts by the column, a second
-    click reverses."""
+def _scoreboard_columns(period: Period, sort: str, keys: list[str]) -> list[dict]:
+    """Column headers of the ranking (``keys``: ``ranking_columns``), in the glossary's words: a click sorts
+    by the column, a second click reverses."""
     columns = []
-    for key in ("name", *SCOREBOARD_COLUMNS):
+    for key in ("name", *keys):
         active = sort.lstrip("-") == key
         descending = sort.startswith("-")
         if active:
@@ -145,22 +150,29 @@ def _scoreboard_columns(period: Period, sort: str) -> list[dict]:
     return columns
 
 
-def _scoreboard_rows(rows) -> list[dict]:
-    """The ranking's rows as the table shows them: the cells in the columns' order, and the band of
-    the on-time closure rate."""
+# The bands a grade is shown in (the dashboard's three colours; the assessment's pages have four).
+GRADE_BANDS = {"excellent": "green", "good": "green", "fair": "amber", "poor": "red"}
+
+
+def _scoreboard_rows(rows, keys: list[str]) -> list[dict]:
+    """The ranking's rows as the table shows them: the cells in the columns' order (``keys``), the band of
+    the on-time closure rate and the grade in words."""
+    kinds = {code: indicator.kind for code, indicator in LIBRARY.items()}
+    grades = dict(Grade.choices)
     return [
         {
             **row,
-            "band": rate_band(row["on_time_closure_rate"]),
+            "band": rate_band(row.get("on_time_closure_rate")),
             "cells": [
                 {
                     "key": key,
-                    "value": row[key],
-                    "rate": key in RATE_COLUMNS,
-                    "points": key == "points_lost",
+                    "value": grades.get(row[key], row[key]) if key == "grade" else row[key],
+                    "band": GRADE_BANDS.get(row[key], "none") if key == "grade" else "",
+                    "rate": kinds.get(key) == "rate",
+                    "points": key == "score" or kinds.get(key) in ("points", "hours"),
                     "current": key in CURRENT_FIELDS,
                 }
-                for key in SCOREBOARD_COLUMNS
+                for key in keys
             ],
         }
         for row in rows
@@ -229,20 +241,46 @@ def _with_period(code: str, period: Period) -> str:
     return _("%(figure)s (%(period)s)") % {"figure": glossary.label(code), "period": period.label}
 
 
-def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
-    """What the charts draw and where the map fetches its grids, handed to
-    ``static/reports/dashboard.js`` as JSON."""
+def _trend_charts(trends: list[dict]) -> list[Chart]:
+    """The three weekly charts of the dashboard, drawn on the server with their figures as tables."""
+    weeks = [row["week"] for row in trends]
+    found, closed, points = (str(glossary.label(code)) for code in ("found", "closed", "points_lost"))
+    return [
+        trend_chart(
+            id="chart-issues",
+            title=_("%(found)s and %(closed)s per week") % {"found": found, "closed": closed},
+            weeks=weeks,
+            series=[
+                Series("found", found, [row["found"] for row in trends]),
+                Series("closed", closed, [row["rectified"] for row in trends], kind="line"),
+            ],
+            whole=True,
+        ),
+        trend_chart(
+            id="chart-points",
+            title=_("%(figure)s per week") % {"figure": points},
+            weeks=weeks,
+            series=[Series("points", points, [_number(row["points_lost"]) for row in trends])],
+            whole=False,
+        ),
+        trend_chart(
+            id="chart-tasks",
+            title=_("Tasks completed per week"),
+            weeks=weeks,
+            series=[Series("tasks", _("Tasks completed"), [row["tasks_completed"] for row in trends])],
+            whole=True,
+        ),
+    ]
+
+
+def _dashboard_data(*, period: Period) -> dict:
+    """Where the map fetches its grids and the words it shows, handed to ``static/reports/dashboard.js``
+    as JSON."""
     return {
         "tileUrl": settings.DASHBOARD_TILE_URL,
         "mapUrl": f"{reverse('dashboard_map')}?{urlencode({'period': period.key})}",
-        "trends": {
-            "weeks": [f"{row['week']:%m-%d}" for row in trends],
-            "found": [row["found"] for row in trends],
-            "rectified": [row["rectified"] for row in trends],
-            "pointsLost": [_number(row["points_lost"]) for row in trends],
-            "tasksCompleted": [row["tasks_completed"] for row in trends],
-        },
         "labels": {
+            "grid": _("Grid"),
             "openIssues": str(glossary.label("current_open_issues")),
             "pointsLost": _with_period("points_lost", period),
             "found": _with_period("found", period),
@@ -253,10 +291,11 @@ def _dashboard_data(*, period: Period, trends: list[dict]) -> dict:
                 "openIssues": _("Colour: open issues now, per grid"),
                 "pointsLost": _("Colour: points lost in the period (%(period)s), per grid") % {"period": period.label},
             },
-            "trendFound": str(glossary.label("found")),
-            "trendClosed": str(glossary.label("closed")),
-            "trendPointsLost": str(glossary.label("points_lost")),
-            "tasksCompleted": _("Tasks completed"),
+            "legendScale": _("(lighter is fewer, darker is more)"),
+            "gridCount": _("All %(count)s grids, as a sortable list"),
+            "sortBy": _("Sort by %(column)s"),
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
             "noMap": _("No grid has a boundary yet."),
             "mapLoading": _("Loading the map…"),
             "mapFailed": _("The map could not be loaded. Reload the page to try again."),
@@ -283,12 +322,14 @@ def dashboard(request):
     require_perm(request.user, "reports.view_dashboard")
     now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
-    sort = scoreboard_ordering(request.GET.get("sort"))
     department_ids = figures_scope(user=request.user)
-    ranking = Paginator(
-        department_scoreboard(period=period, today=today, now=now, department_ids=department_ids, sort=sort),
-        RANKING_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    # The assessment's results by the scheme in force (the built-in ranking when none is configured).
+    results = department_ranking(
+        period=period, today=today, now=now, department_ids=department_ids, sort=request.GET.get("sort")
+    )
+    sort = ranking_ordering(request.GET.get("sort"), results.codes)
+    keys = ranking_columns(results.codes)
+    ranking = Paginator(results.rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
     overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE)
     current = current_totals(today=today, now=now, department_ids=department_ids)
     context = {
@@ -297,16 +338,17 @@ def dashboard(request):
         "period": period,
         "periods": _period_links(period, sort=sort),
         "sort": sort,
-        "columns": _scoreboard_columns(period, sort),
+        "columns": _scoreboard_columns(period, sort, keys),
         "page": ranking,
-        "scoreboard": _scoreboard_rows(ranking),
+        "scoreboard": _scoreboard_rows(ranking, keys),
+        "scheme": results.results.formula,
         "current": current,
         "current_cards": _current_cards(current),
         "overdue": overdue,
         "overdue_total": current["current_overdue_tasks"],
         "city": department_ids is None,
         "terms": glossary.TERMS,
-        "definitions": _terms(*SCOREBOARD_COLUMNS, *CURRENT_KPIS, "as_of"),
+        "definitions": _terms(*keys, *CURRENT_KPIS, "as_of"),
     }
     if department_ids is None:
         targets = target_progress(today=today)
@@ -319,7 +361,8 @@ def dashboard(request):
             grids_without_boundary=grids_without_boundary(),
             top_grids=grids_most_open_issues(now=now, limit=TOP_GRIDS),
             trend_weeks=TREND_WEEKS,
-            data=_dashboard_data(period=period, trends=weekly_trends(weeks=TREND_WEEKS, today=today)),
+            charts=_trend_charts(weekly_trends(weeks=TREND_WEEKS, today=today)),
+            data=_dashboard_data(period=period),
             definitions=_terms(
                 *(code for code, *_rest in PERIOD_KPIS),
                 *CURRENT_KPIS,

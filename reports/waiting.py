@@ -62,7 +62,6 @@ def home_sections(*, user: User, now: datetime.datetime) -> list[Section]:
     """The sections of ``user``'s home page: one per role they hold (staff, inspector, leader,
     administrator), then the figures of the tasks and issues they see (none for an inspector, who has
     no task list)."""
-    today = timezone.localdate(now)
     staff, inspector, leader, administrator = (
         is_department_staff(user),
         is_inspector(user),
@@ -71,7 +70,7 @@ def home_sections(*, user: User, now: datetime.datetime) -> list[Section]:
     )
     tasks = issues = None
     if staff or leader or administrator:
-        tasks = task_counts(tasks=task_visible_to(user=user), today=today)
+        tasks = task_counts(tasks=task_visible_to(user=user), now=now)
     if tasks is not None or inspector:
         issues = issue_counts(issues=issue_visible_to(user=user), user=user, now=now)
     sections = []
@@ -169,6 +168,12 @@ def _leader_section(tasks: dict, issues: dict) -> Section:
                 _("Extension requests to decide"),
                 extension_requests_pending(),
                 _url("inspections:extension_list"),
+                "warn",
+            ),
+            Item(
+                _("Suspension requests to decide"),
+                issues["suspension_pending"],
+                _url("inspections:issue_list", suspension="pending"),
                 "warn",
             ),
             *_not_dispatched(issues, hint=_dispatch_hint()),

@@ -1,7 +1,7 @@
 """The weekly accountability workbook (问责周报): six sheets with Chinese headers, ready to print.
 
     总览       the week's campaign KPIs against the week before
-    部门排名   department_scoreboard()          逾期任务   overdue_tasks_stream()
+    部门排名   department_ranking()             逾期任务   overdue_tasks_stream()
     问题整改   open_issues()                    目标进度   target_progress()
     网格       grid_scoreboard()
 
@@ -30,6 +30,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone, translation
 
+from assessment.library import LIBRARY
+from assessment.models import Grade
 from campaign.models import Task
 from core.glossary import definition, label
 from core.xlsx import (
@@ -44,7 +46,7 @@ from core.xlsx import (
     display_width,
 )
 from inspections.models import Issue
-from reports.selectors import ZONE, Period, week_figures
+from reports.selectors import ZONE, Period, Ranking, ranking_columns, week_figures
 
 Progress = Callable[[int, int], None]
 
@@ -86,6 +88,43 @@ NOTE_CELL = Style(color="595959", size=9)
 # below a line giving the cut-off time.
 EXPORT_HEADER_ROW = 3
 EXPORT_OVERDUE_COLUMNS = (
+    Column("任务编号", 14),
+    Column("任务名称", 38),
+    Column("类型", 8),
+    Column("责任单位", 22),
+    Column("科室", 16),
+    Column("责任人", 10),
+    Column("联系电话", 13),
+    Column("截止日期", 10, DATE),
+    Column("逾期工作日", 9, INTEGER),
+    Column("逾期天数", 8, INTEGER),
+    Column("完成进度", 8, "0%"),
+)
+# Headers named by the glossary are lazy (translated as the sheet is written, in Chinese): the
+# ranking's are the dashboard's columns, word for word (``reports.selectors.ranking_columns``).
+HOURS = "0.0"
+
+
+def department_fields(codes: list[str]) -> list[tuple[str, int, str | None]]:
+    """The 部门排名 sheet's columns for a scheme with ``codes``: (key, width, number format), the key a
+    glossary code (``name`` under the word for a department)."""
+    kinds = {code: LIBRARY[code].kind for code in codes}
+    formats = {"rate": PERCENT, "points": POINTS, "hours": HOURS, "count": INTEGER}
+    fields = [("name", 28, None)]
+    for key in ranking_columns(codes):
+        number_format = {"score": POINTS, "grade": None}.get(key, formats.get(kinds.get(key, "count"), INTEGER))
+        fields.append((key, 9, number_format))
+    return fields
+
+
+def department_columns(codes: list[str]) -> tuple[Column, ...]:
+    return tuple(
+        Column(label("department" if key == "name" else key), width, number_format)
+        for key, width, number_format in department_fields(codes)
+    )
+
+
+OVERDUE_COLUMNS = (
     Column("任务编号", 14),
     Column("任务名称", 38),
     Column("类型", 8),
@@ -346,7 +385,7 @@ def weekly_workbook_write(
         counter = _Counter(
             len(KPI_ROWS)
             + len(CURRENT_ROWS)
-            + len(week.departments)
+            + len(week.departments.rows)
             + week.overdue_count
             + current["current_open_issues"]
             + len(week.targets)
@@ -500,29 +539,28 @@ def _write_summary(workbook: WorkbookWriter, facts: WorkbookFacts, kpis: dict, c
     return sheet.finish()
 
 
-def _write_departments(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+def _write_departments(workbook: WorkbookWriter, facts: WorkbookFacts, ranking: Ranking, counter: _Counter) -> int:
+    fields = department_fields(ranking.codes)
     sheet = _Sheet(
         workbook,
         DEPARTMENTS,
-        DEPARTMENT_COLUMNS,
+        department_columns(ranking.codes),
         counter=counter,
         subtitle=f"{week_label(facts.period.start)} · {facts.as_at}",
     )
     sheet.header()
-    alert = {index for index, (key, *_rest) in enumerate(DEPARTMENT_FIELDS) if key.endswith("overdue_tasks")}
-    for row in rows:
-        values = [row[key] for key, *_rest in DEPARTMENT_FIELDS]
+    grades = {value: str(name) for value, name in Grade.choices}
+    alert = {index for index, (key, *_rest) in enumerate(fields) if key.endswith("overdue_tasks")}
+    for row in ranking.rows:
+        values = [grades.get(row[key], row[key]) if key == "grade" else row[key] for key, *_rest in fields]
         sheet.data(values, styles={index: ALERT_CELL for index in alert if values[index]})
-    counts = {
-        "dispatched",
-        "closed",
-        "open",
-        "points_lost",
-        "overdue_tasks",
-        "current_overdue_tasks",
-        "current_open_issues",
-    }
-    sheet.totals("合计", summed=[index for index, (key, *_rest) in enumerate(DEPARTMENT_FIELDS) if key in counts])
+    # Counts and points add up; scores, grades, rates and hours do not.
+    summed = [
+        index
+        for index, (key, _width, number_format) in enumerate(fields)
+        if key != "score" and number_format in (INTEGER, POINTS)
+    ]
+    sheet.totals("合计", summed=summed)
     return sheet.finish()
 
 

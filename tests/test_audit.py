@@ -7,7 +7,7 @@ DELETE) it accepts: those a signed-in superuser is not refused with 405 (sent wi
 placeholder URL arguments, so that nothing is written). Each such route needs an entry in ``AUDITED``
 or in ``NO_AUDIT_OBJECT``, and an ``AUDITED`` route must accept POST alone, the method its entry uses.
 
-Size: 23 routes with an audit entry (12 pages, 10 REST API routes and Open311's requests) and 7 routes
+Size: 33 routes with an audit entry (19 pages, 13 REST API routes and Open311's requests) and 7 routes
 explicitly without one, each with its reason (``NO_AUDIT_OBJECT``); the Django admin is out of scope
 (``OUT_OF_SCOPE``): it keeps its own ``LogEntry`` and django-simple-history's admin history.
 
@@ -25,8 +25,8 @@ the write is moved a day back, so that only the write's own records can be today
 Where each object's records are shown (its page in this product):
 
 - task: ``/tasks/<id>/``, the change history and the progress timeline;
-- issue: ``/issues/<id>/``, the change history, how the issue moved (its events) and its extension
-  requests; the rectification task of an issue is a task like any other;
+- issue: ``/issues/<id>/``, the change history, how the issue moved (its events), its extension
+  requests and its suspensions; the rectification task of an issue is a task like any other;
 - master-data import job: ``/masterdata/jobs/<id>/``, who uploaded it and when;
 - grid: ``/dashboard/grids/<id>/``, the only page of one grid in the product, read by the leaders and
   administrators who answer for it and import it (the admin's history page would need ``is_staff``,
@@ -36,7 +36,9 @@ Where each object's records are shown (its page in this product):
   administrators;
 - person: no page in the product (people are managed by import and in the admin), so the admin's
   history page ``/admin/accounts/user/<id>/history/`` of django-simple-history;
-- weekly report: ``/reports/weekly/<id>/``, who asked for it and when its build started.
+- weekly report: ``/reports/weekly/<id>/``, who asked for it and when its build started;
+- publication of assessment results: ``/assessment/publications/<id>/``, who published and froze them and
+  when, and each appeal with who filed and who decided it and when.
 """
 
 import datetime
@@ -58,6 +60,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Department, Role, User
 from accounts.tests.factories import DepartmentFactory, UserFactory
+from assessment.models import Appeal, Publication
+from assessment.periods import AssessmentPeriod
+from assessment.services import appeal_file, results_publish
 from campaign.models import ProgressReport, Target, Task
 from campaign.tests.factories import CampaignFactory, TaskFactory
 from core.images import photos_prepare
@@ -65,7 +70,7 @@ from core.tests.factories import photo_upload
 from grids.models import Grid, Place
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections import services
-from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent
+from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent, Suspension
 from inspections.tests.factories import CriterionFactory
 from masterdata.models import ImportJob
 from masterdata.services import masterdata_export
@@ -100,6 +105,7 @@ class World:
     task: Task
     issue: Issue
     extension: ExtensionRequest | None = None
+    suspension: Suspension | None = None
 
 
 def build_world(issue_state: str) -> World:
@@ -148,6 +154,10 @@ def build_world(issue_state: str) -> World:
     if issue_state == "submitted":
         photos = photos_prepare([photo_upload()])
         services.issue_submit(issue=issue, actor=staff, note="已清理", photos=photos)
+    if issue_state in ("suspension requested", "suspended"):
+        world.suspension = services.suspension_request(issue=issue, actor=staff, reason="等待法院判决")
+    if issue_state == "suspended":
+        services.suspension_decide(suspension=world.suspension, actor=leader, approve=True)
     world.issue = Issue.objects.get(pk=issue.pk)
     _move_a_day_back()
     return world
@@ -159,7 +169,7 @@ def _move_a_day_back() -> None:
     day = datetime.timedelta(days=1)
     for model in (Department, User, Grid, Place, Criterion, Target, Task, Issue):
         model.history.update(history_date=F("history_date") - day)
-    for model in (ProgressReport, IssueEvent, ExtensionRequest):
+    for model in (ProgressReport, IssueEvent, ExtensionRequest, Suspension):
         model.objects.update(created=F("created") - day)
 
 
@@ -198,6 +208,7 @@ class Write:
     issue_state: str = "dispatched"  # how far the world's issue has gone before the write
     ok: int = 0  # the status of success; 0: 302 for a page, 200 for the API
     then: Callable[[World], None] | None = None  # the Celery work the write queued, run for its user
+    prepare: Callable[[World], None] | None = None  # what the world must hold besides the issue, made before
 
 
 def _new_issue(world: World) -> Issue:
@@ -259,6 +270,18 @@ EXTENSION_DECIDED = Shown(
     "extensions",
 )
 EXTENSION_STEP = (EXTENSION_REQUESTED, issue_step(task=False)[1])
+
+
+def _suspension_shown(what: str, user: str, time: str) -> Shown:
+    """A suspension's record (asked, decided, released), listed with the issue's suspensions."""
+    return Shown(what, lambda world: world.issue.suspensions.all(), user, time, _issue_page(_the_issue), "suspensions")
+
+
+SUSPENSION_REQUESTED = _suspension_shown("suspension request", "requested_by", "created")
+SUSPENSION_DECIDED = _suspension_shown("suspension decision", "decided_by", "decided_at")
+SUSPENSION_RELEASED = _suspension_shown("suspension release", "released_by", "released_at")
+# Asking records an event; deciding and releasing move the issue's clock too, recorded in its history.
+SUSPENSION_STEP = (SUSPENSION_REQUESTED, issue_step(task=False)[1])
 
 THE_TASK = (
     history("task", lambda world: world.task, _task_page(lambda world: world.task)),
@@ -396,6 +419,57 @@ WEEKLY_REPORT = (
 )
 
 
+# --- 考核: last month's results published (公示), appealed (申诉), decided, frozen -------------------
+
+
+def _last_month() -> AssessmentPeriod:
+    return AssessmentPeriod.containing(timezone.localdate(), "month").previous()
+
+
+def _published(world: World, *, days_ago: int = 0) -> Publication:
+    """Results published ``days_ago`` days ago (of the month before, then closed), for the bureau to appeal."""
+    now = timezone.now() - datetime.timedelta(days=days_ago)
+    period = AssessmentPeriod.containing(timezone.localdate(now), "month").previous()
+    return results_publish(period=period, actor=world.leader, now=now)
+
+
+def _appealed(world: World) -> None:
+    publication = _published(world)
+    appeal_file(
+        publication=publication,
+        department=world.bureau,
+        indicator="points_lost",
+        reason="一件不属本局",
+        actor=world.staff,
+        now=timezone.now(),
+    )
+
+
+def _publication_page(world: World) -> str:
+    return reverse("assessment:publication", args=[Publication.objects.get().pk])
+
+
+def _publication_url(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[Publication.objects.get().pk])
+
+
+PUBLISHED = Shown(
+    "publication",
+    lambda world: Publication.objects.all(),
+    "published_by",
+    "published_at",
+    _publication_page,
+    "publication",
+)
+FROZEN = Shown(
+    "freezing", lambda world: Publication.objects.all(), "frozen_by", "frozen_at", _publication_page, "publication"
+)
+APPEALED = Shown("appeal", lambda world: Appeal.objects.all(), "filed_by", "created", _publication_page, "appeals")
+APPEAL_DECIDED = Shown(
+    "appeal decision", lambda world: Appeal.objects.all(), "decided_by", "decided_at", _publication_page, "appeals"
+)
+
+
 def _api(name: str, *, pk: Callable[[World], int] = lambda world: world.issue.pk) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[pk(world)])
 
@@ -471,6 +545,28 @@ AUDITED: dict[str, Write] = {
         data=lambda world: {"request_id": world.extension.pk, "decision": "approve", "note": "同意"},
         issue_state="extension requested",
     ),
+    "inspections:issue_suspend": Write(
+        "staff",
+        "page",
+        _page("inspections:issue_suspend"),
+        SUSPENSION_STEP,
+        data=lambda world: {"reason": "等待法院判决"},
+    ),
+    "inspections:issue_decide_suspension": Write(
+        "leader",
+        "page",
+        _page("inspections:issue_decide_suspension"),
+        (SUSPENSION_DECIDED, *issue_step(task=False)),
+        data=lambda world: {"decision": "approve", "note": "同意挂起"},
+        issue_state="suspension requested",
+    ),
+    "inspections:issue_resume": Write(
+        "staff",
+        "page",
+        _page("inspections:issue_resume"),
+        (SUSPENSION_RELEASED, *issue_step(task=False)),
+        issue_state="suspended",
+    ),
     "masterdata:index": Write(
         "administrator",
         "page",
@@ -486,6 +582,39 @@ AUDITED: dict[str, Write] = {
         WEEKLY_REPORT,
         data=lambda world: {"week": week_label(weekly_report_default_week(today=timezone.localdate()))},
         then=_run_build,
+    ),
+    "assessment:publish": Write(
+        "leader",
+        "page",
+        lambda world: reverse("assessment:publish"),
+        (PUBLISHED,),
+        data=lambda world: {"period": _last_month().key},
+    ),
+    "assessment:appeal_create": Write(
+        "staff",
+        "page",
+        _publication_url("assessment:appeal_create"),
+        (APPEALED,),
+        data=lambda world: {"indicator": "points_lost", "reason": "一件不属本局"},
+        prepare=_published,
+    ),
+    "assessment:appeal_decide": Write(
+        "leader",
+        "page",
+        lambda world: reverse("assessment:appeal_decide", args=[Appeal.objects.get().pk]),
+        (APPEAL_DECIDED,),
+        data=lambda world: {
+            f"appeal-{Appeal.objects.get().pk}-decision": "reject",
+            f"appeal-{Appeal.objects.get().pk}-note": "经核实属本局",
+        },
+        prepare=_appealed,
+    ),
+    "assessment:freeze": Write(
+        "leader",
+        "page",
+        _publication_url("assessment:freeze"),
+        (FROZEN,),
+        prepare=lambda world: _published(world, days_ago=20),  # its appeal window long closed
     ),
     # --- REST API, with a token -----------------------------------------------------------------
     "api:task-report-progress": Write(
@@ -554,6 +683,29 @@ AUDITED: dict[str, Write] = {
         (EXTENSION_DECIDED, *issue_step()),
         data=lambda world: {"approve": "true", "note": "同意"},
         issue_state="extension requested",
+    ),
+    "api:issue-request-suspension": Write(
+        "staff",
+        "api",
+        _api("api:issue-request-suspension"),
+        SUSPENSION_STEP,
+        data=lambda world: {"reason": "等待法院判决"},
+        ok=201,
+    ),
+    "api:suspension-decide": Write(
+        "leader",
+        "api",
+        _api("api:suspension-decide", pk=lambda world: world.suspension.pk),
+        (SUSPENSION_DECIDED, *issue_step(task=False)),
+        data=lambda world: {"approve": "true", "note": "同意挂起"},
+        issue_state="suspension requested",
+    ),
+    "api:suspension-release": Write(
+        "staff",
+        "api",
+        _api("api:suspension-release", pk=lambda world: world.suspension.pk),
+        (SUSPENSION_RELEASED, *issue_step(task=False)),
+        issue_state="suspended",
     ),
     # --- Open311, with an api_key ---------------------------------------------------------------
     "open311:requests": Write(
@@ -625,7 +777,7 @@ def test_every_write_route_has_an_entry(client):
     assert sorted((set(AUDITED) | set(NO_AUDIT_OBJECT)) - set(found)) == [], "entries of routes that take no write"
     for route in AUDITED:  # each audited route takes only the POST its entry makes
         assert found[route] == {"POST"}, f"{route} accepts {sorted(found[route])}: audit each"
-    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (23, 7)  # the size the docstring states
+    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (33, 7)  # the size the docstring states
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,6 +809,8 @@ def section_entries(page: str, section: str) -> list[str]:
 def test_a_write_leaves_a_record_shown_on_its_object_s_page(route):
     write = AUDITED[route]
     world = build_world(write.issue_state)
+    if write.prepare is not None:
+        write.prepare(world)
     actor = getattr(world, write.actor)
     client, data, headers = _client_for(write, world)
 

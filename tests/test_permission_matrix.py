@@ -1,9 +1,9 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 94 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 112 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 198 route-methods × 6 roles = 1,188 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 234 route-methods × 6 roles = 1,404 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
@@ -21,8 +21,8 @@ How each role authenticates: the people sign in (a session; the API accepts it t
 role is a user of the ``api_client`` group without a department, sending ``Authorization: Token``
 (pages ignore it: they answer as to an anonymous visitor). Open311 knows only ``api_key``: every
 signed-in role sends its own user's key there (so the key's reach is the user's, as on the pages).
-The task, issue and extension request, and their photos, belong to department A: staff of department
-B get 404.
+The task, issue, extension request and suspension, and their photos, belong to department A: staff of
+department B get 404.
 """
 
 import datetime
@@ -38,12 +38,15 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import Department, Notification, Role, User
 from accounts.tests.factories import DepartmentFactory
+from assessment.models import Appeal, Publication
+from assessment.periods import AssessmentPeriod
+from assessment.services import results_publish
 from campaign.models import ProgressPhoto, ProgressReport, Task
 from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
 from core.models import PendingPhoto
 from core.tests.factories import jpeg_bytes
 from grids.tests.factories import GridFactory, PlaceFactory
-from inspections.models import ExtensionRequest, Issue, IssueEvent, IssuePhoto
+from inspections.models import ExtensionRequest, Issue, IssueEvent, IssuePhoto, Suspension
 from inspections.tests.factories import CriterionFactory, InspectionFactory, IssueFactory
 from masterdata.models import ImportJob
 from reports.models import WeeklyReport
@@ -99,6 +102,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "inspections:issue_verify": {"GET": PAGE_405, "POST": "lfhofl"},
     "inspections:issue_send_back": {"GET": PAGE_405, "POST": "lfhofl"},
     "inspections:issue_decide": {"GET": PAGE_405, "POST": "lfhfol"},
+    # A suspension (挂起): asked for by the department, decided by a leader, released by either.
+    "inspections:issue_suspend": {"GET": PAGE_405, "POST": "lohffl"},
+    "inspections:issue_decide_suspension": {"GET": PAGE_405, "POST": "lfhfol"},
+    "inspections:issue_resume": {"GET": PAGE_405, "POST": "lohfol"},
     # --- Master data: administrators only (none of these roles), checked before the method ------
     "masterdata:index": {"GET": "lffffl", "POST": "lffffl", "PUT": "lffffl"},
     "masterdata:template": {"GET": "lffffl", "POST": "lffffl"},
@@ -116,6 +123,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "weekly_report_detail": {"GET": "lfffol", "POST": PAGE_405},
     "weekly_report_status": {"GET": "lfffol", "POST": PAGE_405},
     "weekly_report_download": {"GET": "lfffol", "POST": PAGE_405},
+    # --- 考核: results, 公示, 申诉, 冻结 ------------------------------------------------------------
+    "assessment:results": {"GET": "loofol", "POST": PAGE_405},
+    "assessment:unit": {"GET": "loffol", "POST": PAGE_405},  # department A's result
+    "assessment:cases": {"GET": "loffol", "POST": PAGE_405},
+    "assessment:publish": {"GET": PAGE_405, "POST": "lfffol"},
+    "assessment:publication": {"GET": "loofol", "POST": PAGE_405},
+    "assessment:appeal_create": {"GET": PAGE_405, "POST": "looffl"},  # a department's staff, for their own
+    "assessment:appeal_decide": {"GET": PAGE_405, "POST": "lfffol"},
+    "assessment:freeze": {"GET": PAGE_405, "POST": "lfffol"},
+    "assessment:changes": {"GET": "lfffol", "POST": PAGE_405},
     # --- REST API: reference data every signed-in caller reads ----------------------------------
     "api:department-list": {"GET": API_READ, "POST": API_405},
     "api:department-detail": {"GET": API_READ, "POST": API_405},
@@ -153,8 +170,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:extensionrequest-list": {"GET": API_READ, "POST": API_405},
     "api:extensionrequest-detail": {"GET": DEPT_A_API, "POST": API_405},
     "api:extensionrequest-decide": {"GET": API_405, "POST": "lfhfoh"},
+    "api:issue-request-suspension": {"GET": API_405, "POST": "lohffh"},
+    "api:suspension-list": {"GET": API_READ, "POST": API_405},
+    "api:suspension-detail": {"GET": DEPT_A_API, "POST": API_405},
+    "api:suspension-decide": {"GET": API_405, "POST": "lfhfoh"},
+    "api:suspension-release": {"GET": API_405, "POST": "lohfoh"},
     "api:scoreboard-departments": {"GET": "loofof", "POST": API_405},
     "api:scoreboard-grids": {"GET": "lfffof", "POST": API_405},
+    "api:assessment-results": {"GET": "loofof", "POST": API_405},
     # The schema and its documentation are public (drf-spectacular's default SERVE_PERMISSIONS).
     "api:schema": {"GET": EVERYONE, "POST": NOBODY_405},
     "api:docs": {"GET": EVERYONE, "POST": NOBODY_405},
@@ -180,11 +203,16 @@ KWARGS: dict[str, dict[str, str]] = {
     "inspections:photo_thumbnail": {"pk": "issue_photo"},
     **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("dispatch", "start", "submit", "extend")},
     **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("return", "verify", "send_back", "decide")},
+    **{f"inspections:issue_{name}": {"pk": "issue"} for name in ("suspend", "decide_suspension", "resume")},
     "masterdata:job": {"pk": "import_job"},
     "masterdata:job_status": {"pk": "import_job"},
     "dashboard_department": {"pk": "department_a"},
     "dashboard_grid": {"pk": "grid"},
     **{f"weekly_report_{name}": {"pk": "weekly_report"} for name in ("detail", "status", "download")},
+    "assessment:unit": {"level": "=department", "pk": "department_a"},
+    "assessment:cases": {"level": "=department", "pk": "department_a"},
+    **{f"assessment:{name}": {"pk": "publication"} for name in ("publication", "appeal_create", "freeze", "changes")},
+    "assessment:appeal_decide": {"pk": "appeal"},
     "api:department-detail": {"pk": "department_a"},
     "api:user-detail": {"pk": "staff_a"},
     "api:grid-detail": {"pk": "grid"},
@@ -199,12 +227,21 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:progressreport-detail": {"pk": "progress_report"},
     **{
         f"api:issue-{name}": {"pk": "issue"}
-        for name in ("detail", "dispatch-issue", "start", "submit", "return-issue", "request-extension")
+        for name in (
+            "detail",
+            "dispatch-issue",
+            "start",
+            "submit",
+            "return-issue",
+            "request-extension",
+            "request-suspension",
+        )
     },
     "api:issue-verify": {"pk": "issue"},
     "api:issue-send-back": {"pk": "issue"},
     "api:extensionrequest-detail": {"pk": "extension"},
     "api:extensionrequest-decide": {"pk": "extension"},
+    **{f"api:suspension-{name}": {"pk": "suspension"} for name in ("detail", "decide", "release")},
     "open311:services": {"fmt": "=json"},
     "open311:service": {"fmt": "=json", "service_code": "criterion.code"},
     "open311:requests": {"fmt": "=json"},
@@ -278,10 +315,13 @@ class World:
     issue: Issue
     issue_photo: IssuePhoto
     extension: ExtensionRequest
+    suspension: Suspension
     import_job: ImportJob
     weekly_report: WeeklyReport
     pending_photo: PendingPhoto
     notification: Notification | None = None
+    publication: Publication | None = None  # last month's results, published for comment
+    appeal: Appeal | None = None  # department A's, waiting for a decision
 
 
 def _user(username: str, role: str, department=None) -> User:
@@ -334,6 +374,15 @@ def _build_world() -> World:
         deadline=now + datetime.timedelta(days=3),
     )
     progress_report = ProgressReportFactory(task=task, author=staff_a)
+    last_month = AssessmentPeriod.containing(timezone.localdate(now), "month").previous()
+    publication = results_publish(period=last_month, actor=leader, now=now)
+    appeal = Appeal.objects.create(
+        publication=publication,
+        department=department_a,
+        indicator="points_lost",
+        reason="两件不属本局",
+        filed_by=staff_a,
+    )
     return World(
         department_a=department_a,
         department_b=department_b,
@@ -361,6 +410,7 @@ def _build_world() -> World:
         extension=ExtensionRequest.objects.create(
             issue=issue, requested_by=staff_a, reason="材料未到", requested_deadline=now + datetime.timedelta(days=9)
         ),
+        suspension=Suspension.objects.create(issue=issue, requested_by=staff_a, reason="等待法院判决"),
         import_job=ImportJob.objects.create(uploaded_by=leader, original_name="a.xlsx", file="imports/a.xlsx"),
         weekly_report=WeeklyReport.objects.create(
             week_start=datetime.date(2026, 1, 5),
@@ -370,6 +420,8 @@ def _build_world() -> World:
         pending_photo=PendingPhoto.objects.create(
             uploaded_by=inspector, image=_jpeg("chosen.jpg"), thumbnail=_jpeg("chosen-small.jpg")
         ),
+        publication=publication,
+        appeal=appeal,
     )
 
 
@@ -384,16 +436,30 @@ def snapshot(world: World) -> dict:
             ProgressReport,
             Notification,
             ExtensionRequest,
+            Suspension,
             WeeklyReport,
             ImportJob,
             User,
             Token,
+            Publication,
+            Appeal,
         )
     }
     issue = Issue.objects.values("status", "department_id", "deadline", "updated").get(pk=world.issue.pk)
     task = Task.objects.values("status", "updated").get(pk=world.task.pk)
     extension = ExtensionRequest.objects.values("status", "updated").get(pk=world.extension.pk)
-    return {**counts, "issue": issue, "task": task, "extension": extension}
+    suspension = Suspension.objects.values("status", "updated").get(pk=world.suspension.pk)
+    publication = Publication.objects.values("status", "updated").get(pk=world.publication.pk)
+    appeal = Appeal.objects.values("status", "updated").get(pk=world.appeal.pk)
+    return {
+        **counts,
+        "issue": issue,
+        "task": task,
+        "extension": extension,
+        "suspension": suspension,
+        "publication": publication,
+        "appeal": appeal,
+    }
 
 
 def _resolve(world: World, path: str):

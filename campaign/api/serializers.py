@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaign.models import QUANTITY, Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
-from core.api import AbsoluteUrlField, PatternDecimalField, RequestSerializer, StrictBooleanField
+from campaign.selectors import task_clocks
+from core.api import (
+    AbsoluteUrlField,
+    ClockField,
+    PatternDecimalField,
+    RequestSerializer,
+    StrictBooleanField,
+    clock_data,
+)
 from core.limits import TEXT_LIMITS
 
 
@@ -69,6 +77,15 @@ class TargetSerializer(serializers.ModelSerializer):
         )
 
 
+class TaskListSerializer(serializers.ListSerializer):
+    """A page of tasks, their clocks read at one moment with one reading of the office hours and calendar."""
+
+    def to_representation(self, data) -> list:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        task_clocks(rows, now=self.context.setdefault("now", timezone.now()))
+        return super().to_representation(rows)
+
+
 class TaskSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     accountable_name = serializers.CharField(
@@ -76,13 +93,15 @@ class TaskSerializer(serializers.ModelSerializer):
     )
     is_overdue = serializers.SerializerMethodField(
         help_text=_(
-            "Open (not started or in progress) and due before today; never while awaiting verification (derived, "
-            "never stored)."
+            "Open (not started or in progress) and its clock red: pledged work from the day after its due date, a "
+            "rectification once its time limit has run out; never while awaiting verification or suspended."
         )
     )
+    clock = ClockField(help_text=_("The clock of an open task; null once done, cancelled or awaiting verification."))
 
     class Meta:
         model = Task
+        list_serializer_class = TaskListSerializer
         fields = (
             "id",
             "code",
@@ -104,14 +123,20 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "percent",
             "is_overdue",
+            "clock",
             "completed_at",
             "created",
             "updated",
         )
 
     def get_is_overdue(self, task: Task) -> bool:
-        # One "today" for the whole page, so that rows never disagree around midnight.
-        return task.is_overdue(self.context.setdefault("today", timezone.localdate()))
+        # One moment for the whole page, so that rows never disagree.
+        return task.is_overdue(self.context.setdefault("now", timezone.now()))
+
+    def get_clock(self, task: Task) -> dict | None:
+        if not hasattr(task, "clock"):  # one task, not a page (TaskListSerializer)
+            task_clocks([task], now=self.context.setdefault("now", timezone.now()))
+        return clock_data(task.clock)
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):

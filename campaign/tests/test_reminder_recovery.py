@@ -45,8 +45,8 @@ def city(settings):
     """A bureau with a chat robot and its section (which posts to the bureau's robot), a bureau without
     one, and officials with and without an e-mail address, each with a task overdue on Wednesday."""
     settings.DUE_SOON_WORKING_DAYS = 2
-    settings.REMINDER_ESCALATE_HEAD_DAYS = 3
-    settings.REMINDER_ESCALATE_LEADER_DAYS = 7
+    settings.REMINDER_ESCALATE_HEAD_AFTER = "3d"
+    settings.REMINDER_ESCALATE_LEADER_AFTER = "7d"
     settings.REMINDER_REDELIVER_AFTER_SECONDS = 15 * 60
     bureau = DepartmentFactory(code="CGJ", name="市城管局", webhook_url="http://127.0.0.1:9/robot")
     section = SectionFactory(code="CGJ-SR", name="市容科", parent=bureau)

@@ -1,8 +1,11 @@
+import contextlib
 import datetime
 import io
 import threading
 import time
 from types import SimpleNamespace
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -23,8 +26,22 @@ from core.working_time import add_working_days
 from grids.tests.factories import GridFactory, PlaceFactory
 
 D = datetime.date
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 # An ordinary working week: Monday 9 to Friday 13 March 2026.
 WEDNESDAY = D(2026, 3, 11)
+
+
+@contextlib.contextmanager
+def time_travel(moment: datetime.datetime):
+    """The services' now, for the steps taken inside."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def evening(day: datetime.date) -> datetime.datetime:
+    """After the close of the office on ``day``: a clock red since the start of a working day has been red
+    for all of it. (A day's run reads the clocks at the opening of the office.)"""
+    return datetime.datetime.combine(day, datetime.time(18, 0), tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -33,8 +50,8 @@ def city(settings):
 
     No roles: the transactional tests flush the groups that migrations create."""
     settings.DUE_SOON_WORKING_DAYS = 2
-    settings.REMINDER_ESCALATE_HEAD_DAYS = 3
-    settings.REMINDER_ESCALATE_LEADER_DAYS = 7
+    settings.REMINDER_ESCALATE_HEAD_AFTER = "3d"
+    settings.REMINDER_ESCALATE_LEADER_AFTER = "7d"
     department = DepartmentFactory(code="CGJ", name="市城管局")
     department.head = UserFactory(username="head", last_name="王", first_name="局长", department=department)
     department.save()
@@ -81,7 +98,7 @@ def test_it_climbs_the_ladder_in_working_days(city):
     task(city, "LATE7-NO-GRID", D(2026, 3, 2))
     task(city, "DONE", D(2026, 3, 2), status=Task.Status.DONE, completed_at=datetime.datetime.now(datetime.UTC))
 
-    run = reminders_send(today=WEDNESDAY)
+    run = reminders_send(today=WEDNESDAY, now=evening(WEDNESDAY))
 
     assert claimed(run) == {
         ("SOON", "due_soon", "zhang", 2),
@@ -112,7 +129,7 @@ def test_it_counts_across_the_spring_festival_and_its_make_up_saturdays(city):
     task(city, "F25", D(2026, 2, 25))
     task(city, "F27", D(2026, 2, 27))
 
-    friday = reminders_send(today=D(2026, 2, 13))
+    friday = reminders_send(today=D(2026, 2, 13), now=evening(D(2026, 2, 13)))
     # Two working days after the 13th are the make-up Saturday and the 24th.
     assert claimed(friday) == {
         ("F12", "overdue", "zhang", -1),
@@ -120,7 +137,7 @@ def test_it_counts_across_the_spring_festival_and_its_make_up_saturdays(city):
         ("F24", "due_soon", "zhang", 2),
     }
 
-    make_up_saturday = reminders_send(today=D(2026, 2, 14))
+    make_up_saturday = reminders_send(today=D(2026, 2, 14), now=evening(D(2026, 2, 14)))
     assert not make_up_saturday.skipped
     assert claimed(make_up_saturday) == {("F13", "overdue", "zhang", -1), ("F25", "due_soon", "zhang", 2)}
 
@@ -129,11 +146,11 @@ def test_it_counts_across_the_spring_festival_and_its_make_up_saturdays(city):
     assert holiday.reminders == 0
 
     # Eleven calendar days (seven weekdays) after the 13th, but only two working days: no escalation yet.
-    after_the_holiday = reminders_send(today=D(2026, 2, 24))
+    after_the_holiday = reminders_send(today=D(2026, 2, 24), now=evening(D(2026, 2, 24)))
     assert claimed(after_the_holiday) == {("F12", "escalated_head", "head", -3)}
 
     # The 28th is a make-up Saturday, so on Monday 2 March the 27th is two working days overdue.
-    monday = reminders_send(today=D(2026, 3, 2))
+    monday = reminders_send(today=D(2026, 3, 2), now=evening(D(2026, 3, 2)))
     assert claimed(monday) == {
         ("F27", "overdue", "zhang", -2),
         ("F24", "overdue", "zhang", -5),
@@ -153,7 +170,7 @@ def test_it_sends_one_digest_per_recipient_and_nothing_twice(city):
     task(city, "LATE2", D(2026, 3, 9))
     task(city, "LATE3", D(2026, 3, 6))
 
-    first = reminders_send(today=WEDNESDAY)
+    first = reminders_send(today=WEDNESDAY, now=evening(WEDNESDAY))
 
     assert first.digests == 2
     assert first.by_step == {"due_soon": 1, "overdue": 3, "escalated_head": 1}
@@ -168,12 +185,12 @@ def test_it_sends_one_digest_per_recipient_and_nothing_twice(city):
     assert not Reminder.objects.filter(digest=None).exists()
     assert DeliveryAttempt.objects.filter(channel="inbox", succeeded=True).count() == 2
 
-    again = reminders_send(today=WEDNESDAY)
+    again = reminders_send(today=WEDNESDAY, now=evening(WEDNESDAY))
     assert (again.digests, again.reminders) == (0, 0)
     assert Notification.objects.count() == 2
 
     # Next day: nothing is repeated at a step already reached; LATE2 has now climbed to the head.
-    thursday = reminders_send(today=D(2026, 3, 12))
+    thursday = reminders_send(today=D(2026, 3, 12), now=evening(D(2026, 3, 12)))
     assert claimed(thursday) == {("LATE2", "escalated_head", "head", -3)}
     assert Notification.objects.filter(recipient=city.zhang).count() == 1
     assert Notification.objects.filter(recipient=city.head).count() == 2
@@ -188,7 +205,7 @@ def test_it_takes_a_rectification_task_from_an_issue_up_the_ladder(city):
     issue = issue_file(
         reporter=UserFactory(username="inspector", department=None),
         place=place,
-        criterion=CriterionFactory(time_limit_days=3),
+        criterion=CriterionFactory(rectify_limit="3d"),
         description="路边有暴露垃圾",
         campaign=city.campaign,
     )
@@ -196,7 +213,8 @@ def test_it_takes_a_rectification_task_from_an_issue_up_the_ladder(city):
     assert rectification.kind == Task.Kind.RECTIFICATION
     assert rectification.accountable == city.head
 
-    run = reminders_send(today=add_working_days(rectification.due_date, 7))
+    seventh = add_working_days(rectification.due_date, 7)
+    run = reminders_send(today=seventh, now=evening(seventh))
 
     code = rectification.code
     assert claimed(run) == {
@@ -205,6 +223,58 @@ def test_it_takes_a_rectification_task_from_an_issue_up_the_ladder(city):
         (code, "escalated_leader", "grid-leader", -7),
     }
     assert "[整改]" in Notification.objects.get(recipient=city.head, title__contains="督办提醒").body
+
+
+@pytest.mark.django_db
+def test_it_warns_on_yellow_and_escalates_a_rectification_after_hours_of_red_in_working_time(city, settings):
+    from inspections.services import issue_file, suspension_decide, suspension_request
+    from inspections.tests.factories import CriterionFactory
+
+    settings.REMINDER_ESCALATE_HEAD_AFTER = "2h"
+    settings.REMINDER_ESCALATE_LEADER_AFTER = "1d"
+    place = PlaceFactory(assigned_department=city.department, grid=city.grid)
+    inspector = UserFactory(username="inspector", department=None)
+    friday = datetime.datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI)
+    with time_travel(friday):
+        issue = issue_file(
+            reporter=inspector,
+            place=place,
+            criterion=CriterionFactory(rectify_limit="4h"),
+            description="路边有暴露垃圾",
+            campaign=city.campaign,
+        )
+    code = issue.rectification_task.code
+    # Four office hours from Friday 16:00: due Monday 11:00, yellow from 10:12.
+    assert issue.deadline == datetime.datetime(2026, 3, 9, 11, 0, tzinfo=SHANGHAI)
+
+    def run(moment: str) -> set:
+        now = datetime.datetime.fromisoformat(moment).replace(tzinfo=SHANGHAI)
+        return {(step, person) for task, step, person, _days in claimed(reminders_send(today=now.date(), now=now))}
+
+    assert run("2026-03-09 10:00") == set()  # still green
+    assert run("2026-03-09 10:30") == {("due_soon", "head")}
+    assert run("2026-03-09 12:00") == {("overdue", "head")}
+    assert run("2026-03-09 14:00") == set()  # red for an office hour: lunch does not count
+    assert run("2026-03-09 14:40") == {("escalated_head", "head")}
+    assert run("2026-03-10 17:00") == set()
+    # A working day of red: to the close of the office on the working day after the one it turned red.
+    assert run("2026-03-10 17:40") == {("escalated_leader", "grid-leader")}
+    assert Reminder.objects.filter(task__code=code).count() == 4
+
+    # A suspended clock is nobody's lateness: nothing more is owed while it stands still.
+    with time_travel(datetime.datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI)):
+        other = issue_file(
+            reporter=inspector,
+            place=place,
+            criterion=CriterionFactory(rectify_limit="1h"),
+            description="井盖缺失",
+            campaign=city.campaign,
+        )
+        asked = suspension_request(issue=other, actor=city.head, reason="等待法院判决")
+        suspension_decide(suspension=asked, actor=UserFactory(username="boss", department=None), approve=True)
+    assert not Reminder.objects.filter(task__code=other.rectification_task.code).exists()
+    run("2026-03-11 10:00")
+    assert not Reminder.objects.filter(task__code=other.rectification_task.code).exists()
 
 
 @pytest.mark.django_db
@@ -217,7 +287,8 @@ def test_it_prints_what_the_command_sent(city):
     call_command("send_reminders", "--date", "2026-03-14", stdout=out)
 
     lines = out.getvalue()
-    assert "2026-03-11: 2 digests, 2 reminders sent." in lines
+    # Read at the opening of the office on Wednesday, LATE3 has been red for two working days: not yet three.
+    assert "2026-03-11: 1 digests, 1 reminders sent." in lines
     assert "2026-03-11: 0 digests, 0 reminders sent." in lines
     assert "2026-03-14 is not a working day" in lines
 
@@ -231,7 +302,7 @@ def test_it_runs_in_the_same_number_of_queries_for_5_or_50_tasks(city):
         for number in range(start, start + count):
             task(city, f"N{number:03d}", D(2026, 3, 2), grid=city.grid)  # every step but due soon
         with CaptureQueriesContext(connection) as queries:
-            run = reminders_send(today=WEDNESDAY)
+            run = reminders_send(today=WEDNESDAY, now=evening(WEDNESDAY))
         assert run.reminders == count * 3
         return len(queries)
 

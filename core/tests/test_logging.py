@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.urls import reverse
+from django.utils.log import configure_logging
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
@@ -36,6 +37,8 @@ def printed(record: logging.LogRecord) -> int:
 @pytest.mark.django_db
 def test_it_logs_a_403_once_without_a_traceback(client, settings):
     settings.DEBUG = True  # Django's own console handler prints only with DEBUG on: the developer's case
+    # The configuration as start-up leaves it: a Celery worker started earlier in this process re-plumbs it.
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
     collector = Collector()
     request_logger = logging.getLogger("django.request")
     request_logger.addHandler(collector)

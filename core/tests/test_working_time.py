@@ -137,3 +137,96 @@ def test_a_timetable_that_leaves_a_day_without_office_hours_says_which():
     summer_only = Timetable(Timetable.default().seasons[:1])
     with pytest.raises(ValueError, match="no office hours are set for 01-15"):
         WorkingTime(timetable=summer_only).add(at("2018-01-15 09:00"), Limit.parse("1h"))
+
+
+# --- clocks: due and yellow moments, suspensions, pledged work ------------------------------------
+
+
+def test_a_clock_turns_yellow_once_most_of_its_office_time_is_used():
+    clock = WorkingTime()
+    due, yellow = clock.clock(at("2018-03-06 10:30"), Limit.parse("4h"), share=0.8)
+    assert (due, yellow) == (at("2018-03-06 16:00"), at("2018-03-06 15:12"))
+    # Across the Spring Festival: yellow before the holiday would be wrong, the last fifth falls after it.
+    due, yellow = clock.clock(at("2018-02-14 16:00"), Limit.parse("4h"), share=0.8)
+    assert (due, yellow) == (at("2018-02-22 11:00"), at("2018-02-22 10:12"))
+
+
+def test_a_suspended_clock_resumes_later_by_the_office_time_it_stood():
+    clock = WorkingTime()
+    start = at("2018-03-06 09:00")
+    standing = clock.between(at("2018-03-06 10:00"), at("2018-03-08 10:00"))
+    assert standing == 900  # Tuesday 10:00 to Thursday 10:00 in office minutes
+    due, yellow = clock.clock(start, Limit.parse("4h"), share=0.8, suspended_minutes=standing)
+    assert due == at("2018-03-08 14:30")  # the 180 minutes left at 10:00 run from Thursday 10:00
+    assert yellow == at("2018-03-08 13:42")
+    # Natural hours stand still around the clock.
+    due, _yellow = clock.clock(start, Limit.parse("24nh"), share=0.8, suspended_minutes=120)
+    assert due == at("2018-03-07 11:00")
+
+
+def test_an_approved_due_moment_replaces_the_limit_and_suspensions_after_it_push_it():
+    clock = WorkingTime()
+    until = at("2018-03-07 23:59:59")
+    assert clock.clock(at("2018-03-06 09:00"), Limit.parse("4h"), share=0.8, until=until)[0] == until
+    assert clock.clock(at("2018-03-06 09:00"), Limit.parse("4h"), share=0.8, until=until, suspended_minutes=60)[
+        0
+    ] == at("2018-03-08 09:30")
+
+
+def test_office_minutes_left_are_negative_once_overdue_and_still_at_night():
+    clock = WorkingTime()
+    due = at("2018-03-12 11:00")
+    assert clock.remaining(at("2018-03-09 17:40"), due) == 150  # Friday evening: the weekend does not count
+    assert clock.remaining(at("2018-03-11 12:00"), due) == 150
+    assert clock.remaining(at("2018-03-12 17:40"), due) == -300
+
+
+def test_pledged_work_is_due_soon_three_working_days_before_its_due_date(settings):
+    from core.working_time import pledged_due_at, pledged_yellow_at
+
+    settings.DUE_SOON_WORKING_DAYS = 3
+    assert pledged_due_at(D(2018, 3, 16)) == at("2018-03-16 23:59:59")
+    assert pledged_yellow_at(D(2018, 3, 16)) == at("2018-03-13 00:00")  # Tuesday, three working days left
+    # Due on the Monday after the Spring Festival's last day off: yellow since before the holiday.
+    assert pledged_yellow_at(D(2018, 2, 22)) == at("2018-02-12 00:00")
+
+
+def test_a_limit_says_itself_in_words():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert [Limit.parse(text).text for text in ("1h", "90m", "3d", "24nh")] == [
+            "1 office hour",
+            "90 office minutes",
+            "3 working days",
+            "24 natural hours",
+        ]
+
+
+@pytest.mark.parametrize(
+    ("start", "limit", "printed"),
+    [
+        ("2018-02-14 16:00", "4h", "2018-02-22T11:00:00+08:00"),
+        ("2018-02-14 11:00", "90m", "2018-02-14T14:00:00+08:00"),
+        ("2018-02-14 10:00", "3d", "2018-02-24T17:30:00+08:00"),
+        ("2018-09-30 16:00", "4h", "2018-10-08T10:30:00+08:00"),
+    ],
+)
+def test_the_deadline_command_prints_the_due_moment_with_its_offset(start, limit, printed):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("deadline", start, limit, stdout=out)
+    assert out.getvalue().strip() == printed
+
+
+@pytest.mark.parametrize(
+    ("start", "limit"), [("2018-02-14 16:00", "0h"), ("2018-02-14 16:00", "4x"), ("yesterday", "4h")]
+)
+def test_the_deadline_command_refuses_what_it_cannot_read(start, limit):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("deadline", start, limit)

@@ -31,13 +31,16 @@ EXPECTED = {
     "targets": 13,
     "grids": 61,
     "places": 922,
-    "tasks": 149,
-    "progress_reports": 257,
+    "tasks": 155,
+    "progress_reports": 263,
     "criteria": 30,
     "inspections": 7,
-    "issues": 84,
-    "issue_events": 365,
+    "issues": 90,
+    "issue_events": 389,
     "extension_requests": 4,
+    "assessment_schemes": 1,
+    "publications": 1,
+    "appeals": 1,
 }
 
 

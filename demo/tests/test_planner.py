@@ -12,19 +12,23 @@ from campaign.models import Task
 from campaign.tests.factories import CampaignFactory
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
-from core.working_time import deadline_after
-from demo.planner import Actor, Extension, SendBack, Timeline, Workflow, plan_workflow
+from core.working_time import WorkingTime, deadline_after
+from demo.planner import Actor, Extension, Overrule, SendBack, Suspension, Timeline, Workflow, plan_workflow
 from grids.tests.factories import PlaceFactory
-from inspections.models import Criterion, Issue, IssueEvent
+from inspections.models import Criterion, Issue, IssueEvent, StageClock
 from inspections.services import (
     extension_decide,
     extension_request,
+    issue_dispatch,
     issue_file,
     issue_return,
     issue_send_back,
     issue_start,
     issue_submit,
     issue_verify,
+    suspension_decide,
+    suspension_release,
+    suspension_request,
 )
 from inspections.tests.factories import CriterionFactory
 
@@ -54,7 +58,9 @@ def city():
     department = DepartmentFactory(code="QZJ", name="区住建局")
     department.head = UserFactory(department=department, role=Role.STAFF)
     department.save()
-    criterion = CriterionFactory(lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
+    criterion = CriterionFactory(
+        lead=Criterion.Lead.ASSIGNED, rectify_limit="3d", dispatch_limit="2h", verify_limit="4h"
+    )
     return {
         "department": department,
         "place": PlaceFactory(assigned_department=department),
@@ -101,8 +107,36 @@ def planned(workflow: Workflow, city) -> list[tuple]:
     ]
 
 
+CLOCK_FIELDS = (
+    "stage",
+    "limit",
+    "started_at",
+    "due_at",
+    "yellow_at",
+    "extended_to",
+    "stopped_at",
+    "suspended_minutes",
+    "overdue",
+)
+
+
+def plan(timeline: Timeline, city) -> Workflow:
+    return plan_workflow(timeline, limits=city["criterion"], working_time=WorkingTime())
+
+
+def assert_clocks_as_planned(issue: Issue, workflow: Workflow) -> None:
+    recorded_runs = [
+        tuple(getattr(run, name) for name in CLOCK_FIELDS) for run in StageClock.objects.filter(issue=issue)
+    ]
+    planned_runs = [tuple(getattr(run, name) for name in CLOCK_FIELDS) for run in workflow.clocks]
+    assert recorded_runs == planned_runs
+    columns = workflow.clock_columns()
+    assert {name: getattr(issue, name) for name in columns} == columns
+
+
 def assert_issue_as_planned(issue: Issue, workflow: Workflow) -> None:
     issue.refresh_from_db()
+    assert_clocks_as_planned(issue, workflow)
     planned_fields = (
         workflow.status,
         workflow.dispatched_at,
@@ -124,14 +158,9 @@ def assert_issue_as_planned(issue: Issue, workflow: Workflow) -> None:
         issue.return_reason,
     ) == planned_fields
     task = Task.objects.get(pk=issue.rectification_task_id)
-    plan = workflow.rectification_task()
-    assert (task.status, task.start_date, task.due_date, task.percent, task.completed_at) == (
-        plan.status,
-        plan.start_date,
-        plan.due_date,
-        plan.percent,
-        plan.completed_at,
-    )
+    planned_task = workflow.rectification_task()
+    fields = ("status", "start_date", "due_date", "percent", "completed_at", "due_at", "yellow_at", "suspended_at")
+    assert tuple(getattr(task, name) for name in fields) == tuple(getattr(planned_task, name) for name in fields)
 
 
 def file(city, clock) -> Issue:
@@ -159,12 +188,11 @@ def test_it_plans_what_the_services_record_for_an_issue_sent_back_twice_then_clo
     take(clock, hours(28), issue_submit, issue=issue, actor=staff, note="彻底整改", photos=photos)
     take(clock, hours(30), issue_verify, issue=issue, actor=inspector, note="核验通过")
 
-    workflow = plan_workflow(
+    workflow = plan(
         Timeline(
             reported=FOUND,
             description="楼道堆放杂物",
             dispatched=FOUND,
-            deadline=deadline_after(FOUND, 3),
             started=hours(2),
             send_backs=[
                 SendBack(submitted=hours(4), note="第1次整改", sent_back=hours(6), reason="第1次退回"),
@@ -174,7 +202,8 @@ def test_it_plans_what_the_services_record_for_an_issue_sent_back_twice_then_clo
             submission_note="彻底整改",
             closed=hours(30),
             verification_note="核验通过",
-        )
+        ),
+        city,
     )
 
     assert planned(workflow, city) == recorded(issue)
@@ -189,19 +218,18 @@ def test_it_plans_an_approved_extension_moving_the_deadline_and_the_tasks_due_da
     staff = city["department"].head
     issue = file(city, clock)
     take(clock, hours(1), issue_start, issue=issue, actor=staff)
-    longer = deadline_after(issue.deadline, 3)
+    longer = deadline_after(issue.deadline, 2)
     new_deadline = timezone.localtime(longer).date()
     request = take(
         clock, hours(3), extension_request, issue=issue, actor=staff, reason="需采购设施", new_deadline=new_deadline
     )
     take(clock, hours(5), extension_decide, request=request, actor=city["leader"], approve=True, note="同意")
 
-    workflow = plan_workflow(
+    workflow = plan(
         Timeline(
             reported=FOUND,
             description="楼道堆放杂物",
             dispatched=FOUND,
-            deadline=deadline_after(FOUND, 3),
             started=hours(1),
             extension=Extension(
                 asked=hours(3),
@@ -211,7 +239,8 @@ def test_it_plans_an_approved_extension_moving_the_deadline_and_the_tasks_due_da
                 decided=hours(5),
                 decision_note="同意",
             ),
-        )
+        ),
+        city,
     )
 
     assert planned(workflow, city) == recorded(issue)
@@ -224,24 +253,86 @@ def test_it_plans_a_returned_issue_with_its_task_cancelled(city, clock):
     issue = file(city, clock)
     take(clock, hours(2), issue_return, issue=issue, actor=city["department"].head, reason="不属本单位")
 
-    workflow = plan_workflow(
+    workflow = plan(
         Timeline(
             reported=FOUND,
             description="楼道堆放杂物",
             dispatched=FOUND,
-            deadline=deadline_after(FOUND, 3),
             returned=hours(2),
             return_reason="不属本单位",
-        )
+        ),
+        city,
     )
 
     assert planned(workflow, city) == recorded(issue)
     assert workflow.rectification_task().status == Task.Status.CANCELLED
+    assert workflow.clock.stage == "dispatch"  # the office's clock runs again from the return
     assert_issue_as_planned(issue, workflow)
 
 
+def test_it_plans_an_overruled_return_and_its_new_clock(city, clock):
+    issue = file(city, clock)
+    take(clock, hours(2), issue_return, issue=issue, actor=city["department"].head, reason="不属本单位")
+    take(
+        clock,
+        hours(3),
+        issue_dispatch,
+        issue=issue,
+        actor=city["inspector"],
+        department=city["department"],
+        note="属于你单位帮包范围",
+    )
+
+    workflow = plan(
+        Timeline(
+            reported=FOUND,
+            description="楼道堆放杂物",
+            dispatched=FOUND,
+            returned=hours(2),
+            return_reason="不属本单位",
+            overruled=Overrule(at=hours(3), reason="属于你单位帮包范围"),
+        ),
+        city,
+    )
+
+    assert planned(workflow, city) == recorded(issue)
+    assert [event.action for event in workflow.events][-1] == "return_overruled"
+    assert (workflow.status, workflow.clock.stage, workflow.clock.started_at) == ("dispatched", "rectify", hours(3))
+    assert_issue_as_planned(issue, workflow)
+
+
+def test_it_plans_a_suspension_released_and_one_still_in_force(city, clock):
+    staff, leader = city["department"].head, city["leader"]
+    issue = file(city, clock)
+    take(clock, hours(1), issue_start, issue=issue, actor=staff)
+    first = take(clock, hours(2), suspension_request, issue=issue, actor=staff, reason="等待法院判决")
+    take(clock, hours(3), suspension_decide, suspension=first, actor=leader, approve=True)
+    take(clock, hours(49), suspension_release, issue=issue, actor=staff)
+    second = take(clock, hours(50), suspension_request, issue=issue, actor=staff, reason="需协调铁路部门")
+    take(clock, hours(51), suspension_decide, suspension=second, actor=leader, approve=True, note="同意")
+
+    timeline = Timeline(reported=FOUND, description="楼道堆放杂物", dispatched=FOUND, started=hours(1))
+    timeline.suspension = Suspension(
+        asked=hours(2), reason="等待法院判决", outcome="approved", decided=hours(3), released=hours(49)
+    )
+    first_half = plan(timeline, city)
+    # The planner takes one suspension per issue: the second, still in force, is planned on its own.
+    assert [event.action for event in first_half.events] == [
+        "filed", "dispatched", "started", "suspension_requested", "suspended", "resumed",
+    ]  # fmt: skip
+    assert first_half.clock.suspended_minutes > 0
+    assert (
+        first_half.clock.due_at > plan(Timeline(reported=FOUND, description="x", dispatched=FOUND), city).clock.due_at
+    )
+
+    issue.refresh_from_db()
+    assert issue.clock_suspended_at == hours(51)
+    run = StageClock.objects.get(issue=issue, stopped_at=None)
+    assert (run.suspended_minutes, run.due_at) == (first_half.clock.suspended_minutes, first_half.clock.due_at)
+
+
 def test_it_plans_nothing_to_rectify_for_an_issue_only_filed():
-    workflow = plan_workflow(Timeline(reported=FOUND, description="路面破损"))
+    workflow = plan_workflow(Timeline(reported=FOUND, description="路面破损"), working_time=WorkingTime())
 
     assert [(event.action, event.to_status, event.actor) for event in workflow.events] == [
         ("filed", Issue.Status.REPORTED, Actor.REPORTER)
@@ -260,12 +351,10 @@ def test_it_plans_nothing_to_rectify_for_an_issue_only_filed():
     ],
 )
 def test_it_refuses_a_way_the_workflow_does_not_allow(steps, complaint):
-    timeline = Timeline(
-        reported=FOUND, description="路面破损", dispatched=hours(1), deadline=deadline_after(FOUND, 3), **steps
-    )
+    timeline = Timeline(reported=FOUND, description="路面破损", dispatched=hours(1), **steps)
 
     with pytest.raises(ValueError, match=complaint):
-        plan_workflow(timeline)
+        plan_workflow(timeline, working_time=WorkingTime())
 
 
 def test_it_refuses_an_extension_left_pending_on_a_closed_issue():
@@ -273,7 +362,6 @@ def test_it_refuses_an_extension_left_pending_on_a_closed_issue():
         reported=FOUND,
         description="路面破损",
         dispatched=hours(1),
-        deadline=deadline_after(FOUND, 3),
         started=hours(2),
         submitted=hours(4),
         closed=hours(5),
@@ -281,4 +369,4 @@ def test_it_refuses_an_extension_left_pending_on_a_closed_issue():
     )
 
     with pytest.raises(ValueError, match="pending"):
-        plan_workflow(timeline)
+        plan_workflow(timeline, working_time=WorkingTime())

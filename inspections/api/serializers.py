@@ -10,10 +10,11 @@ from rest_framework.fields import empty
 
 from accounts.models import Department
 from campaign.models import Campaign
-from core.api import AbsoluteUrlField, RequestSerializer, StrictBooleanField, coordinate_field
+from core.api import AbsoluteUrlField, ClockField, RequestSerializer, StrictBooleanField, clock_data, coordinate_field
 from core.limits import TEXT_LIMITS
 from grids.models import Place
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto
+from inspections.clocks import issue_clocks
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto, Suspension
 
 # A text that must say something: DRF trims the blanks before it refuses an empty text, which the
 # schema's ``minLength`` alone does not say; this adds it (as a ``pattern``).
@@ -59,7 +60,9 @@ class CriterionSerializer(serializers.ModelSerializer):
             "default_department",
             "lead",
             "assisting_departments",
-            "time_limit_days",
+            "dispatch_limit",
+            "rectify_limit",
+            "verify_limit",
             "is_active",
             "updated",
         )
@@ -96,20 +99,32 @@ class IssuePhotoSerializer(serializers.ModelSerializer):
         fields = ("id", "stage", "image", "thumbnail")
 
 
+class IssueListSerializer(serializers.ListSerializer):
+    """A page of issues, their clocks read at one moment with one reading of the office hours and calendar."""
+
+    def to_representation(self, data) -> list:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        issue_clocks(rows, now=self.context.setdefault("now", timezone.now()))
+        return super().to_representation(rows)
+
+
 class IssueSerializer(serializers.ModelSerializer):
     place_name = serializers.CharField(source="place.name", read_only=True)
     criterion_title = serializers.CharField(source="criterion.title", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True, default=None, allow_null=True)
     photos = IssuePhotoSerializer(many=True, read_only=True)
     is_overdue = serializers.SerializerMethodField(
-        help_text=_("In the department's hands (dispatched or rectifying) after its deadline (derived, never stored).")
+        help_text=_("The department's rectification clock is red: in its hands past its deadline, not suspended.")
     )
+    clock = ClockField(help_text=_("The clock of the stage running now; null once closed."))
 
     class Meta:
         model = Issue
+        list_serializer_class = IssueListSerializer
         fields = (
             "id",
             "code",
+            "source",
             "campaign",
             "inspection",
             "place",
@@ -129,6 +144,7 @@ class IssueSerializer(serializers.ModelSerializer):
             "closed_at",
             "deadline",
             "is_overdue",
+            "clock",
             "rework_count",
             "rectification_note",
             "return_reason",
@@ -142,6 +158,32 @@ class IssueSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, issue: Issue) -> bool:
         # One moment for the whole page of rows.
         return issue.is_overdue(self.context.setdefault("now", timezone.now()))
+
+    def get_clock(self, issue: Issue) -> dict | None:
+        if not hasattr(issue, "clock"):  # one issue, not a page (IssueListSerializer)
+            issue_clocks([issue], now=self.context.setdefault("now", timezone.now()))
+        return clock_data(issue.clock)
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Suspension
+        fields = (
+            "id",
+            "issue",
+            "requested_by",
+            "reason",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "started_at",
+            "released_at",
+            "released_by",
+            "suspended_minutes",
+            "created",
+            "updated",
+        )
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
@@ -179,6 +221,12 @@ class IssueFileSerializer(RequestSerializer):
     inspection = serializers.PrimaryKeyRelatedField(queryset=Inspection.objects.all(), required=False, allow_null=True)
     latitude = coordinate_field("latitude")
     longitude = coordinate_field("longitude")
+    source = serializers.ChoiceField(
+        choices=Issue.Source.choices,
+        required=False,
+        default=Issue.Source.INSPECTION,
+        help_text=_("Where the case came from; inspection unless said."),
+    )
     photos = photo_list_field(_("Photos as found (JPEG, PNG, WebP or HEIF)."))
 
 
@@ -252,4 +300,15 @@ class ExtensionDecideSerializer(RequestSerializer):
         required=False,
         default=False,
         help_text=_("Required (true) to approve a date beyond the request's limit_deadline."),
+    )
+
+
+class SuspensionDecideSerializer(RequestSerializer):
+    approve = StrictBooleanField(help_text=_("true approves (the clock stops now), false refuses."))
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=TEXT_LIMITS.note,
+        help_text=_("Required to refuse: the reason the department sees."),
     )

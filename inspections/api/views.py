@@ -5,6 +5,7 @@ Each write: the object outside the user's sight is a 404, a missing permission (
 ``inspections/rules.py``) a 403, bad input a 400, and a step the workflow refuses a 409 with the
 service's code. The services own every rule; nothing here decides anything."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -12,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form
+from core.errors import Conflict
 from core.images import photos_prepare
 from inspections import services
 from inspections.api.serializers import (
@@ -28,14 +30,17 @@ from inspections.api.serializers import (
     NoteSerializer,
     ReasonSerializer,
     SubmitSerializer,
+    SuspensionDecideSerializer,
+    SuspensionSerializer,
 )
 from inspections.filters import (
     CriterionFilterSet,
     ExtensionRequestFilterSet,
     InspectionFilterSet,
     IssueApiFilterSet,
+    SuspensionFilterSet,
 )
-from inspections.models import Criterion, ExtensionRequest, Inspection, Issue
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, Suspension
 from inspections.selectors import issue_visible_to
 
 BODY_PARSERS = [JSONParser, MultiPartParser, FormParser]
@@ -124,6 +129,7 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             photos=photos_prepare(data["photos"]),
+            source=data["source"],
         )
         return self._issue_response(issue, status.HTTP_201_CREATED)
 
@@ -196,6 +202,79 @@ class IssueViewSet(RestrictedReadOnlyViewSet):
             beyond_limit_note=serializer.validated_data["beyond_limit_note"],
         )
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Request a suspension (挂起)",
+        request=_body(ReasonSerializer),
+        responses={201: SuspensionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-suspension",
+        parser_classes=BODY_PARSERS,
+        filterset_class=None,
+    )
+    def request_suspension(self, request, pk=None):
+        """``inspections.services.suspension_request``: a leader then decides it (``/suspensions/{id}/decide/``)."""
+        issue, serializer = self._step("inspections.request_suspension", ReasonSerializer)
+        suspension = services.suspension_request(
+            issue=issue, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(SuspensionSerializer(suspension).data, status=status.HTTP_201_CREATED)
+
+
+class SuspensionViewSet(RestrictedReadOnlyViewSet):
+    """Suspensions (挂起) of the issues the user may see; leaders decide them, and they or the department
+    release one in force."""
+
+    queryset = Suspension.objects.select_related("issue")
+    serializer_class = SuspensionSerializer
+    filterset_class = SuspensionFilterSet
+    parser_classes = BODY_PARSERS
+    ordering_fields = ("created", "updated", "id")
+    ordering = ("-created", "-id")
+
+    @staticmethod
+    def visible_to(*, user):
+        return Suspension.objects.filter(issue__in=issue_visible_to(user=user))
+
+    @extend_schema(
+        summary="Decide a suspension request",
+        request=_body(SuspensionDecideSerializer),
+        responses={200: SuspensionSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=BODY_PARSERS, filterset_class=None)
+    def decide(self, request, pk=None):
+        suspension = self.get_object()
+        self.require_perm("inspections.decide_suspension", suspension.issue)
+        serializer = SuspensionDecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        suspension = services.suspension_decide(
+            suspension=suspension,
+            actor=request.user,
+            approve=serializer.validated_data["approve"],
+            note=serializer.validated_data["note"],
+        )
+        return Response(SuspensionSerializer(suspension).data)
+
+    @extend_schema(
+        summary="Release a suspension: the clock runs again",
+        request=_body(NoteSerializer),
+        responses={200: SuspensionSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=BODY_PARSERS, filterset_class=None)
+    def release(self, request, pk=None):
+        suspension = self.get_object()
+        self.require_perm("inspections.release_suspension", suspension.issue)
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if suspension.status != Suspension.Status.APPROVED:
+            raise Conflict(_("This suspension is not in force."), code="not_suspended")
+        suspension = services.suspension_release(
+            issue=suspension.issue, actor=request.user, note=serializer.validated_data["note"]
+        )
+        return Response(SuspensionSerializer(suspension).data)
 
 
 class ExtensionRequestViewSet(RestrictedReadOnlyViewSet):

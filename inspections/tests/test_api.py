@@ -29,7 +29,7 @@ def city():
     return {
         "housing": housing,
         "place": PlaceFactory(assigned_department=housing),
-        "criterion": CriterionFactory(time_limit_days=3),
+        "criterion": CriterionFactory(rectify_limit="3d"),
         "staff": UserFactory(department=housing, role=Role.STAFF),
         "outsider": UserFactory(department=other, role=Role.STAFF),
         "inspector": UserFactory(department=None, role=Role.INSPECTOR),
@@ -243,7 +243,8 @@ def test_it_refuses_redispatch_to_the_department_that_returned_it(city):
     )
 
     assert response.status_code == 409
-    assert response.json()["code"] == "dispatch_to_returning_department"
+    assert response.json()["code"] == "overrule_reason_required"
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.RETURNED
 
 
 def test_it_requests_and_decides_an_extension(city):
@@ -289,8 +290,9 @@ def test_it_refuses_an_unreadable_deadline(city):
 def test_it_filters_issues_by_status_department_place_overdue_and_updated_since(city):
     mine = dispatched(city)
     elsewhere = IssueFactory(status=Issue.Status.REPORTED)
-    Issue.objects.filter(pk=mine.pk).update(
-        reported_at=timezone.now() - datetime.timedelta(days=5), deadline=timezone.now() - datetime.timedelta(hours=1)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Issue.objects.filter(pk=mine.pk).update(  # its department's clock ran out an hour ago
+        reported_at=timezone.now() - datetime.timedelta(days=5), deadline=an_hour_ago, clock_due_at=an_hour_ago
     )
     Issue.objects.filter(pk=elsewhere.pk).update(updated=timezone.now() - datetime.timedelta(days=3))
     client = client_for(city["leader"])

@@ -11,6 +11,7 @@ from campaign.tests.factories import CampaignFactory
 from core.errors import ApplicationError
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
+from core.working_time import end_of_day
 from grids.tests.factories import PlaceFactory
 from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent
 from inspections.services import (
@@ -47,7 +48,7 @@ def city():
 
 
 def file(city, *, lead=Criterion.Lead.ASSIGNED, days=3) -> Issue:
-    criterion = CriterionFactory(lead=lead, default_department=city["urban"], time_limit_days=days, points=2)
+    criterion = CriterionFactory(lead=lead, default_department=city["urban"], rectify_limit=f"{days}d", points=2)
     return issue_file(reporter=city["inspector"], place=city["place"], criterion=criterion, description="垃圾桶满溢")
 
 
@@ -121,8 +122,9 @@ def test_it_counts_the_deadline_in_working_days_across_the_spring_festival(city,
     friday_before_festival = datetime.datetime(2026, 2, 13, 10, 0, tzinfo=SHANGHAI)
     monkeypatch.setattr(timezone, "now", lambda: friday_before_festival)
     issue = file(city, days=2)
-    # Saturday the 14th is a make-up working day; 15–23 February are the holiday.
-    assert issue.deadline == datetime.datetime(2026, 2, 24, 23, 59, 59, tzinfo=SHANGHAI)
+    # Saturday the 14th is a make-up working day; 15–23 February are the holiday: due at the close of the
+    # office on the second working day (winter hours).
+    assert issue.deadline == datetime.datetime(2026, 2, 24, 17, 30, tzinfo=SHANGHAI)
 
 
 def test_it_walks_the_whole_way_with_one_rework(city):
@@ -180,7 +182,7 @@ def test_it_returns_an_issue_for_re_routing_to_another_department(city):
 
     with pytest.raises(ApplicationError) as refused:
         issue_dispatch(issue=issue, actor=city["inspector"])
-    assert refused.value.code == "dispatch_to_returning_department"
+    assert refused.value.code == "overrule_reason_required"  # sent back to it only with a reason
 
     issue = issue_dispatch(issue=issue, actor=city["inspector"], department=city["urban"])
     task = Task.objects.get(pk=issue.rectification_task_id)
@@ -205,7 +207,8 @@ def test_it_moves_the_deadline_when_a_leader_approves_an_extension(city):
 
     extension_decide(request=request, actor=leader, approve=True, note="同意")
     issue.refresh_from_db()
-    assert issue.deadline == later
+    assert issue.deadline == end_of_day(timezone.localdate(later))  # by the end of the day asked for
+    assert issue.clock_due_at == issue.deadline  # the department's clock runs to it
     assert issue.rectification_task.due_date == timezone.localtime(later).date()
     assert IssueEvent.objects.filter(issue=issue, action="extension_approved").exists()
     with pytest.raises(ApplicationError) as refused:
@@ -295,9 +298,9 @@ def half_point_issue(city, monkeypatch):
     """A 0.5-point finding with two working days to rectify, filed on a Monday: due on Wednesday
     2026-03-04; an extension may reach four more working days, Tuesday 2026-03-10."""
     monkeypatch.setattr(timezone, "now", lambda: MONDAY)
-    criterion = CriterionFactory(points="0.5", time_limit_days=2, default_department=city["urban"])
+    criterion = CriterionFactory(points="0.5", rectify_limit="2d", default_department=city["urban"])
     issue = issue_file(reporter=city["inspector"], place=city["place"], criterion=criterion, description="小广告")
-    assert issue.deadline == datetime.datetime(2026, 3, 4, 23, 59, 59, tzinfo=SHANGHAI)
+    assert issue.deadline == datetime.datetime(2026, 3, 4, 17, 30, tzinfo=SHANGHAI)
     return issue
 
 
@@ -305,7 +308,7 @@ def nothing_asked(issue: Issue) -> None:
     assert not ExtensionRequest.objects.filter(issue=issue).exists()
     assert not issue.events.filter(action=IssueEvent.Action.EXTENSION_REQUESTED).exists()
     issue.refresh_from_db()
-    assert issue.deadline == datetime.datetime(2026, 3, 4, 23, 59, 59, tzinfo=SHANGHAI)
+    assert issue.deadline == datetime.datetime(2026, 3, 4, 17, 30, tzinfo=SHANGHAI)
 
 
 def test_it_caps_a_request_at_twice_the_time_limit_in_working_days(city, half_point_issue):
@@ -340,7 +343,7 @@ def test_it_takes_a_request_beyond_the_limit_only_with_a_note_the_leader_confirm
     request.refresh_from_db()
     issue.refresh_from_db()
     assert request.status == ExtensionRequest.Status.PENDING
-    assert issue.deadline == datetime.datetime(2026, 3, 4, 23, 59, 59, tzinfo=SHANGHAI)
+    assert issue.deadline == datetime.datetime(2026, 3, 4, 17, 30, tzinfo=SHANGHAI)
 
     extension_decide(request=request, actor=leader, approve=True, note="同意", confirm_beyond_limit=True)
     issue.refresh_from_db()

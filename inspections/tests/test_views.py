@@ -141,7 +141,13 @@ def test_it_forbids_steps_the_role_may_not_take(client, issue, staff, inspector,
 
 def test_it_shows_only_the_steps_allowed_now(client, issue, staff, inspector):
     client.force_login(staff)
-    assert set(client.get(f"/issues/{issue.pk}/").context["actions"]) == {"start", "submit", "extend", "return"}
+    assert set(client.get(f"/issues/{issue.pk}/").context["actions"]) == {
+        "start",
+        "submit",
+        "extend",
+        "return",
+        "suspend",
+    }
     client.force_login(inspector)
     assert set(client.get(f"/issues/{issue.pk}/").context["actions"]) == set()
 
@@ -434,8 +440,9 @@ def test_it_filters_and_counts_the_issue_list(client, inspector, leader, place, 
 
 def test_it_filters_overdue_issues_and_sorts_by_deadline(client, inspector, place, criterion):
     late = services.issue_file(reporter=inspector, place=place, criterion=criterion, description="逾期")
-    Issue.objects.filter(pk=late.pk).update(
-        reported_at=timezone.now() - datetime.timedelta(days=20), deadline=timezone.now() - datetime.timedelta(days=2)
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    Issue.objects.filter(pk=late.pk).update(  # its department's clock ran out two days ago
+        reported_at=timezone.now() - datetime.timedelta(days=20), deadline=two_days_ago, clock_due_at=two_days_ago
     )
     fresh = services.issue_file(reporter=inspector, place=place, criterion=criterion, description="新的")
     client.force_login(inspector)
@@ -534,7 +541,7 @@ def test_it_shows_on_the_dispatch_form_whom_the_rule_picks_and_why_in_a_grouped_
     route = services.issue_route(place=place, criterion=criterion)
     assert (route.department, route.rule) == (education, "owner")
     assert html.escape(route.reason) in page.content.decode()
-    assert 'data-filter-options="id_department"' in page.content.decode()
+    assert 'data-filter-options="id_dispatch_department"' in page.content.decode()
     labels = dict(DEPARTMENT_GROUPS)
     groups = {
         str(label): {name for _pk, name in options} for label, options in form.fields["department"].widget.choices[1:]

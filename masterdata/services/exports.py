@@ -8,6 +8,7 @@ from typing import BinaryIO
 from core.xlsx import PLAIN, Column, SheetWriter, Style, WorkbookWriter
 from masterdata.schema import README_LINES, README_SHEET, SHEETS, Sheet, Type
 from masterdata.services.records import Lookups, current_records
+from masterdata.services.schemes import part_records
 
 HEADER_FILL = "FBE3E0"
 REQUIRED_HEADER = Style(bold=True, color="C0392B", fill=HEADER_FILL, center=True)
@@ -33,7 +34,8 @@ def masterdata_export(*, stream: BinaryIO) -> None:
     with _new_workbook() as workbook:
         for sheet in SHEETS:
             writer = _add_sheet(workbook, sheet)
-            for values in current_records(sheet, lookups).rows.values():
+            records = part_records(sheet, lookups) if sheet.part_of else current_records(sheet, lookups).rows.values()
+            for values in records:
                 writer.data([column.to_cell(values[column.key]) for column in sheet.columns])
         workbook.save(stream)
 

@@ -25,14 +25,17 @@ from django.db import DatabaseError, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Department, User
-from campaign.models import Campaign, Target
+from assessment.models import Scheme
+from campaign.models import Campaign, Target, Task
 from core.history import history_author
+from core.working_time import WorkingCalendar
 from grids.models import Grid
 from masterdata.schema import (
     CRITERIA,
     DEPARTMENTS,
     GRIDS,
     REF_MISSING,
+    SCHEMES,
     SHEETS,
     SHEETS_BY_NAME,
     TASKS,
@@ -43,6 +46,7 @@ from masterdata.schema import (
     Sheet,
 )
 from masterdata.services.records import Current, Lookups, current_records, is_fk
+from masterdata.services.schemes import part_counts, scheme_parts_write, scheme_rows_check
 from masterdata.xlsx import SheetRows, WorkbookRejected, workbook_read
 
 logger = logging.getLogger(__name__)
@@ -167,13 +171,16 @@ def masterdata_import(
     errors: list[RowError] = []
     parsed = _parse(raw, errors, lambda done: report(rows + done, total))
     lookups = Lookups()
-    current = {name: current_records(batch.sheet, lookups) for name, batch in parsed.items()}
+    # A scheme's parts (考核指标, ...) are planned and written by masterdata.services.schemes.
+    records = {name: batch for name, batch in parsed.items() if not batch.sheet.part_of}
+    current = {name: current_records(batch.sheet, lookups) for name, batch in records.items()}
     _validate(parsed, lookups, errors)
     if errors:
         return ImportResult(dry_run=dry_run, errors=_sorted(errors))
 
-    plans = {name: _plan(batch, current[name]) for name, batch in parsed.items()}
-    counts = {name: plan.counts for name, plan in plans.items()}
+    plans = {name: _plan(batch, current[name]) for name, batch in records.items()}
+    part_counts_of = part_counts(parsed, lookups)
+    counts = {name: plans[name].counts if name in plans else part_counts_of[name] for name in parsed}
     changes = [change for name, plan in plans.items() for change in plan.changes(current[name])]
     done = 2 * rows
     report(done, total)
@@ -189,6 +196,7 @@ def masterdata_import(
     try:
         with transaction.atomic():
             _Writer(plans=plans, current=current, actor=actor, written=written).write()
+            scheme_parts_write(parsed, lookups)
     except DatabaseError as exc:
         # Checked beforehand, so only a concurrent change can get here; the transaction rolled back.
         logger.warning("Master data import rolled back: %s", exc)
@@ -274,7 +282,8 @@ def _sorted(errors: list[RowError]) -> list[RowError]:
 def _validate(parsed: dict[str, _ParsedSheet], lookups: Lookups, errors: list[RowError]) -> None:
     known = _known_keys(parsed, lookups)
     for batch in parsed.values():
-        _check_duplicates(batch, errors)
+        if not batch.sheet.part_of:  # a scheme's parts: masterdata.services.schemes
+            _check_duplicates(batch, errors)
         _check_references(batch, known, errors)
     departments = _final_departments(parsed, lookups)
     if DEPARTMENTS.name in parsed:
@@ -285,11 +294,12 @@ def _validate(parsed: dict[str, _ParsedSheet], lookups: Lookups, errors: list[Ro
         _check_criterion_leads(parsed[CRITERIA.name], errors)
     if TASKS.name in parsed:
         _check_tasks(parsed[TASKS.name], departments, errors)
+    scheme_rows_check(parsed, lookups, errors)
 
 
 def _known_keys(parsed: dict[str, _ParsedSheet], lookups: Lookups) -> dict[Ref, set[str]]:
     known = {ref: set(lookups.codes(ref).values()) for ref in Ref}
-    in_file = {Ref.DEPARTMENT: DEPARTMENTS, Ref.USER: USERS, Ref.GRID: GRIDS}
+    in_file = {Ref.DEPARTMENT: DEPARTMENTS, Ref.USER: USERS, Ref.GRID: GRIDS, Ref.SCHEME: SCHEMES}
     for ref, sheet in in_file.items():
         if sheet.name in parsed:
             known[ref].update(row.values[sheet.key] for row in parsed[sheet.name].rows if row.values[sheet.key])
@@ -497,6 +507,7 @@ class _Writer:
                 Ref.GRID: (Grid, "code"),
                 Ref.CAMPAIGN: (Campaign, "code"),
                 Ref.TARGET: (Target, "code"),
+                Ref.SCHEME: (Scheme, "code"),
             }[ref]
             self.pks[ref] = {code: pk for pk, code in model.objects.values_list("pk", field_name)}
         return self.pks[ref][code]
@@ -548,8 +559,14 @@ class _Writer:
         many = self._many_keys(plan)
         extra = {"created_by_id": self.actor.pk if self.actor else None} if sheet is TASKS else {}
         plain, with_members = [], []
+        calendar = None
+        if sheet is TASKS and plan.creates:
+            dates = [row.values["due_date"] for row in plan.creates]
+            calendar = WorkingCalendar.spanning(*dates, margin=settings.DUE_SOON_WORKING_DAYS + 1)
         for row in plan.creates:
             instance = sheet.model(**self._field_values(sheet, row.values, row.values), **extra)
+            if calendar is not None:  # inserted in bulk, past Task.save(): its clock follows its due date here
+                instance.due_at, instance.yellow_at = Task.pledged_clock(instance.due_date, calendar=calendar)
             if any(row.values[column.key] for column in many):
                 with_members.append((instance, row))
             else:

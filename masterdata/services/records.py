@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from accounts.models import Department, User
+from assessment.models import Scheme
 from campaign.models import Campaign, Target
 from grids.models import Grid
 from masterdata.schema import USERS, Column, Ref, Sheet
@@ -36,6 +37,10 @@ class Lookups:
     @cached_property
     def target(self) -> dict[int, str]:
         return dict(Target.objects.values_list("pk", "code"))
+
+    @cached_property
+    def scheme(self) -> dict[int, str]:
+        return dict(Scheme.objects.values_list("pk", "code"))
 
     def codes(self, ref: Ref) -> dict[int, str]:
         return getattr(self, ref.value)

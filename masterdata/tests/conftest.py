@@ -1,9 +1,12 @@
 import datetime
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from accounts.models import Department, Role
 from accounts.tests.factories import DepartmentFactory, SectionFactory, UserFactory
+from assessment.tests.factories import JINNIU, scheme_with
 from campaign.tests.factories import CampaignFactory, TargetFactory, TaskFactory
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections.tests.factories import CriterionFactory
@@ -53,6 +56,8 @@ def city(db) -> dict:
         due_date=datetime.date(2018, 6, 30),
     )
     task.grids.set([grid])
+    # A 考核方案 with every part: its sheets round-trip too.
+    scheme = scheme_with(replace(JINNIU, source_weights=[("leader", Decimal(2))]), code="KH-01", campaign=campaign)
     return {
         "district": district,
         "subdistrict": subdistrict,
@@ -66,4 +71,5 @@ def city(db) -> dict:
         "criterion": criterion,
         "campaign": campaign,
         "task": task,
+        "scheme": scheme,
     }

@@ -14,6 +14,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from campaign.models import Task
 from campaign.reminders import reminders_send
 from demo.services import demo_load
 from grids.models import Place
@@ -73,7 +74,7 @@ def test_it_writes_every_measurement_with_the_issues_keys(demo, tmp_path):
     assert measured["reminders"]["overdue_tasks"] > 0
     assert measured["reminders"]["reminders"] > 0
     assert measured["import_places"]["places"] == 30
-    assert document["counts"]["tasks"] == 149
+    assert document["counts"]["tasks"] == Task.objects.count() > 0
 
 
 def test_it_counts_the_queries_a_client_sees(demo, tmp_path):

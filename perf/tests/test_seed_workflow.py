@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.models import WorkdayOverride
-from core.working_time import deadline_after
+from core.working_time import Limit, WorkingTime
 from demo import data
-from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent
+from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent, StageClock
 from inspections.services import issue_route
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +44,18 @@ def test_it_counts_deadlines_on_the_working_calendar_with_the_administrators_ove
     seed()
 
     approved = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.APPROVED).values("issue")
-    issues = routed_issues().exclude(pk__in=approved)
+    issues = routed_issues().exclude(pk__in=approved).filter(rework_count=0)
+
+    def due(issue: Issue) -> object:
+        return WorkingTime().add(issue.dispatched_at, Limit.parse(issue.criterion.rectify_limit))
+
     for issue in issues:
-        assert issue.deadline == deadline_after(issue.dispatched_at, issue.criterion.time_limit_days), issue.code
+        assert issue.deadline == due(issue), issue.code
         assert timezone.localtime(issue.deadline).date() not in DAYS_OFF, issue.code
     # Without the overrides, the issues dispatched this week would have been due sooner.
     recent = [issue for issue in issues if timezone.localtime(issue.dispatched_at).date() >= TODAY - ONE_DAY]
     WorkdayOverride.objects.all().delete()
-    assert any(
-        issue.deadline > deadline_after(issue.dispatched_at, issue.criterion.time_limit_days) for issue in recent
-    )
+    assert any(issue.deadline > due(issue) for issue in recent)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +75,23 @@ def test_it_routes_by_the_checklists_lead(monkeypatch, lead, responsible):
     for issue in issues:
         assert issue.department_id == getattr(issue.place, responsible), issue.code
         assert issue.department == issue_route(place=issue.place, criterion=issue.criterion).department
+
+
+def test_it_plans_every_stage_clock_and_keeps_the_running_one_on_the_issue_and_its_task():
+    seed()
+
+    issues = Issue.objects.select_related("rectification_task")
+    assert StageClock.objects.count() >= issues.count()  # a dispatch clock at least, from filing
+    running = {clock.issue_id: clock for clock in StageClock.objects.filter(stopped_at=None)}
+    for issue in issues:
+        clock = running.get(issue.pk)
+        assert (issue.clock_stage or None) == (clock.stage if clock else None), issue.code
+        if clock is not None:
+            assert (issue.clock_due_at, issue.clock_yellow_at) == (clock.due_at, clock.yellow_at), issue.code
+        if clock is not None and clock.stage == "rectify" and issue.rectification_task:
+            assert issue.rectification_task.due_at == clock.due_at == issue.deadline, issue.code
+    assert not StageClock.objects.filter(stopped_at__isnull=False, overdue__isnull=True).exists()
+    assert set(Issue.objects.values_list("source", flat=True)) == {"inspection", "leader", "media", "hotline"}
 
 
 def test_it_records_what_the_services_record_at_each_step():

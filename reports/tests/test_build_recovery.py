@@ -42,8 +42,17 @@ def leader(client, db):
 def overdue_work(db):
     """More overdue tasks than one progress step, so that a build reports progress half-way."""
     campaign, department = CampaignFactory(), DepartmentFactory()
+    due_at, yellow_at = Task.pledged_clock(MONDAY)  # inserted in bulk, past Task.save(), which sets them
     Task.objects.bulk_create(
-        Task(campaign=campaign, code=f"K{n:04d}", title=f"任务{n}", department=department, due_date=MONDAY)
+        Task(
+            campaign=campaign,
+            code=f"K{n:04d}",
+            title=f"任务{n}",
+            department=department,
+            due_date=MONDAY,
+            due_at=due_at,
+            yellow_at=yellow_at,
+        )
         for n in range(PROGRESS_EVERY + 100)
     )
 

@@ -11,7 +11,7 @@ from accounts.tests.factories import DepartmentFactory, SectionFactory, UserFact
 from campaign.models import Task
 from campaign.tests.factories import TaskFactory
 from core.models import BackgroundJob, Heartbeat
-from inspections.models import ExtensionRequest, Issue
+from inspections.models import ExtensionRequest, Issue, Suspension
 from inspections.tests.factories import InspectionFactory, IssueFactory
 from masterdata.models import ImportJob
 from reports.models import WeeklyReport
@@ -182,6 +182,9 @@ def leader():
     ExtensionRequest.objects.create(
         **request, status=ExtensionRequest.Status.REFUSED, decided_by=leader, decided_at=now, decision_note="不予延期"
     )
+    asked = {"issue": late, "requested_by": request["requested_by"], "reason": "雨季无法施工"}
+    Suspension.objects.create(**asked, status=Suspension.Status.REFUSED, decided_by=leader, decided_at=now)
+    Suspension.objects.create(**asked)  # the one waiting
     TaskFactory(department=department, due_date=today - 2 * DAY)
     TaskFactory(department=department, due_date=today - 2 * DAY, status=Task.Status.DONE, completed_at=now)
     return leader
@@ -192,6 +195,7 @@ def test_it_shows_leaders_decisions_undispatched_issues_and_who_dispatches_them(
 
     assert sections["leader"] == {
         "/issues/extensions/": 1,
+        "/issues/?suspension=pending": 1,
         "/issues/?status=reported": 2,
         "/issues/?status=returned": 1,
         "/tasks/?due=overdue": 1,
@@ -208,7 +212,8 @@ def test_it_tells_leaders_when_nobody_may_dispatch(client):
     issue(None, Status.REPORTED)
     client.force_login(UserFactory(role=Role.LEADER))
     leader = client.get("/", HTTP_ACCEPT_LANGUAGE="en").context["sections"][0]
-    assert leader.items[1].hint.startswith("Inspectors dispatch them, and nobody holds the inspector role yet")
+    dispatch = next(item for item in leader.items if item.hint)
+    assert dispatch.hint.startswith("Inspectors dispatch them, and nobody holds the inspector role yet")
 
 
 # ---------------------------------------------------------------------------------------------

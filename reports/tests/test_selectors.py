@@ -64,13 +64,13 @@ def city(clock):
 
     This week (12–18 March):
       I1  housing, 2 points, filed Mon, closed Wed — on time
-      I2  housing, 2 points, filed Mon, closed exactly at its deadline (Thu 23:59:59) — on time
-      I3  urban, 1 point, filed Mon, sent back once, closed Fri — late, reworked
+      I2  housing, 2 points, filed Mon, closed exactly at its deadline (Thu 17:30, the office's close) — on time
+      I3  urban, 1 point (one working day to rectify), filed Mon, sent back once, closed Fri — late, reworked
       I4  urban, 1 point, filed Tue, still dispatched (its task is due today)
       I5  2 points, filed Wed, not dispatched yet
     Last week (5–11 March):
       L1  housing, 2 points, filed Mon, closed Tue — on time
-      L2  urban, 1 point, filed Tue, sent back once, awaiting verification again
+      L2  urban, 1 point (one working day to rectify), filed Tue, sent back once, awaiting verification again
     """
     CampaignFactory()
     housing = DepartmentFactory(code="QZJ", name="区住建局", short_name="住建")
@@ -81,8 +81,10 @@ def city(clock):
     north, south = GridFactory(code="G01"), GridFactory(code="G02")
     place_a = PlaceFactory(grid=north, assigned_department=housing)
     place_b = PlaceFactory(grid=south, assigned_department=urban)
-    two = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
-    one = CriterionFactory(points=1, lead=Criterion.Lead.ASSIGNED, time_limit_days=3)
+    two = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, rectify_limit="3d")
+    one = CriterionFactory(points=1, lead=Criterion.Lead.ASSIGNED, rectify_limit="3d")
+    # A send-back gives the department the whole limit again: a day, so that the rework is due the same week.
+    one_day = CriterionFactory(points=1, lead=Criterion.Lead.ASSIGNED, rectify_limit="1d")
     inspector = UserFactory(role=Role.INSPECTOR, department=None)
     photos = photos_prepare([photo_upload("after.jpg")])
 
@@ -106,7 +108,7 @@ def city(clock):
     issues["L1"] = file(place_a, two, at(5))
     submit(issues["L1"], at(6, 9))
     verify(issues["L1"], at(6, 11))
-    issues["L2"] = file(place_b, one, at(6))
+    issues["L2"] = file(place_b, one_day, at(6))
     submit(issues["L2"], at(7, 9))
     send_back(issues["L2"], at(7, 11))
     submit(issues["L2"], at(8, 9))
@@ -116,8 +118,8 @@ def city(clock):
     verify(issues["I1"], at(14, 9))
     issues["I2"] = file(place_a, two, at(12))
     submit(issues["I2"], at(15, 12))
-    verify(issues["I2"], at(15, 23, 59, 59))
-    issues["I3"] = file(place_b, one, at(12))
+    verify(issues["I2"], at(15, 17, 30))
+    issues["I3"] = file(place_b, one_day, at(12))
     submit(issues["I3"], at(13, 9))
     send_back(issues["I3"], at(13, 11))
     submit(issues["I3"], at(16, 8))

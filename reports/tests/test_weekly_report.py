@@ -21,6 +21,8 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from accounts.tests.factories import DepartmentFactory, SectionFactory, UserFactory
+from assessment.models import Grade
+from assessment.scoring import built_in
 from campaign.models import Task
 from campaign.services import progress_report_create
 from campaign.tests.factories import CampaignFactory, PledgeFactory, TargetFactory, TaskFactory
@@ -38,6 +40,7 @@ from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
 from reports.selectors import (
     Period,
     campaign_kpis,
+    department_ranking,
     department_scoreboard,
     grid_scoreboard,
     open_issues,
@@ -47,13 +50,13 @@ from reports.selectors import (
 from reports.services import weekly_report_build, weekly_report_send
 from reports.tasks import build_weekly_report
 from reports.workbook import (
-    DEPARTMENT_COLUMNS,
     GRID_COLUMNS,
     ISSUE_COLUMNS,
     OVERDUE_COLUMNS,
     SHEET_NAMES,
     SUMMARY_COLUMNS,
     TARGET_COLUMNS,
+    department_columns,
     display_width,
     week_label,
     weekly_workbook_write,
@@ -64,7 +67,7 @@ WEEK = Period.week(day=datetime.date(2018, 3, 14))  # 12–18 March 2018, ISO we
 AS_AT = datetime.date(2018, 3, 19)  # the Monday after: what "today" is for the week's report
 HEADERS = {
     "总览": SUMMARY_COLUMNS,
-    "部门排名": DEPARTMENT_COLUMNS,
+    "部门排名": department_columns(built_in().codes()),  # no scheme configured: the built-in ranking
     "逾期任务": OVERDUE_COLUMNS,
     "问题整改": ISSUE_COLUMNS,
     "目标进度": TARGET_COLUMNS,
@@ -117,7 +120,7 @@ def city(db, clock):
     north, south = GridFactory(code="G01", name="古楼街道第1网格"), GridFactory(code="G02", name="柳园街道第2网格")
     in_north = PlaceFactory(grid=north, assigned_department=housing, name="古楼佳苑")
     in_south = PlaceFactory(grid=south, assigned_department=urban, name="南关街")
-    criterion = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, time_limit_days=3, title="暴露垃圾")
+    criterion = CriterionFactory(points=2, lead=Criterion.Lead.ASSIGNED, rectify_limit="3d", title="暴露垃圾")
     inspector = UserFactory(role=Role.INSPECTOR, department=None)
     photos = photos_prepare([photo_upload("after.jpg")])
 
@@ -205,19 +208,18 @@ def test_it_writes_six_sheets_with_chinese_headers(city):
     for name, columns in HEADERS.items():
         header_row = 7 if name == "总览" else 1
         assert [cell.value for cell in book[name][header_row]] == [column.header for column in columns]
-    # The ranking's columns, in the glossary's words: the week's figures, then what is open now.
+    # The ranking's columns, in the glossary's words: the score and grade, the scheme's indicators (the
+    # built-in ranking's, none being configured), then what is open now.
     assert [cell.value for cell in book["部门排名"][1]] == [
         zh(code)
         for code in (
             "department",
-            "dispatched",
-            "closed",
-            "open",
+            "score",
+            "grade",
             "closure_rate",
             "on_time_closure_rate",
             "rework_rate",
             "points_lost",
-            "overdue_tasks",
             "current_overdue_tasks",
             "current_open_issues",
         )
@@ -233,9 +235,10 @@ def test_it_writes_real_numbers_percentages_and_dates(city):
     ranking = book["部门排名"]
     housing = next(row for row in ranking.iter_rows(min_row=2) if row[0].value == "东昌府区住房和城乡建设局")
 
-    dispatched, closure_rate, points = housing[1], housing[4], housing[7]
-    assert dispatched.data_type == "n"
-    assert dispatched.value == 2
+    score, grade, closure_rate, points = housing[1], housing[2], housing[3], housing[6]
+    assert (score.data_type, score.value, score.number_format) == ("n", 96, "0.00")  # 100 less the 4 points lost
+    with translation.override("zh-hans"):
+        assert grade.value == str(Grade.EXCELLENT.label)
     assert closure_rate.value == pytest.approx(0.5)
     assert closure_rate.number_format == "0.0%"
     assert points.value == 4
@@ -311,15 +314,19 @@ def test_it_sizes_columns_for_chinese_text(city):
 def test_it_adds_up_to_the_dashboards_selectors(city):
     book, _facts = build()
     moment = WEEK.ends_before
-    ranking = list(department_scoreboard(period=WEEK, today=AS_AT, now=moment))
+    ranking = department_ranking(period=WEEK, today=AS_AT, now=moment).rows
+    board = {row["name"]: row for row in department_scoreboard(period=WEEK, today=AS_AT, now=moment)}
     grids = list(grid_scoreboard(period=WEEK, today=AS_AT, now=moment))
 
-    for key in ("dispatched", "closed", "open", "overdue_tasks", "current_overdue_tasks", "current_open_issues"):
+    for key in ("current_overdue_tasks", "current_open_issues"):
         assert sum(column(book["部门排名"], zh(key))) == sum(row[key] for row in ranking), key
     assert Decimal(str(sum(column(book["部门排名"], zh("points_lost"))))) == sum(row["points_lost"] for row in ranking)
     assert column(book["部门排名"], zh("department")) == [row["name"] for row in ranking]
-    assert column(book["部门排名"], zh("on_time_closure_rate")) == [row["on_time_closure_rate"] for row in ranking]
-    assert book["部门排名"][f"B{len(ranking) + 2}"].value == f"=SUM(B2:B{len(ranking) + 1})"
+    assert column(book["部门排名"], zh("score")) == [float(row["score"]) for row in ranking]
+    for key in ("on_time_closure_rate", "closure_rate", "points_lost"):  # the dashboard's scoreboard, number for number
+        names = column(book["部门排名"], zh("department"))
+        assert column(book["部门排名"], zh(key)) == [board[name][key] for name in names], key
+    assert book["部门排名"][f"G{len(ranking) + 2}"].value == f"=SUM(G2:G{len(ranking) + 1})"  # points lost add up
 
     assert column(book["逾期任务"], "任务编号") == [row["code"] for row in overdue_tasks(today=AS_AT)]
     assert column(book["逾期任务"], "逾期工作日") == [row["days_overdue"] for row in overdue_tasks(today=AS_AT)]

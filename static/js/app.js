@@ -85,6 +85,37 @@
     document.querySelectorAll(".table-scroll").forEach(sortedColumnInView);
   });
 
+  // After a failed submit the form's error summary (includes/form_errors.html) takes the focus: a screen
+  // reader reads it and the Tab key starts from it. Whether the page came whole (a POST answered, or that
+  // answer reloaded or brought back from the history) or its form was swapped in by htmx.
+  function focusErrorSummary(root) {
+    var summary = root.querySelector("[data-error-summary]");
+    if (!summary) { return; }
+    // A reload would put the page back where it was scrolled, away from the summary.
+    if ("scrollRestoration" in history) { history.scrollRestoration = "manual"; }
+    var folded = summary.closest("details:not([open])");
+    if (folded) { folded.open = true; }
+    summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { focusErrorSummary(document); } });
+  // htmx also announces the whole body once it has started, maybe after the user has moved on: only content
+  // it swapped in later may take the focus.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (elt !== document.body && elt.querySelector) { focusErrorSummary(elt); }
+  });
+  // Its links take the focus to their field, opening the step it is folded in.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var folded = field.closest("details:not([open])");
+    if (folded) { folded.open = true; }
+    field.focus();
+  });
+
   // The account menu (<details>) closes when one taps elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

@@ -1,7 +1,7 @@
-/* The leaders' dashboard: the grid map (Leaflet) and the weekly trends (ECharts).
-   The figures come from the page as JSON (<script id="dashboard-data" type="application/json">),
-   the map's grids from the JSON at data.mapUrl,
-   so this file has no inline counterpart and runs under a strict Content-Security-Policy. */
+/* The leaders' dashboard: the grid map (Leaflet) and the list of every grid beside it. (The weekly
+   charts are SVG drawn on the server.) The words come from the page as JSON (<script id="dashboard-data"
+   type="application/json">), the grids from the JSON at data.mapUrl, so this file has no inline
+   counterpart and runs under a strict Content-Security-Policy. */
 (function () {
   "use strict";
 
@@ -90,6 +90,7 @@
     }
     legend.textContent = "";
     legend.appendChild(element("span", (labels.legend || {})[metric] || "", "legend-title"));
+    legend.appendChild(element("span", labels.legendScale));
     var whole = WHOLE_NUMBERS[metric];
     var steps = [["0", 0]];
     bounds.forEach(function (bound, index) {
@@ -103,6 +104,198 @@
     });
   }
 
+  // What a screen reader says of a grid's shape: its code and name, and the figures the map colours by.
+  function spoken(grid) {
+    return (
+      grid.code + " " + grid.name + ": " + labels.openIssues + " " + grid.openIssues + ", " +
+      labels.pointsLost + " " + formatNumber(grid.pointsLost)
+    );
+  }
+
+  // Each grid's shape is a link a keyboard can reach (Leaflet opens its tooltip on focus). Only one
+  // shape at a time is in the Tab order; the arrow keys move between them (see keyboard()).
+  function reachable(shape, grid) {
+    var paths = [];
+    var layers = shape.getLayers ? shape.getLayers() : [shape];
+    layers.forEach(function (part) {
+      var path = part.getElement && part.getElement();
+      if (!path) {
+        return;
+      }
+      path.setAttribute("tabindex", "-1");
+      path.setAttribute("role", "link");
+      path.setAttribute("aria-label", spoken(grid));
+      path.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          window.location.assign(grid.url);
+        }
+      });
+      paths.push({ path: path, part: part });
+    });
+    return paths;
+  }
+
+  // The arrow keys move to the nearest grid that way (its centre), Home and End to the first and last
+  // by code; the map pans to show the grid reached.
+  function keyboard(map, shapes) {
+    var stops = [];
+    shapes.forEach(function (item) {
+      item.paths.forEach(function (entry) {
+        var centre = entry.part.getBounds ? entry.part.getBounds().getCenter() : entry.part.getLatLng();
+        stops.push({ path: entry.path, part: entry.part, centre: centre });
+      });
+    });
+    if (!stops.length) {
+      return;
+    }
+    stops[0].path.setAttribute("tabindex", "0");
+    var DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+
+    function go(from, to) {
+      if (!to || to === from) {
+        return;
+      }
+      from.path.setAttribute("tabindex", "-1");
+      to.path.setAttribute("tabindex", "0");
+      if (!map.getBounds().contains(to.centre)) {
+        map.panTo(to.centre, { animate: false });
+      }
+      to.path.focus();
+    }
+
+    function nearest(from, direction) {
+      var best = null;
+      var bestScore = Infinity;
+      stops.forEach(function (stop) {
+        var dx = stop.centre.lng - from.centre.lng;
+        var dy = stop.centre.lat - from.centre.lat;
+        var along = dx * direction[0] + dy * direction[1];
+        if (stop === from || along <= 0) {
+          return;
+        }
+        var across = Math.abs(dx * direction[1] - dy * direction[0]);
+        var score = along + 2 * across;
+        if (score < bestScore) {
+          best = stop;
+          bestScore = score;
+        }
+      });
+      return best;
+    }
+
+    stops.forEach(function (stop) {
+      stop.path.addEventListener("keydown", function (event) {
+        var target = null;
+        if (DIRECTIONS[event.key]) {
+          target = nearest(stop, DIRECTIONS[event.key]);
+        } else if (event.key === "Home") {
+          target = stops[0];
+        } else if (event.key === "End") {
+          target = stops[stops.length - 1];
+        } else {
+          return;
+        }
+        // The map's own keyboard handler would pan it instead.
+        event.preventDefault();
+        event.stopPropagation();
+        go(stop, target);
+      });
+    });
+  }
+
+  // Every grid as a table, whichever has a shape on the map: sorted by a column's button, again to reverse.
+  var COLUMNS = [
+    { key: "code", label: "grid", text: true },
+    { key: "openIssues", label: "openIssues" },
+    { key: "openTasks", label: "openTasks" },
+    { key: "overdueTasks", label: "overdueTasks" },
+    { key: "found", label: "found" },
+    { key: "pointsLost", label: "pointsLost" },
+    { key: "leader", label: "leader", text: true },
+  ];
+
+  // The list is built when first opened: a city's thousands of rows cost a phone nothing until then.
+  function drawList(grids) {
+    var details = document.getElementById("grid-list");
+    var holder = document.getElementById("grid-table");
+    if (!details || !holder) {
+      return;
+    }
+    var title = labels.gridCount.replace("%(count)s", grids.length);
+    details.querySelector("summary").textContent = title;
+    var built = false;
+    function build() {
+      if (details.open && !built) {
+        built = true;
+        buildList(holder, grids, title);
+      }
+    }
+    details.addEventListener("toggle", build);
+    build();
+  }
+
+  function buildList(holder, grids, title) {
+    var table = element("table", undefined, "data grid-table");
+    table.createCaption().appendChild(element("span", title, "visually-hidden"));
+    var head = table.createTHead().insertRow();
+    var body = table.createTBody();
+    var sort = { key: "openIssues", descending: true };
+    var headers = COLUMNS.map(function (column) {
+      var cell = element("th", undefined, column.text ? "" : "num");
+      cell.scope = "col";
+      cell.dataset.column = column.key;
+      var button = element("button", labels[column.label]);
+      button.type = "button";
+      button.title = labels.sortBy.replace("%(column)s", labels[column.label]);
+      button.addEventListener("click", function () {
+        sort = { key: column.key, descending: sort.key === column.key ? !sort.descending : !column.text };
+        fill();
+      });
+      cell.appendChild(button);
+      head.appendChild(cell);
+      return cell;
+    });
+
+    function compare(a, b) {
+      var x = a[sort.key] === null || a[sort.key] === undefined ? "" : a[sort.key];
+      var y = b[sort.key] === null || b[sort.key] === undefined ? "" : b[sort.key];
+      var order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh");
+      if (sort.descending) {
+        order = -order;
+      }
+      return order || a.code.localeCompare(b.code);
+    }
+
+    function fill() {
+      headers.forEach(function (cell, index) {
+        var key = COLUMNS[index].key;
+        cell.setAttribute("aria-sort", key === sort.key ? (sort.descending ? "descending" : "ascending") : "none");
+        cell.firstChild.textContent =
+          labels[COLUMNS[index].label] + (key === sort.key ? (sort.descending ? " ▼" : " ▲") : "");
+      });
+      body.textContent = "";
+      grids.slice().sort(compare).forEach(function (grid) {
+        var row = body.insertRow();
+        var name = element("th");
+        name.scope = "row";
+        var link = element("a", grid.code + " " + grid.name);
+        link.href = grid.url;
+        name.appendChild(link);
+        row.appendChild(name);
+        COLUMNS.slice(1).forEach(function (column) {
+          var value = grid[column.key];
+          var text = column.key === "pointsLost" ? formatNumber(value) : value || (column.text ? "—" : "0");
+          row.appendChild(element("td", String(text), column.text ? "" : "num"));
+        });
+      });
+    }
+
+    fill();
+    holder.textContent = "";
+    holder.appendChild(table);
+  }
+
   // The grids (every boundary in the city) are fetched once the page shows, keeping the page small.
   function drawMap() {
     var container = document.getElementById("grid-map");
@@ -111,7 +304,8 @@
     }
     container.setAttribute("aria-busy", "true");
     container.textContent = labels.mapLoading;
-    fetch(data.mapUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    // As the page's <link rel="preload"> asks for it (no header of its own), so that its answer is reused.
+    fetch(data.mapUrl, { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -121,17 +315,24 @@
       .then(function (body) {
         container.textContent = "";
         container.removeAttribute("aria-busy");
+        drawList(body.grids);
         drawGrids(container, body.grids);
       })
       .catch(function () {
         container.removeAttribute("aria-busy");
         container.classList.add("is-empty");
         container.textContent = labels.mapFailed;
+        var list = document.getElementById("grid-table");
+        if (list) {
+          list.textContent = labels.mapFailed;
+        }
       });
   }
 
   function drawGrids(container, grids) {
-    var map = L.map(container, { zoomSnap: 0.25, attributionControl: Boolean(data.tileUrl) });
+    // Leaflet's own zoom buttons say "Zoom in"/"Zoom out": these speak the page's language.
+    var map = L.map(container, { zoomSnap: 0.25, zoomControl: false, attributionControl: Boolean(data.tileUrl) });
+    L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19 }).addTo(map);
     }
@@ -148,6 +349,15 @@
         return;
       }
       shape.bindTooltip(tooltip(grid), { sticky: true });
+      // Leaflet points the shape at its open tooltip (aria-describedby) and leaves the pointer once it closes.
+      shape.on("tooltipclose", function () {
+        (shape.getLayers ? shape.getLayers() : [shape]).forEach(function (part) {
+          var path = part.getElement && part.getElement();
+          if (path) {
+            path.removeAttribute("aria-describedby");
+          }
+        });
+      });
       shape.on("click", function () {
         window.location.assign(grid.url);
       });
@@ -161,6 +371,11 @@
       return;
     }
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    // The shapes' elements exist once the map has a view.
+    shapes.forEach(function (item) {
+      item.paths = reachable(item.shape, item.grid);
+    });
+    keyboard(map, shapes);
 
     function paint(metric) {
       var max = 0;
@@ -192,53 +407,8 @@
     });
   }
 
-  function drawCharts() {
-    if (!window.echarts) {
-      return;
-    }
-    var trends = data.trends;
-    var charts = [];
-
-    function chart(id, series, wholeNumbers) {
-      var container = document.getElementById(id);
-      if (!container) {
-        return;
-      }
-      var instance = echarts.init(container, null, { renderer: "canvas" });
-      instance.setOption({
-        aria: { enabled: false },  // keep the template's own aria-label on each chart
-        animation: false,
-        grid: { left: 40, right: 12, top: series.length > 1 ? 30 : 12, bottom: 24 },
-        tooltip: { trigger: "axis" },
-        legend: series.length > 1 ? { top: 0, data: series.map(function (s) { return s.name; }) } : undefined,
-        xAxis: { type: "category", data: trends.weeks, axisTick: { alignWithLabel: true } },
-        yAxis: { type: "value", minInterval: wholeNumbers ? 1 : 0 },
-        series: series,
-      });
-      charts.push(instance);
-    }
-
-    chart(
-      "chart-issues",
-      [
-        { name: labels.trendFound, type: "bar", data: trends.found, itemStyle: { color: "#e4572e" } },
-        { name: labels.trendClosed, type: "line", data: trends.rectified, itemStyle: { color: "#1e7d4f" }, symbolSize: 6 },
-      ],
-      true
-    );
-    chart("chart-points", [{ name: labels.trendPointsLost, type: "bar", data: trends.pointsLost, itemStyle: { color: "#9b1c1c" } }], false);
-    chart("chart-tasks", [{ name: labels.tasksCompleted, type: "bar", data: trends.tasksCompleted, itemStyle: { color: "#1d5fa8" } }], true);
-
-    window.addEventListener("resize", function () {
-      charts.forEach(function (instance) {
-        instance.resize();
-      });
-    });
-  }
-
   function start() {
     drawMap();
-    drawCharts();
   }
 
   if (document.readyState === "loading") {
