@@ -309,6 +309,9 @@ def _get(client: Client, url: str):
     return response
 
 
+TRANSACTION_MARKERS = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+
+
 def _measure_page(client: Client, url: str, *, repeat: int) -> _Page:
     """Warm up, capture one request's queries and statements, time ``repeat`` requests, replay the floor."""
     _get(client, url)
@@ -316,7 +319,9 @@ def _measure_page(client: Client, url: str, *, repeat: int) -> _Page:
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(statements):
         response = _get(client, url)
     # Read at once: every later request empties the connection's query log (request_started).
-    logged = [query["sql"] for query in captured]
+    # Django logs a transaction's BEGIN and COMMIT too (the database cache's writes), which no execute
+    # wrapper sees: they are not statements of the request's own.
+    logged = [query["sql"] for query in captured if query["sql"] not in TRANSACTION_MARKERS]
     if len(statements.calls) != len(logged):
         raise BenchError(f"GET {url}: {len(logged)} queries captured but {len(statements.calls)} statements seen.")
     selects = statements.selects
@@ -790,7 +795,9 @@ def _measure_results(bench: Bench, name: str, level: str, target_ms: int) -> Ent
     statements = _Statements()
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(statements):
         rows = work()
-    logged = [query["sql"] for query in captured]
+    # Django logs a transaction's BEGIN and COMMIT too (the database cache's writes), which no execute
+    # wrapper sees: they are not statements of the request's own.
+    logged = [query["sql"] for query in captured if query["sql"] not in TRANSACTION_MARKERS]
     selects = statements.selects
     gc.collect()
     samples = _timed(work, bench.repeat)
