@@ -23,6 +23,7 @@ from campaign.models import Target, Task
 from campaign.selectors import progress_photo_visible_to, task_clocks, task_visible_to
 from campaign.selectors import task_list as select_task_list
 from campaign.services import progress_report_create
+from core.clocks import Light
 from core.errors import ApplicationError
 from core.history import change_history
 from core.images import photo_response
@@ -42,7 +43,8 @@ def attach_due_in(tasks, now: datetime.datetime) -> None:
         task.due_in = None
     for task in running:
         # Task.is_overdue itself: a list's rows carry an ``is_overdue`` annotation of the same name.
-        task.due_in = agreeing(standing[task.due_date], overdue=Task.is_overdue(task, now))
+        light = Task.light(task, now)
+        task.due_in = agreeing(standing[task.due_date], overdue=light == Light.RED, yellow=light == Light.YELLOW)
 
 
 def status_tabs(counts: dict, choices, current: str) -> list[dict]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
 from core.working_time import WorkingTime
 
@@ -99,9 +99,13 @@ class Clock:
 
     @property
     def hours(self) -> str:
-        """The office time left, or overdue, as hours and minutes: ``1:05``."""
+        """The office time left, or overdue, in hours and minutes: "6 h 28 min" (6小时28分)."""
         hours, minutes = divmod(abs(self.remaining_working_minutes), 60)
-        return f"{hours}:{minutes:02d}"
+        if not minutes:
+            return gettext("%(hours)d h") % {"hours": hours}
+        if not hours:
+            return gettext("%(minutes)d min") % {"minutes": minutes}
+        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
 
 
 def working_time_spanning(working_time: WorkingTime, *moments: datetime.datetime | None) -> WorkingTime:

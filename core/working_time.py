@@ -15,7 +15,7 @@ import bisect
 import datetime
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -162,6 +162,7 @@ class DueIn:
     days: int  # working days left; negative once passed
     overdue: bool
     due_today: bool = False
+    yellow: bool | None = None  # where a clock runs, its light says whether the deadline is near
 
     @property
     def overdue_days(self) -> int:
@@ -169,8 +170,13 @@ class DueIn:
 
     @property
     def soon(self) -> bool:
-        """Due soon, as ``due_soon_before()`` says: at most ``DUE_SOON_WORKING_DAYS`` working days left."""
-        return not self.overdue and self.days <= settings.DUE_SOON_WORKING_DAYS
+        """Due soon: the clock's light is yellow, where a clock runs; otherwise as ``due_soon_before()``
+        says, at most ``DUE_SOON_WORKING_DAYS`` working days left."""
+        if self.overdue:
+            return False
+        if self.yellow is not None:
+            return self.yellow
+        return self.days <= settings.DUE_SOON_WORKING_DAYS
 
 
 def due_in(today: datetime.date, deadlines: Iterable[datetime.date]) -> dict[datetime.date, DueIn]:
@@ -183,14 +189,15 @@ def due_in(today: datetime.date, deadlines: Iterable[datetime.date]) -> dict[dat
     return {day: DueIn(days=days, overdue=day < today, due_today=day == today) for day, days in left.items()}
 
 
-def agreeing(due: DueIn, *, overdue: bool) -> DueIn:
+def agreeing(due: DueIn, *, overdue: bool, yellow: bool | None = None) -> DueIn:
     """``due`` as its clock has it: overdue once the clock is red (to the minute, perhaps on the due day
-    itself), never before."""
-    if overdue == due.overdue:
-        return due
-    if overdue:
-        return DueIn(days=min(due.days, 0), overdue=True)
-    return DueIn(days=max(due.days, 0), overdue=False, due_today=due.days <= 0)
+    itself), never before; due soon while its light is yellow (``yellow``; None: no clock says)."""
+    if overdue != due.overdue:
+        if overdue:
+            due = DueIn(days=min(due.days, 0), overdue=True)
+        else:
+            due = DueIn(days=max(due.days, 0), overdue=False, due_today=due.days <= 0)
+    return replace(due, yellow=yellow)
 
 
 def deadline_after(start: datetime.datetime, working_days: int) -> datetime.datetime:

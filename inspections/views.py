@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from campaign.views import status_tabs
+from core.clocks import Light
 from core.errors import ApplicationError
 from core.history import change_history
 from core.images import photo_response
@@ -48,7 +49,7 @@ from inspections.forms import (
     SubmitForm,
     SuspendForm,
 )
-from inspections.models import Criterion, ExtensionRequest, Issue, Suspension
+from inspections.models import Criterion, ExtensionRequest, Issue, Stage, Suspension
 from inspections.selectors import issue_list as select_issue_list
 from inspections.selectors import issue_photo_visible_to, issue_visible_to
 
@@ -71,7 +72,11 @@ def attach_due_in(issues, now: datetime.datetime | None = None) -> None:
     for issue in issues:
         issue.due_in = None
     for issue in running:
-        issue.due_in = agreeing(standing[timezone.localdate(issue.deadline)], overdue=issue.is_overdue(now))
+        rectifying = issue.clock_stage == Stage.RECTIFY
+        yellow = issue.light(now) == Light.YELLOW if rectifying else None
+        issue.due_in = agreeing(
+            standing[timezone.localdate(issue.deadline)], overdue=issue.is_overdue(now), yellow=yellow
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -210,3 +210,15 @@ def test_the_clocks_of_a_page_add_no_query_per_row(client, monkeypatch, url):
     few = queries(3, 0)
     many = queries(47, 3)  # 50 rows, due from three months before to four months after
     assert many == few
+
+
+def test_a_deadline_is_near_when_its_clock_is_yellow_not_by_a_count_of_days(client, city):
+    # The green issue is due on Wednesday, two working days away, with most of its limit still to use: its
+    # deadline is not flagged; the yellow one, due this morning with 30 office minutes left, is.
+    client.force_login(city["leader"])
+    page = client.get("/issues/").content.decode()
+    rows = page.split('<li class="row')[1:]
+    green, yellow = (next(row for row in rows if city["issues"][light].code in row) for light in ("green", "yellow"))
+    assert 'class="due"' in green
+    assert "due soon" not in green
+    assert "due soon" in yellow
