@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from assessment.models import Level
+from citizens.models import Followup
 from inspections.models import ExtensionRequest, Issue, IssueEvent, Stage, Suspension
 
 # What an indicator's value is: a rate (0 to 1), a count, points, or hours.
@@ -119,6 +120,17 @@ def _with_dispatch(ctx: Context) -> Q:
 
 def _all(ctx: Context) -> Q:
     return Q()
+
+
+def _followed_up(ctx: Context) -> Q:
+    """Closed, and a reporter answered its 回访 (citizens.Followup)."""
+    return _closed(ctx) & Q(Exists(Followup.objects.filter(issue=OuterRef("pk"))))
+
+
+def _satisfied(ctx: Context) -> Q:
+    """Answered, every answer 满意 or 基本满意 (a case one reporter was not satisfied with is not)."""
+    unsatisfied = Followup.objects.filter(issue=OuterRef("pk"), answer=Followup.Answer.UNSATISFIED)
+    return _followed_up(ctx) & ~Q(Exists(unsatisfied))
 
 
 # Hours from dispatch to submission (natural time): what 平均处置时长 averages.
@@ -231,6 +243,8 @@ LIBRARY: dict[str, Indicator] = {
             lower_is_better=True,
             countable=True,
         ),
+        # 满意率: cases whose reporters were satisfied (满意 or 基本满意), of the closed cases with a 回访 answer.
+        Indicator("satisfaction_rate", RATE, ISSUES, _satisfied, _followed_up),
         # 重复投诉点位: locations with at least N complaints in the period (a deduction item).
         Indicator("repeated_complaint_places", COUNT, PLACES, _all, lower_is_better=True, countable=True),
     )

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "grids",
     "campaign",
     "inspections",
+    "citizens",
     "assessment",
     "reports",
     "masterdata",
@@ -273,12 +274,31 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.purge_pending_photos",
         "schedule": crontab(minute=17),
     },
+    "invite-citizen-followups": {
+        # Reporters whose cases closed get one text message asking for the 回访 (citizens.services).
+        "task": "citizens.tasks.invite_followups",
+        "schedule": crontab(minute="*/10", hour="8-20"),
+    },
     "heartbeat": {
         # Records that the scheduler and a worker are alive; shown by /health/.
         "task": "core.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# Citizens' reports (随手拍, README "Citizens' channel"). The captcha's bypass is for local browser drills only.
+CITIZEN_CAPTCHA_BYPASS = env_bool("CITIZEN_CAPTCHA_BYPASS", default=False)
+if CITIZEN_CAPTCHA_BYPASS and not DEBUG:
+    raise ImproperlyConfigured("CITIZEN_CAPTCHA_BYPASS lets anyone past the public report page's captcha: DEBUG only.")
+CITIZEN_SMS_BACKEND = env_str("CITIZEN_SMS_BACKEND") or "citizens.sms.ConsoleBackend"
+CITIZEN_REPORTS_PER_PHONE_PER_DAY = env_int("CITIZEN_REPORTS_PER_PHONE_PER_DAY", 10, minimum=1)
+CITIZEN_REPORTS_PER_DEVICE_PER_DAY = env_int("CITIZEN_REPORTS_PER_DEVICE_PER_DAY", 10, minimum=1)
+# Lenient: a carrier's NAT puts a whole neighbourhood behind one address.
+CITIZEN_REPORTS_PER_ADDRESS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_ADDRESS_PER_HOUR", 300, minimum=1)
+CITIZEN_CODES_PER_PHONE_PER_HOUR = env_int("CITIZEN_CODES_PER_PHONE_PER_HOUR", 5, minimum=1)
+CITIZEN_PUBLIC_CACHE_SECONDS = env_int("CITIZEN_PUBLIC_CACHE_SECONDS", 300, minimum=0)
+# Where the public reaches the site, for the links in text messages (e.g. https://cc.liaocheng.gov.cn).
+CITIZEN_PUBLIC_URL = (env_str("CITIZEN_PUBLIC_URL") or "").rstrip("/")
 
 # "Due soon" everywhere (the task filter, the due badges, the reminders): at most this many working
 # days left on China's official calendar, the due day itself included.

@@ -30,5 +30,6 @@ urlpatterns = [
     path("issues/", include("inspections.urls")),
     path("masterdata/", include("masterdata.urls")),
     path("assessment/", include("assessment.urls")),
+    path("", include("citizens.urls")),
     path("", include("reports.urls")),
 ]

@@ -4,6 +4,7 @@ The one rule for every door that takes a location — the filing form, the REST 
 coordinate a number within its range with at most six decimals (about 0.1 m), and both or neither.
 """
 
+import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Literal
@@ -100,3 +101,124 @@ def location_form_clean(form: forms.Form, data: dict) -> None:
         location_pair(data.get("latitude"), data.get("longitude"))
     except LocationError as error:
         form.add_error(error.field, error.message)
+
+
+# --- Chinese web maps and the city's outline ----------------------------------------------------------
+# Browser GPS gives WGS-84; a point picked on a Chinese web map is GCJ-02 (AMap, Tencent) or BD-09 (Baidu),
+# off by 300-600 m in the city. Every stored coordinate is WGS-84: a map pick is converted on the way in.
+
+Datum = Literal["wgs84", "gcj02", "bd09"]
+_A = 6378245.0  # Krasovsky 1940, the ellipsoid GCJ-02 offsets by
+_EE = 0.00669342162296594323
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def _outside_china(lng: float, lat: float) -> bool:
+    return not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271)
+
+
+def _offset(lng: float, lat: float) -> tuple[float, float]:
+    """GCJ-02's published offset at a WGS-84 point, in degrees (longitude, latitude)."""
+    x, y = lng - 105.0, lat - 35.0
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    d_lat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    d_lat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    d_lat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    d_lng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    d_lng += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    d_lng += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    d_lng += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    rad = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(rad) ** 2
+    sqrt_magic = math.sqrt(magic)
+    d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * math.pi)
+    d_lng = (d_lng * 180.0) / (_A / sqrt_magic * math.cos(rad) * math.pi)
+    return d_lng, d_lat
+
+
+def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
+    if _outside_china(lng, lat):
+        return lng, lat
+    d_lng, d_lat = _offset(lng, lat)
+    return lng + d_lng, lat + d_lat
+
+
+def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
+    """The inverse, by iteration: within a few centimetres after a handful of steps."""
+    if _outside_china(lng, lat):
+        return lng, lat
+    w_lng, w_lat = lng, lat
+    for _step in range(6):
+        g_lng, g_lat = wgs84_to_gcj02(w_lng, w_lat)
+        w_lng, w_lat = w_lng - (g_lng - lng), w_lat - (g_lat - lat)
+    return w_lng, w_lat
+
+
+def gcj02_to_bd09(lng: float, lat: float) -> tuple[float, float]:
+    z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _X_PI)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
+    x, y = lng - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def to_wgs84(latitude: Decimal, longitude: Decimal, *, datum: Datum) -> tuple[Decimal, Decimal]:
+    """A point in ``datum`` as WGS-84, rounded to six decimals as every stored coordinate is."""
+    lng, lat = float(longitude), float(latitude)
+    if datum == "bd09":
+        lng, lat = gcj02_to_wgs84(*bd09_to_gcj02(lng, lat))
+    elif datum == "gcj02":
+        lng, lat = gcj02_to_wgs84(lng, lat)
+    elif datum != "wgs84":
+        raise ValueError(datum)
+    step = Decimal(1).scaleb(-DECIMALS)
+    return Decimal(repr(lat)).quantize(step), Decimal(repr(lng)).quantize(step)
+
+
+EARTH_RADIUS_M = 6_371_000.0
+METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180.0
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Haversine distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def bounding_box(latitude: float, longitude: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of the square around a point that holds its circle of ``radius_m``: what an
+    index on latitude and longitude can narrow a radius search to."""
+    d_lat = radius_m / METRES_PER_DEGREE
+    d_lng = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    return latitude - d_lat, latitude + d_lat, longitude - d_lng, longitude + d_lng
+
+
+def _ring_contains(ring: list, lng: float, lat: float) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def geometry_contains(geometry: dict | None, *, latitude: float, longitude: float) -> bool:
+    """Whether a GeoJSON Polygon or MultiPolygon (a grid's boundary, WGS-84) holds the point; holes count."""
+    if not geometry:
+        return False
+    kind = geometry.get("type")
+    polygons = [geometry.get("coordinates")] if kind == "Polygon" else geometry.get("coordinates") or []
+    if kind not in ("Polygon", "MultiPolygon"):
+        return False
+    for rings in polygons:
+        rings = [[tuple(point[:2]) for point in ring] for ring in rings or []]
+        if rings and _ring_contains(rings[0], longitude, latitude):
+            if not any(_ring_contains(hole, longitude, latitude) for hole in rings[1:]):
+                return True
+    return False

@@ -244,6 +244,11 @@ _TERMS = (
         _("Places with at least the scheme's number of complaints (12345 and citizens' reports) in the period."),
     ),
     Term(
+        "satisfaction_rate",
+        _("Satisfaction rate"),
+        _("Closed cases whose reporters answered the follow-up satisfied or fairly satisfied ÷ closed cases answered."),
+    ),
+    Term(
         "score",
         _("Score"),
         _("The scheme's weighted indicators, plus its bonus items and less its deductions; 100 is full marks."),

@@ -33,6 +33,7 @@ from core.errors import ApplicationError
 from core.working_time import WorkingCalendar, end_of_day, office_working_time, yellow_share
 from demo import data, names
 from demo.assessment import demo_assessment_counts, demo_assessment_delete, demo_assessment_load
+from demo.citizens import demo_citizens_counts, demo_citizens_delete, demo_citizens_load
 from demo.planner import Actor, Extension, Overrule, SendBack, Timeline, Workflow, plan_workflow
 from demo.planner import Suspension as PlannedSuspension
 from grids.models import Grid, Place
@@ -101,6 +102,7 @@ def demo_counts() -> dict[str, int]:
         "issue_events": IssueEvent.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
         "extension_requests": ExtensionRequest.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
         **demo_assessment_counts(),
+        **demo_citizens_counts(),
     }
 
 
@@ -163,6 +165,7 @@ def _delete_demo() -> dict[str, int]:
     target_ids = _ids(Target.objects.filter(coded | Q(pledge__in=pledge_ids)))
 
     deleted: dict[str, int] = demo_assessment_delete(campaign_ids=campaign_ids)
+    deleted.update(demo_citizens_delete(issue_ids=issue_ids))
     for key, queryset in (
         ("issues", Issue.objects.filter(pk__in=issue_ids)),
         ("tasks", Task.objects.filter(pk__in=task_ids)),
@@ -340,6 +343,7 @@ class _DemoBuilder:
             leader=self.users["leader"],
             appellant=self._liaison(data.URBAN_MANAGEMENT),
         )
+        demo_citizens_load(latest=self.latest, office=self.users["inspector"])
 
     # Organisation ------------------------------------------------------------------------------------
 

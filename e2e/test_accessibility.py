@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from assessment.models import Publication
+from citizens.models import Report
 from demo import data
 from demo.services import demo_load
 from django.core.files.base import ContentFile
@@ -66,6 +67,9 @@ LEADER_PAGES = (
     "assessment:cases",
 )
 ADMINISTRATOR_PAGES = ("home", "masterdata:index", "masterdata:job")
+# The citizens' channel: the public's pages, signed out, and the office's (an inspector here).
+CITIZENS_PUBLIC_PAGES = ("citizens:report_create", "citizens:track", "citizens:public")
+CITIZENS_OFFICE_PAGES = ("citizens:triage", "citizens:report_detail", "citizens:followups")
 
 # Whole parts of the site the journeys leave out, by the start of their address.
 OUT_OF_SCOPE_PARTS = {
@@ -98,6 +102,18 @@ OUT_OF_SCOPE = {
     "weekly_report_build": NOT_A_PAGE + "POST, a redirect to the week's report",
     "weekly_report_status": NOT_A_PAGE + "JSON the report's page polls",
     "weekly_report_download": NOT_A_PAGE + "a workbook",
+    "citizens:captcha": NOT_A_PAGE + "the picture code, an image",
+    "citizens:code_request": NOT_A_PAGE + "POST, JSON: the report page asks for a text-message code",
+    "citizens:place_options": NOT_A_PAGE + "the <option>s htmx puts in the report form (checked there)",
+    "citizens:duplicates": NOT_A_PAGE + "the likely duplicates htmx puts in a form (checked on the report's page)",
+    "citizens:track_photo": NOT_A_PAGE + "an image",
+    "citizens:report_photo": NOT_A_PAGE + "an image",
+    "citizens:report_photo_thumbnail": NOT_A_PAGE + "an image",
+    "citizens:public_photo": NOT_A_PAGE + "an image",
+    **{
+        f"citizens:{name}": "POST: a step of the office's pages, answered with a redirect or that page (checked there)"
+        for name in ("report_accept", "report_reject", "report_merge", "followup_record", "review_decide", "publish")
+    },
     **{
         f"assessment:{name}": "POST: a step of the assessment's pages, answered with a redirect or that page"
         for name in ("publish", "appeal_create", "appeal_decide", "freeze")
@@ -112,6 +128,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_every_page_is_checked_by_axe_or_said_to_be_out_of_scope():
     checked = {*SIGNED_OUT_PAGES, *STAFF_PAGES, *INSPECTOR_PAGES, *LEADER_PAGES, *ADMINISTRATOR_PAGES}
+    checked |= {*CITIZENS_PUBLIC_PAGES, *CITIZENS_OFFICE_PAGES}
     routes = {key for key, full, _pattern in url_patterns() if not full.startswith(tuple(OUT_OF_SCOPE_PARTS))}
 
     unchecked = sorted(routes - checked - set(OUT_OF_SCOPE))
@@ -336,6 +353,35 @@ def test_administrator_pages(page: Page, demo):
     page.goto("/inbox/")
     axe.check(page)
     axe.assert_clean(ADMINISTRATOR_PAGES)
+
+
+def test_citizens_channel_pages(page: Page, demo):
+    axe = AxeJourney()
+    page.goto("/report/")
+    axe.check(page)
+    submit_unchecked(page, page.get_by_role("button", name="提交", exact=True))
+    expect(page.get_by_role("alert")).to_be_focused()
+    axe.check(page, "after a failed submit")
+    answering = Report.objects.filter(status=Report.Status.ACCEPTED, issue__status=Issue.Status.CLOSED).first()
+    page.goto(f"/report/{answering.tracking_code}/")
+    axe.check(page, "closed, asking for the 回访")
+    waiting = Report.objects.filter(status=Report.Status.PENDING).first()
+    page.goto(f"/report/{waiting.tracking_code}/")
+    axe.check(page, "waiting for triage")
+    page.goto("/public/")
+    axe.check(page)
+    axe.assert_clean(CITIZENS_PUBLIC_PAGES)
+
+    sign_in(page, "inspector", data.PASSWORD)
+    page.goto("/citizens/")
+    axe.check(page)
+    page.goto(f"/citizens/{waiting.pk}/")
+    open_all_steps(page)
+    axe.check(page, "to triage, every step open")
+    page.goto("/citizens/followups/")
+    open_all_steps(page)
+    axe.check(page)
+    axe.assert_clean(CITIZENS_OFFICE_PAGES)
 
 
 # ---------------------------------------------------------------------------------------------

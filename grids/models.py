@@ -125,6 +125,7 @@ class Place(TimeStampedModel):
             models.Index(fields=["assigned_department", "kind"], name="place_department_idx"),
             models.Index(fields=["territorial_unit"], name="place_territorial_idx"),
             models.Index(fields=["name"], name="place_name_idx"),
+            models.Index(fields=["latitude", "longitude"], name="place_geo_idx"),  # the nearest places
         ]
 
     def __str__(self) -> str:

@@ -308,6 +308,8 @@ class Issue(TimeStampedModel):
             models.Index(fields=["grid", "status"], name="issue_grid_idx"),
             models.Index(fields=["status", "deadline"], name="issue_status_deadline_idx"),
             models.Index(fields=["criterion"], name="issue_criterion_idx"),
+            # Likely duplicates (citizens.selectors): the same item within a box of latitude and longitude.
+            models.Index(fields=["criterion", "latitude", "longitude", "reported_at"], name="issue_geo_idx"),
             # Covering (PostgreSQL): the period figures and weekly trends count and sum from the
             # index alone, without visiting the table's rows.
             models.Index(fields=["-reported_at"], include=["points", "status"], name="issue_reported_idx"),

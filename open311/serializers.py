@@ -79,7 +79,7 @@ def service_request(issue: Issue, *, media_url: str = "") -> dict:
         "service_code": issue.criterion.code,
         "description": issue.description,
         "agency_responsible": issue.department.name if issue.department_id else "",
-        "service_notice": "",
+        "service_notice": issue.get_source_display(),
         "requested_datetime": iso(issue.reported_at),
         "updated_datetime": iso(issue.updated),
         "expected_datetime": iso(issue.deadline),

@@ -12,4 +12,5 @@ urlpatterns = [
     re_path(rf"^services/(?P<service_code>[^/]+?){FORMAT}", views.service_definition, name="service"),
     re_path(rf"^requests{FORMAT}", views.requests, name="requests"),
     re_path(rf"^requests/(?P<service_request_id>[^/]+?){FORMAT}", views.request_detail, name="request"),
+    re_path(rf"^tokens/(?P<token>[^/]+?){FORMAT}", views.token, name="token"),
 ]

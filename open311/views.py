@@ -1,9 +1,12 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): the checklist items are the
 services, the issues are the service requests. JSON or XML by the extension in the address.
 
-The checklist is public. Reading and posting requests needs ``api_key``: an API token issued in the
-admin. What a key may read and post is what its user may on the pages: ``issue_visible_to`` for
-reading, the ``inspections.file_issue`` rule for posting, and ``issue_file`` does the filing."""
+The checklist is public, and so are the public issues (``citizens.selectors.public_issues``): read
+without an ``api_key``, as the spec has it, they are anonymised (``citizens.publication``). A staff
+token (an API token issued in the admin) keeps its user's wider view: ``issue_visible_to`` for reading,
+the ``inspections.file_issue`` rule for posting, and ``issue_file`` does the filing. A partner app's
+key (``citizens.Partner``) posts a citizen's report into triage and gets its ``token``;
+``tokens/{token}.json`` answers with the ``service_request_id`` once the office has accepted it."""
 
 import datetime
 from decimal import Decimal
@@ -16,6 +19,10 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from citizens.models import Partner, Report
+from citizens.publication import PUBLIC_STATUS, public_issue_rows, public_status_words
+from citizens.selectors import categories_active, public_issues
+from citizens.services import report_submit
 from core.errors import ApplicationError
 from core.geo import LocationError, coordinate_parse, location_pair
 from grids.models import Place
@@ -55,9 +62,26 @@ def _allow(request, *methods: str) -> None:
         raise Refusal(405, _("Method %(method)s is not allowed here.") % {"method": request.method})
 
 
+def _key(request) -> str:
+    return request.POST.get("api_key") or request.GET.get("api_key") or ""
+
+
+def _partner(request) -> Partner | None:
+    """The partner app whose ``api_key`` this is, if it is one."""
+    key = _key(request)
+    return Partner.objects.filter(key=key, is_active=True).first() if key else None
+
+
+def _reader(request):
+    """Who reads: None for the public (no key, or a partner app's key), else the staff token's user."""
+    if not _key(request) or _partner(request) is not None:
+        return None
+    return _user(request)
+
+
 def _user(request):
     """The user of the ``api_key`` (query string or form body); 401 without a valid one."""
-    key = request.POST.get("api_key") or request.GET.get("api_key")
+    key = _key(request)
     if not key:
         raise Refusal(401, _("An api_key is required."))
     try:  # the API's own check of a token: it exists and its user is active
@@ -102,6 +126,37 @@ def _issues(user):
     )
 
 
+def _public_rows(request, issues) -> list[dict]:
+    """Public issues as the public sees them: no reporter, no contact, no internal notes or staff names; the
+    status notes in plain words; the first photo the office approved for publication."""
+    words = public_status_words()
+    rows = []
+    for row in public_issue_rows(issues):
+        issue = row["issue"]
+        rows.append(
+            {
+                "service_request_id": row["code"],
+                "status": "closed" if row["status"] == "closed" else "open",
+                "status_notes": str(words[PUBLIC_STATUS[issue.status]]),
+                "service_name": row["category"],
+                "service_code": row["service_code"],
+                "description": row["description"],
+                "agency_responsible": row["department"],
+                "service_notice": str(issue.get_source_display()),
+                "requested_datetime": serializers.iso(row["reported_at"]),
+                "updated_datetime": serializers.iso(row["updated"]),
+                "expected_datetime": serializers.iso(row["deadline"]),
+                "address": row["address"],
+                "address_id": issue.place.code,
+                "zipcode": None,
+                "lat": row["latitude"],
+                "long": row["longitude"],
+                "media_url": request.build_absolute_uri(row["photos"][0]) if row["photos"] else "",
+            }
+        )
+    return rows
+
+
 def _rows(request, issues) -> list[dict]:
     rows = []
     for issue in issues:
@@ -134,8 +189,10 @@ def requests(request, fmt: str):
     """requests.json: GET lists service requests, POST files one."""
     _allow(request, "GET", "POST")
     if request.method == "POST":
-        return _post_request(request, fmt)
-    issues = _issues(_user(request))
+        partner = _partner(request)
+        return _post_report(request, fmt, partner) if partner else _post_request(request, fmt)
+    user = _reader(request)
+    issues = public_issues() if user is None else _issues(user)
     ids = _codes(request, "service_request_id")
     if ids:
         # The spec: with service_request_id, every other parameter is ignored.
@@ -158,7 +215,8 @@ def requests(request, fmt: str):
             issues = issues.exclude(status=Issue.Status.CLOSED)
         elif statuses == {"closed"}:
             issues = issues.filter(status=Issue.Status.CLOSED)
-    rows = _rows(request, issues.order_by("-reported_at", "-pk")[:MAX_REQUESTS])
+    issues = issues.order_by("-reported_at", "-pk")[:MAX_REQUESTS]
+    rows = _public_rows(request, issues) if user is None else _rows(request, issues)
     return serializers.render(rows, fmt=fmt, root="service_requests", item="request")
 
 
@@ -166,10 +224,51 @@ def requests(request, fmt: str):
 def request_detail(request, fmt: str, service_request_id: str):
     """requests/{service_request_id}.json: one service request, as a list of one."""
     _allow(request, "GET")
-    issue = _issues(_user(request)).filter(code=service_request_id).first()
-    if issue is None:
+    user = _reader(request)
+    issues = (public_issues() if user is None else _issues(user)).filter(code=service_request_id)
+    rows = _public_rows(request, issues) if user is None else _rows(request, issues[:1])
+    if not rows:
         raise Refusal(404, _("There is no service request %(id)s.") % {"id": service_request_id})
-    return serializers.render(_rows(request, [issue]), fmt=fmt, root="service_requests", item="request")
+    return serializers.render(rows, fmt=fmt, root="service_requests", item="request")
+
+
+@_open311
+def token(request, fmt: str, token: str):
+    """tokens/{token}.json: the service request a posted report became, once the office accepted (or merged) it."""
+    _allow(request, "GET")
+    report = Report.objects.select_related("issue").filter(tracking_code=token.upper()).first()
+    if report is None:
+        raise Refusal(404, _("There is no token %(token)s.") % {"token": token})
+    body = [{"service_request_id": report.issue.code if report.issue_id else None, "token": report.tracking_code}]
+    return serializers.render(body, fmt=fmt, root="service_requests", item="request")
+
+
+def _post_report(request, fmt: str, partner: Partner):
+    """A partner app posts a citizen's report: it waits in triage, and its ``token`` follows it. The point is
+    WGS-84 (``lat``, ``long``); ``media_url`` is accepted and not fetched."""
+    service_code = request.POST.get("service_code", "").strip()
+    category = categories_active().filter(criterion__code=service_code).order_by("order", "pk").first()
+    if category is None:
+        raise Refusal(400, _("There is no service %(code)s.") % {"code": service_code or "-"})
+    latitude, longitude = _location(request)
+    device = request.POST.get("device_id", "").strip()
+    try:
+        report = report_submit(
+            category=category,
+            description=request.POST.get("description", ""),
+            latitude=latitude,
+            longitude=longitude,
+            phone=request.POST.get("phone", ""),
+            device=f"{partner.pk}:{device}" if device else "",
+            address=f"partner:{partner.pk}",
+            channel=Report.Channel.OPEN311,
+            partner=partner,
+        )
+    except ApplicationError as refused:
+        raise Refusal(refused.status, refused.message) from None
+    notice = _("Received: the campaign office will look at it soon.")
+    body = [{"token": report.tracking_code, "service_notice": notice, "account_id": None}]
+    return serializers.render(body, fmt=fmt, root="service_requests", item="request", status=201)
 
 
 def _location(request) -> tuple[Decimal | None, Decimal | None]:

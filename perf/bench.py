@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -43,6 +44,7 @@ from assessment.selectors import compute
 from campaign.models import ProgressReport, Task
 from campaign.reminders import BATCH_SIZE as REMINDER_BATCH_SIZE
 from campaign.reminders import reminders_send
+from citizens.selectors import duplicates_near
 from core.working_time import WorkingCalendar
 from grids.models import Grid, Place
 from inspections.models import Issue
@@ -834,6 +836,87 @@ def measure_assessment_grids(bench: Bench) -> Entry:
 
 
 # ---------------------------------------------------------------------------------------------
+# The citizens' channel
+
+DUPLICATES_MS = 5
+DUPLICATES_QUERIES = 1
+PUBLIC_PER_SECOND = 200
+TRIAGE_QUERIES = 10
+
+
+def measure_citizens_duplicates(bench: Bench) -> Entry:
+    """The duplicate suggestion for a new report beside the latest issue of the checklist item with the most
+    issues: one query on the bounding box of the indexed coordinates (``citizens.selectors.duplicates_near``)."""
+    criterion_id = (
+        Issue.objects.order_by().values("criterion_id").annotate(n=Count("pk")).order_by("-n").first() or {}
+    ).get("criterion_id")
+    if criterion_id is None:
+        raise BenchError("No issues: run seed_scale first.")
+    # Where the latest of them was found: a new report beside a recent case, the search's real work.
+    latitude, longitude = (
+        Issue.objects.filter(criterion_id=criterion_id, latitude__isnull=False)
+        .order_by("-reported_at")
+        .values_list("latitude", "longitude")
+        .first()
+    ) or (Decimal("36.450000"), Decimal("115.980000"))
+
+    def search() -> list:
+        return duplicates_near(criterion_id=criterion_id, latitude=latitude, longitude=longitude)
+
+    search()
+    with CaptureQueriesContext(connection) as captured:
+        found = search()
+    samples = _timed(search, bench.repeat * 5)
+    median = _median_ms(samples)
+    return Entry(
+        name="citizens_duplicates",
+        median_ms=median,
+        floor_ms=None,
+        queries=len(captured),
+        target=f"≤ {DUPLICATES_MS} ms, {DUPLICATES_QUERIES} query",
+        met=median <= DUPLICATES_MS and len(captured) == DUPLICATES_QUERIES,
+        details={"issues": Issue.objects.count(), "found": len(found)},
+    )
+
+
+def measure_citizens_public(bench: Bench) -> Entry:
+    """``GET /public/`` served from the shared cache, anonymous: requests per second in one process, and
+    no query of the database's own tables on a hit (the database cache's table aside)."""
+    client = Client()
+    _get(client, "/public/")
+    table = settings.CACHES["default"].get("LOCATION", "")
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, "/public/")
+    queries = [query for query in captured if not (table and table in query["sql"])]
+    samples = _timed(lambda: _get(client, "/public/"), bench.repeat * 10)
+    median = _median_ms(samples)
+    per_second = 1000 / median if median else None
+    return Entry(
+        name="citizens_public_cached",
+        median_ms=median,
+        floor_ms=None,
+        queries=len(queries),
+        target=f"≥ {PUBLIC_PER_SECOND} requests/s, no database query on a hit",
+        met=bool(per_second and per_second >= PUBLIC_PER_SECOND) and not queries,
+        details={"requests_per_second": _round(per_second, 1)},
+    )
+
+
+def measure_citizens_triage(bench: Bench) -> Entry:
+    """``GET /citizens/`` as the leader: the triage queue."""
+    page = _measure_page(bench.pages, "/citizens/", repeat=bench.repeat)
+    return Entry(
+        name="citizens_triage",
+        median_ms=page.median_ms,
+        floor_ms=page.floor_ms,
+        queries=page.queries,
+        target=f"≤ {TRIAGE_QUERIES} queries",
+        met=page.queries <= TRIAGE_QUERIES,
+        details={"url": "/citizens/", **page.details()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The run
 
 MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
@@ -849,6 +932,9 @@ MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
     "import_places": measure_import,
     "assessment_departments": measure_assessment_departments,
     "assessment_grids": measure_assessment_grids,
+    "citizens_duplicates": measure_citizens_duplicates,
+    "citizens_public_cached": measure_citizens_public,
+    "citizens_triage": measure_citizens_triage,
 }
 
 

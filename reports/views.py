@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Department
 from assessment.library import LIBRARY
 from assessment.models import Grade
+from citizens.selectors import dashboard_panel as citizens_dashboard_panel
+from citizens.selectors import repeat_locations as citizens_repeat_locations
 from core import glossary
 from core.errors import ApplicationError
 from core.history import change_history
@@ -363,6 +365,7 @@ def dashboard(request):
             trend_weeks=TREND_WEEKS,
             charts=_trend_charts(weekly_trends(weeks=TREND_WEEKS, today=today)),
             data=_dashboard_data(period=period),
+            citizens=citizens_dashboard_panel(start=period.start, end=period.end, now=now),
             definitions=_terms(
                 *(code for code, *_rest in PERIOD_KPIS),
                 *CURRENT_KPIS,
@@ -401,7 +404,14 @@ def dashboard_map(request):
         }
         for grid in grid_scoreboard(period=period, today=today, now=now)
     ]
-    return JsonResponse({"period": period.key, "as_of": timezone.localtime(now).isoformat(), "grids": grids})
+    # Repeat locations of citizens' reports (3 or more in 30 days), marked on the map.
+    repeats = [
+        {"name": place.name, "lat": float(place.latitude), "lng": float(place.longitude), "reports": place.report_count}
+        for place in citizens_repeat_locations(now=now).filter(latitude__isnull=False, longitude__isnull=False)[:50]
+    ]
+    return JsonResponse(
+        {"period": period.key, "as_of": timezone.localtime(now).isoformat(), "grids": grids, "repeatPlaces": repeats}
+    )
 
 
 @login_required

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from assessment.library import LIBRARY
 from assessment.models import Grade
 from campaign.models import Task
+from citizens.selectors import satisfaction_in_days
 from core.glossary import definition, label
 from core.xlsx import (
     Column,
@@ -58,7 +59,8 @@ FIT_ROWS = 2000
 
 TITLE = "创城问责周报"
 SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS = "总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格"
-SHEET_NAMES = (SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS)
+SATISFACTION = "回访满意率"
+SHEET_NAMES = (SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS, SATISFACTION)
 
 INTEGER = "0"
 POINTS = "0.00"
@@ -196,6 +198,15 @@ GRID_COLUMNS = (
     Column(label("current_overdue_issues"), 9, INTEGER),
     Column(label("current_open_tasks"), 9, INTEGER),
     Column(label("current_overdue_tasks"), 9, INTEGER),
+)
+# 回访 per department (citizens.selectors.satisfaction_by_department): the cases closed in the week.
+SATISFACTION_COLUMNS = (
+    Column("部门", 24),
+    Column("应回访", 8, INTEGER),
+    Column("已回访", 8, INTEGER),
+    Column("满意及基本满意", 10, INTEGER),
+    Column("回访率", 9, PERCENT),
+    Column(label("satisfaction_rate"), 9, PERCENT),
 )
 # The summary's columns for a whole week; a week still running is compared with the same days of the
 # week before, and its headers say so (``_summary_columns``).
@@ -382,8 +393,10 @@ def weekly_workbook_write(
         statuses = {value: str(name) for value, name in Issue.Status.choices}
         current = {"current_overdue_tasks": week.overdue_count, "current_open_issues": week.issues.count()}
 
+        satisfaction = satisfaction_in_days(start=period.start, end=period.end)
         counter = _Counter(
-            len(KPI_ROWS)
+            len(satisfaction)
+            + len(KPI_ROWS)
             + len(CURRENT_ROWS)
             + len(week.departments.rows)
             + week.overdue_count
@@ -399,6 +412,7 @@ def weekly_workbook_write(
             facts.rows[ISSUES] = _write_issues(workbook, facts, week.issues, statuses, counter)
             facts.rows[TARGETS] = _write_targets(workbook, facts, week.targets, counter)
             facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
+            facts.rows[SATISFACTION] = _write_satisfaction(workbook, facts, satisfaction, counter)
             workbook.save(stream)
         counter.finish()
 
@@ -673,4 +687,27 @@ def _write_grids(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict
             styles={8: ALERT_CELL} if row["current_overdue_tasks"] else None,
         )
     sheet.totals("合计", summed=(3, 4, 5, 6, 7, 8))
+    return sheet.finish()
+
+
+def _write_satisfaction(workbook: WorkbookWriter, facts: WorkbookFacts, rows: list[dict], counter: _Counter) -> int:
+    sheet = _Sheet(
+        workbook,
+        SATISFACTION,
+        SATISFACTION_COLUMNS,
+        counter=counter,
+        subtitle=f"{week_label(facts.period.start)} · {facts.as_at}",
+    )
+    sheet.header()
+    for row in rows:
+        sheet.data(
+            (
+                row["name"],
+                row["asked"],
+                row["answered"],
+                row["satisfied"],
+                row["response_rate"],
+                row["satisfaction_rate"],
+            )
+        )
     return sheet.finish()

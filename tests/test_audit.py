@@ -7,7 +7,7 @@ DELETE) it accepts: those a signed-in superuser is not refused with 405 (sent wi
 placeholder URL arguments, so that nothing is written). Each such route needs an entry in ``AUDITED``
 or in ``NO_AUDIT_OBJECT``, and an ``AUDITED`` route must accept POST alone, the method its entry uses.
 
-Size: 33 routes with an audit entry (19 pages, 13 REST API routes and Open311's requests) and 7 routes
+Size: 39 routes with an audit entry (25 pages, 13 REST API routes and Open311's requests) and 10 routes
 explicitly without one, each with its reason (``NO_AUDIT_OBJECT``); the Django admin is out of scope
 (``OUT_OF_SCOPE``): it keeps its own ``LogEntry`` and django-simple-history's admin history.
 
@@ -37,6 +37,8 @@ Where each object's records are shown (its page in this product):
 - person: no page in the product (people are managed by import and in the admin), so the admin's
   history page ``/admin/accounts/user/<id>/history/`` of django-simple-history;
 - weekly report: ``/reports/weekly/<id>/``, who asked for it and when its build started;
+- citizen report: ``/citizens/<id>/``, who triaged it (受理, 不予受理, 并单) and when, who recorded a 回访 by
+  phone or reviewed a 不满意, and who published its issue;
 - publication of assessment results: ``/assessment/publications/<id>/``, who published and froze them and
   when, and each appeal with who filed and who decided it and when.
 """
@@ -65,6 +67,7 @@ from assessment.periods import AssessmentPeriod
 from assessment.services import appeal_file, results_publish
 from campaign.models import ProgressReport, Target, Task
 from campaign.tests.factories import CampaignFactory, TaskFactory
+from citizens.models import Followup, PublicCategory, PublicIssue, Report
 from core.images import photos_prepare
 from core.tests.factories import photo_upload
 from grids.models import Grid, Place
@@ -470,6 +473,59 @@ APPEAL_DECIDED = Shown(
 )
 
 
+# The citizens' channel: each step of the office is recorded on its row and listed on the report's page.
+def _report(world: World) -> Report:
+    return Report.objects.get()
+
+
+def _report_page(world: World) -> str:
+    return reverse("citizens:report_detail", args=[_report(world).pk])
+
+
+def _pending_report(world: World) -> None:
+    category = PublicCategory.objects.create(name="垃圾", criterion=world.criterion)
+    Report.objects.create(
+        category=category, description="路口垃圾", latitude="36.45", longitude="115.98", grid=world.grid
+    )
+
+
+def _closed_with_a_report(world: World, *, answer: str | None = None) -> None:
+    """World's issue closed, a report merged onto it, and the reporter's answer when given."""
+    Issue.objects.filter(pk=world.issue.pk).update(status=Issue.Status.CLOSED, closed_at=timezone.now())
+    category = PublicCategory.objects.create(name="垃圾", criterion=world.criterion)
+    report = Report.objects.create(
+        category=category,
+        description="路口垃圾",
+        latitude="36.45",
+        longitude="115.98",
+        grid=world.grid,
+        status=Report.Status.MERGED,
+        issue=world.issue,
+        phone="13800000001",
+    )
+    if answer:
+        Followup.objects.create(
+            report=report,
+            issue=world.issue,
+            department=world.bureau,
+            answer=answer,
+            channel=Followup.Channel.PAGE,
+            review=Followup.Review.PENDING,
+        )
+
+
+TRIAGED = Shown("triage", lambda world: Report.objects.all(), "triaged_by", "triaged_at", _report_page, "triage-record")
+FOLLOWUP_RECORDED = Shown(
+    "回访 by phone", lambda world: Followup.objects.all(), "recorded_by", "created", _report_page, "followups"
+)
+FOLLOWUP_REVIEWED = Shown(
+    "review of 不满意", lambda world: Followup.objects.all(), "reviewed_by", "reviewed_at", _report_page, "followups"
+)
+MADE_PUBLIC = Shown(
+    "publication", lambda world: PublicIssue.objects.all(), "marked_by", "created", _report_page, "publications"
+)
+
+
 def _api(name: str, *, pk: Callable[[World], int] = lambda world: world.issue.pk) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[pk(world)])
 
@@ -616,6 +672,54 @@ AUDITED: dict[str, Write] = {
         (FROZEN,),
         prepare=lambda world: _published(world, days_ago=20),  # its appeal window long closed
     ),
+    # --- The citizens' channel: the office's steps ------------------------------------------------
+    "citizens:report_accept": Write(
+        "inspector",
+        "page",
+        lambda world: reverse("citizens:report_accept", args=[_report(world).pk]),
+        (TRIAGED, *issue_step(issue=_new_issue)),
+        data=lambda world: {"place": world.place.pk},
+        prepare=_pending_report,
+    ),
+    "citizens:report_reject": Write(
+        "inspector",
+        "page",
+        lambda world: reverse("citizens:report_reject", args=[_report(world).pk]),
+        (TRIAGED,),
+        data=lambda world: {"reason": "不属于城市管理范围"},
+        prepare=_pending_report,
+    ),
+    "citizens:report_merge": Write(
+        "inspector",
+        "page",
+        lambda world: reverse("citizens:report_merge", args=[_report(world).pk]),
+        (TRIAGED,),
+        data=lambda world: {"issue": world.issue.code},
+        prepare=_pending_report,
+    ),
+    "citizens:followup_record": Write(
+        "inspector",
+        "page",
+        lambda world: reverse("citizens:followup_record", args=[_report(world).pk]),
+        (FOLLOWUP_RECORDED,),
+        data=lambda world: {"answer": "fairly"},
+        prepare=_closed_with_a_report,
+    ),
+    "citizens:review_decide": Write(
+        "leader",
+        "page",
+        lambda world: reverse("citizens:review_decide", args=[Followup.objects.get().pk]),
+        (FOLLOWUP_REVIEWED,),
+        data=lambda world: {"decision": "explain", "note": "已安排每日保洁"},
+        prepare=lambda world: _closed_with_a_report(world, answer="unsatisfied"),
+    ),
+    "citizens:publish": Write(
+        "leader",
+        "page",
+        lambda world: reverse("citizens:publish", args=[world.issue.pk]),
+        (MADE_PUBLIC,),
+        prepare=_closed_with_a_report,
+    ),
     # --- REST API, with a token -----------------------------------------------------------------
     "api:task-report-progress": Write(
         "staff",
@@ -730,6 +834,15 @@ NO_AUDIT_OBJECT: dict[str, str] = {
     "accounts:mark_all_read": "Marks the user's own notifications read: the inbox's state, not an audited object.",
     "accounts:password_change": "The password is a secret the history leaves out by design (User history excludes it).",
     "api:not-found": "Any address under /api/v1/ that names no endpoint: a 404 for every method, nothing written.",
+    "citizens:report_create": (
+        "A citizen's report, anonymous by design: the report itself (its time, channel and tracking code) is the "
+        "record, on its page for the office; the office's steps on it are audited."
+    ),
+    "citizens:code_request": "Sends a one-time code by text message; only the shared cache's counters change.",
+    "citizens:track": (
+        "The reporter's 回访 answer, anonymous by design: the answer with its time and channel is the record, "
+        "on the report's page."
+    ),
     "core:pending_photo_create": (
         "A photo kept for its uploader until its form is saved; the issue or report it then joins records who "
         "attached it, and an unused one expires."
@@ -777,7 +890,7 @@ def test_every_write_route_has_an_entry(client):
     assert sorted((set(AUDITED) | set(NO_AUDIT_OBJECT)) - set(found)) == [], "entries of routes that take no write"
     for route in AUDITED:  # each audited route takes only the POST its entry makes
         assert found[route] == {"POST"}, f"{route} accepts {sorted(found[route])}: audit each"
-    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (33, 7)  # the size the docstring states
+    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (39, 10)  # the size the docstring states
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 112 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 133 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 234 route-methods × 6 roles = 1,404 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 276 route-methods × 6 roles = 1,656 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
@@ -43,6 +43,9 @@ from assessment.periods import AssessmentPeriod
 from assessment.services import results_publish
 from campaign.models import ProgressPhoto, ProgressReport, Task
 from campaign.tests.factories import CampaignFactory, PledgeFactory, ProgressReportFactory, TargetFactory, TaskFactory
+from citizens.abuse import captcha_new
+from citizens.models import Followup, PublicPhoto, Report, ReportPhoto
+from citizens.tests.factories import CityGridFactory, PublicCategoryFactory
 from core.models import PendingPhoto
 from core.tests.factories import jpeg_bytes
 from grids.tests.factories import GridFactory, PlaceFactory
@@ -61,6 +64,7 @@ EVERYONE, NOBODY_405 = "oooooo", "nnnnnn"
 SIGNED_IN, PAGE_405 = "looool", "lnnnnl"  # pages: the token is no session, so it is sent to sign in
 API_READ, API_405 = "looooo", "lnnnnn"  # API: 401 without credentials, then the read-only viewsets
 DEPT_A_PAGE, DEPT_A_API = "lohool", "lohooh"  # department A's task or issue: staff B and the token see 404
+OFFICE_PAGE = "lffool"  # the campaign office's citizen-report pages: departments never see a reporter
 
 MATRIX: dict[str, dict[str, str]] = {
     # --- Public and account pages ---------------------------------------------------------------
@@ -183,11 +187,34 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:docs": {"GET": EVERYONE, "POST": NOBODY_405},
     "api:redoc": {"GET": EVERYONE, "POST": NOBODY_405},
     "api:not-found": {"GET": "hhhhhh", "POST": "hhhhhh"},
-    # --- Open311 GeoReport v2: the checklist is public, requests need an api_key ----------------
+    # --- Open311 GeoReport v2: the checklist and the public issues are read without an api_key; a staff
+    # key reads what its user may; posting needs a key (department A's issue is not public) --------------
     "open311:services": {"GET": EVERYONE, "POST": NOBODY_405},
     "open311:service": {"GET": EVERYONE, "POST": NOBODY_405},
-    "open311:requests": {"GET": API_READ, "POST": "lffoff", "PUT": NOBODY_405},
-    "open311:request": {"GET": DEPT_A_API, "POST": NOBODY_405},
+    "open311:requests": {"GET": EVERYONE, "POST": "lffoff", "PUT": NOBODY_405},
+    "open311:request": {"GET": "hohooh", "POST": NOBODY_405},
+    "open311:token": {"GET": EVERYONE, "POST": NOBODY_405},  # a posted report's token
+    # --- Citizens (随手拍): the public pages are everyone's; triage, 回访 and review are the office's ----------
+    "citizens:report_create": {"GET": EVERYONE, "POST": EVERYONE},
+    "citizens:code_request": {"GET": NOBODY_405, "POST": EVERYONE},  # refused on its content without a phone
+    "citizens:place_options": {"GET": EVERYONE, "POST": NOBODY_405},  # places to pick as the location
+    "citizens:captcha": {"GET": EVERYONE, "POST": NOBODY_405},
+    "citizens:track": {"GET": EVERYONE, "POST": EVERYONE},  # whoever holds the tracking code
+    "citizens:track_photo": {"GET": "hhhhhh", "POST": NOBODY_405},  # none until the case is closed
+    "citizens:public": {"GET": EVERYONE, "POST": NOBODY_405},
+    "citizens:public_photo": {"GET": EVERYONE, "POST": NOBODY_405},
+    "citizens:triage": {"GET": OFFICE_PAGE, "POST": PAGE_405},
+    "citizens:duplicates": {"GET": "lffofl", "POST": PAGE_405},  # for inspectors filing an issue
+    "citizens:followups": {"GET": OFFICE_PAGE, "POST": PAGE_405},
+    "citizens:review_decide": {"GET": PAGE_405, "POST": OFFICE_PAGE},
+    "citizens:report_detail": {"GET": OFFICE_PAGE, "POST": PAGE_405},
+    "citizens:report_accept": {"GET": PAGE_405, "POST": OFFICE_PAGE},
+    "citizens:report_reject": {"GET": PAGE_405, "POST": OFFICE_PAGE},
+    "citizens:report_merge": {"GET": PAGE_405, "POST": OFFICE_PAGE},
+    "citizens:followup_record": {"GET": PAGE_405, "POST": OFFICE_PAGE},
+    "citizens:report_photo": {"GET": OFFICE_PAGE, "POST": PAGE_405},
+    "citizens:report_photo_thumbnail": {"GET": OFFICE_PAGE, "POST": PAGE_405},
+    "citizens:publish": {"GET": PAGE_405, "POST": OFFICE_PAGE},
 }
 
 # URL arguments: route → {kwarg: attribute of the fixture's ``World``}. Others take none.
@@ -246,6 +273,17 @@ KWARGS: dict[str, dict[str, str]] = {
     "open311:service": {"fmt": "=json", "service_code": "criterion.code"},
     "open311:requests": {"fmt": "=json"},
     "open311:request": {"fmt": "=json", "service_request_id": "issue.code"},
+    "open311:token": {"fmt": "=json", "token": "report.tracking_code"},
+    "citizens:captcha": {"key": "captcha_key"},
+    "citizens:track": {"code": "report.tracking_code"},
+    "citizens:track_photo": {"code": "report.tracking_code", "pk": "issue_photo"},
+    "citizens:public_photo": {"token": "public_photo.token"},
+    "citizens:review_decide": {"pk": "followup"},
+    **{f"citizens:report_{name}": {"pk": "report"} for name in ("detail", "accept", "reject", "merge")},
+    "citizens:followup_record": {"pk": "report"},
+    "citizens:report_photo": {"pk": "report_photo"},
+    "citizens:report_photo_thumbnail": {"pk": "report_photo"},
+    "citizens:publish": {"pk": "issue"},
 }
 FIXED_URLS = {"api:not-found": "/api/v1/no-such-endpoint/"}
 
@@ -322,6 +360,15 @@ class World:
     notification: Notification | None = None
     publication: Publication | None = None  # last month's results, published for comment
     appeal: Appeal | None = None  # department A's, waiting for a decision
+    report: Report | None = None  # a citizen report waiting for triage, with a photo
+    report_photo: ReportPhoto | None = None
+    followup: Followup | None = None  # 不满意 on a closed citizen case, waiting for review
+    public_photo: PublicPhoto | None = None
+
+    @property
+    def captcha_key(self) -> str:
+        """A fresh picture code (the cache is emptied before every test)."""
+        return captcha_new()
 
 
 def _user(username: str, role: str, department=None) -> User:
@@ -383,7 +430,9 @@ def _build_world() -> World:
         reason="两件不属本局",
         filed_by=staff_a,
     )
+    citizens = _citizens_world(campaign=campaign, criterion=criterion, department=department_a, leader=leader)
     return World(
+        **citizens,
         department_a=department_a,
         department_b=department_b,
         staff_a=staff_a,
@@ -425,6 +474,49 @@ def _build_world() -> World:
     )
 
 
+def _citizens_world(*, campaign, criterion, department, leader) -> dict:
+    category = PublicCategoryFactory(criterion=criterion)
+    grid = CityGridFactory(subdistrict=department)
+    report = Report.objects.create(
+        category=category, description="路口垃圾", latitude="36.45", longitude="115.98", grid=grid
+    )
+    closed = IssueFactory(
+        campaign=campaign,
+        criterion=criterion,
+        department=department,
+        reported_by=leader,
+        status=Issue.Status.CLOSED,
+        closed_at=timezone.now(),
+        source=Issue.Source.CITIZEN,
+    )
+    merged = Report.objects.create(
+        category=category,
+        description="同一处垃圾",
+        latitude="36.45",
+        longitude="115.98",
+        grid=grid,
+        status=Report.Status.MERGED,
+        issue=closed,
+        phone="13800000009",
+    )
+    followup = Followup.objects.create(
+        report=merged,
+        issue=closed,
+        department=department,
+        answer=Followup.Answer.UNSATISFIED,
+        channel=Followup.Channel.PAGE,
+        review=Followup.Review.PENDING,
+    )
+    return {
+        "report": report,
+        "report_photo": ReportPhoto.objects.create(report=report, image=_jpeg("r.jpg"), thumbnail=_jpeg("r-small.jpg")),
+        "followup": followup,
+        "public_photo": PublicPhoto.objects.create(
+            issue=closed, image=_jpeg("p.jpg"), source="test", approved_by=leader
+        ),
+    }
+
+
 def snapshot(world: World) -> dict:
     """What a refused request must leave as it was."""
     counts = {
@@ -443,6 +535,8 @@ def snapshot(world: World) -> dict:
             Token,
             Publication,
             Appeal,
+            Report,
+            Followup,
         )
     }
     issue = Issue.objects.values("status", "department_id", "deadline", "updated").get(pk=world.issue.pk)

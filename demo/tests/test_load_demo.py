@@ -41,6 +41,8 @@ EXPECTED = {
     "assessment_schemes": 1,
     "publications": 1,
     "appeals": 1,
+    "citizen_reports": 11,
+    "followups": 3,
 }
 
 

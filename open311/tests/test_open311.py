@@ -178,7 +178,7 @@ def test_it_refuses_posting_to_a_key_whose_user_may_not_file(city):
 
 
 def test_it_answers_errors_in_xml_for_an_xml_address(city):
-    response = Client().get("/open311/v2/requests.xml")
+    response = Client().get("/open311/v2/requests.xml", {"api_key": "forged"})
 
     assert response.status_code == 401
     root = parse_xml(response)

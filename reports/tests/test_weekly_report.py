@@ -204,7 +204,8 @@ def column(sheet, header: str, *, header_row: int = 1) -> list:
 def test_it_writes_six_sheets_with_chinese_headers(city):
     book, facts = build()
 
-    assert book.sheetnames == list(SHEET_NAMES) == ["总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格"]
+    assert book.sheetnames == list(SHEET_NAMES)
+    assert list(SHEET_NAMES) == ["总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格", "回访满意率"]
     for name, columns in HEADERS.items():
         header_row = 7 if name == "总览" else 1
         assert [cell.value for cell in book[name][header_row]] == [column.header for column in columns]

@@ -316,7 +316,7 @@
         container.textContent = "";
         container.removeAttribute("aria-busy");
         drawList(body.grids);
-        drawGrids(container, body.grids);
+        drawGrids(container, body.grids, body.repeatPlaces || []);
       })
       .catch(function () {
         container.removeAttribute("aria-busy");
@@ -329,7 +329,7 @@
       });
   }
 
-  function drawGrids(container, grids) {
+  function drawGrids(container, grids, repeatPlaces) {
     // Leaflet's own zoom buttons say "Zoom in"/"Zoom out": these speak the page's language.
     var map = L.map(container, { zoomSnap: 0.25, zoomControl: false, attributionControl: Boolean(data.tileUrl) });
     L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
@@ -371,6 +371,12 @@
       return;
     }
     map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    // Repeat locations of citizens' reports: a red ring each, above the grids.
+    repeatPlaces.forEach(function (place) {
+      L.circleMarker([place.lat, place.lng], { radius: 7, color: "#c0392b", weight: 3, fill: false, interactive: true })
+        .bindTooltip(place.name + " · " + place.reports)
+        .addTo(map);
+    });
     // The shapes' elements exist once the map has a view.
     shapes.forEach(function (item) {
       item.paths = reachable(item.shape, item.grid);
