@@ -27,6 +27,8 @@ from inspections.models import ExtensionRequest, Issue, IssueEvent, Stage, Suspe
 RATE, COUNT, POINTS, HOURS = "rate", "count", "points", "hours"
 # Which rows an indicator counts.
 ISSUES, EVENTS, CLOCKS, PLACES = "issues", "events", "clocks", "places"
+# The observed standards of the mock evaluation's closed rounds (``evaluation.Observation``).
+OBSERVATIONS = "observations"
 
 HANDLED_STATUSES = (Issue.Status.SUBMITTED, Issue.Status.CLOSED)
 # A case suspended with a leader's approval, still or since released.
@@ -68,6 +70,8 @@ class Indicator:
     lower_is_better: bool = False
     # A figure a scheme may count as a deduction or bonus item (points per unit).
     countable: bool = False
+    # What the denominator adds up over its rows: the rows themselves (``None``) or a field.
+    denominator_measure: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +251,17 @@ LIBRARY: dict[str, Indicator] = {
         Indicator("satisfaction_rate", RATE, ISSUES, _satisfied, _followed_up),
         # 重复投诉点位: locations with at least N complaints in the period (a deduction item).
         Indicator("repeated_complaint_places", COUNT, PLACES, _all, lower_is_better=True, countable=True),
+        # 得分率: the mock evaluation's points earned ÷ points applicable, over the standards observed in the
+        # period's closed rounds, each charged to the department the routing rule picks at its place.
+        Indicator(
+            "score_rate",
+            RATE,
+            OBSERVATIONS,
+            _all,
+            _all,
+            measure="points_earned",
+            denominator_measure="points_applicable",
+        ),
     )
 }
 
@@ -269,6 +284,7 @@ UNIT_FIELD: dict[str, dict[str, str]] = {
         Level.STREET: "issue__grid__subdistrict_id",
         Level.GRID: "issue__grid_id",
     },
+    OBSERVATIONS: {Level.DEPARTMENT: "department_id", Level.STREET: "street_id", Level.GRID: "grid_id"},
 }
 # How a base's rows lead to their issue.
-ISSUE_PREFIX = {ISSUES: "", PLACES: "", EVENTS: "issue__", CLOCKS: "issue__"}
+ISSUE_PREFIX = {ISSUES: "", PLACES: "", EVENTS: "issue__", CLOCKS: "issue__", OBSERVATIONS: "issue__"}

@@ -49,6 +49,7 @@ from assessment.library import (
     ISSUE_PREFIX,
     ISSUES,
     LIBRARY,
+    OBSERVATIONS,
     PLACES,
     RATE,
     UNIT_FIELD,
@@ -58,6 +59,7 @@ from assessment.models import Appeal, GradeBand, Level, Publication, PublishedRe
 from assessment.periods import AssessmentPeriod, Span
 from assessment.scoring import CENT, Adjustment, Band, Formula, Item, built_in, points
 from campaign.models import Task
+from evaluation.models import Observation, Round
 from grids.models import Grid
 from inspections.models import Issue, IssueEvent, StageClock
 
@@ -160,6 +162,8 @@ def base_rows(*, base: str, formula: Formula, period: AssessmentPeriod | Span, l
     """The rows of ``base`` an indicator of ``formula`` counts in ``period`` at ``level``: the cases found
     in the period (of the formula's campaign), dispatched to a department for the department level, and
     their events or clocks."""
+    if base == OBSERVATIONS:
+        return observation_rows(formula=formula, period=period, level=level)
     prefix = ISSUE_PREFIX[base]
     if base in (ISSUES, PLACES):
         rows = Issue.objects.all()
@@ -176,6 +180,19 @@ def base_rows(*, base: str, formula: Formula, period: AssessmentPeriod | Span, l
         rows = rows.filter(source__in=COMPLAINT_SOURCES)
     key = UNIT_FIELD[base][level]
     return rows.filter(**{f"{key}__isnull": False})
+
+
+def observation_rows(*, formula: Formula, period: AssessmentPeriod | Span, level: str) -> QuerySet:
+    """The standards observed in the period (by when their sheet was observed) in the mock evaluation's closed
+    rounds of the formula's campaign: what 得分率 counts."""
+    rows = Observation.objects.filter(round__status=Round.Status.CLOSED)
+    if period.starts_at is not None:
+        rows = rows.filter(sheet__observed_at__gte=period.starts_at)
+    if period.ends_before is not None:
+        rows = rows.filter(sheet__observed_at__lt=period.ends_before)
+    if formula.campaign_id is not None:
+        rows = rows.filter(round__campaign_id=formula.campaign_id)
+    return rows
 
 
 def _weight(formula: Formula, prefix: str) -> Any:
@@ -211,6 +228,8 @@ def _measured(indicator: library.Indicator, condition: Q, weight: Any) -> Any:
         )
     if indicator.measure == "hours":
         return Sum(DISPOSAL_TIME, filter=condition)
+    if indicator.measure == "points_earned":  # points, not cases: a source's weight does not apply
+        return Sum("points_earned", filter=condition)
     return _counted(condition, weight)
 
 
@@ -238,7 +257,11 @@ def _figures(
         wanted |= numerator
         if indicator.denominator is not None:
             denominator = indicator.denominator(ctx)
-            aggregates[f"d{n}"] = _counted(denominator, weight)
+            aggregates[f"d{n}"] = (
+                Sum(indicator.denominator_measure, filter=denominator)
+                if indicator.denominator_measure
+                else _counted(denominator, weight)
+            )
             wanted |= denominator
     if base in (EVENTS, CLOCKS) and wanted:
         # Only the rows counted, and none from before the period: a case's events and clocks all come

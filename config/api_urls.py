@@ -8,6 +8,7 @@ from accounts.api.views import DepartmentViewSet, UserViewSet
 from assessment.api.views import ResultsView
 from campaign.api.views import CampaignViewSet, PledgeViewSet, ProgressReportViewSet, TargetViewSet, TaskViewSet
 from core.api import NotFoundView
+from evaluation.api.views import ObservationViewSet, RoundViewSet
 from grids.api.views import GridViewSet, PlaceViewSet
 from inspections.api.views import (
     CriterionViewSet,
@@ -35,6 +36,8 @@ router.register("inspections", InspectionViewSet)
 router.register("issues", IssueViewSet)
 router.register("extension-requests", ExtensionRequestViewSet)
 router.register("suspensions", SuspensionViewSet)
+router.register("evaluation/rounds", RoundViewSet, basename="evaluation-round")
+router.register("evaluation/observations", ObservationViewSet, basename="evaluation-observation")
 
 urlpatterns = [
     *router.urls,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 from core import views as core_views
+from evaluation import views as evaluation_views
 
 # The API answers an unexpected error in JSON, the pages with templates/500.html.
 handler500 = "core.views.server_error"
@@ -18,6 +19,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    # At the root, so that its scope may cover the sheet pages under /evaluation/.
+    path("evaluation-sw.js", evaluation_views.service_worker, name="evaluation_sw"),
     path("photos/", include("core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -30,6 +33,7 @@ urlpatterns = [
     path("issues/", include("inspections.urls")),
     path("masterdata/", include("masterdata.urls")),
     path("assessment/", include("assessment.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("", include("citizens.urls")),
     path("", include("reports.urls")),
 ]

@@ -249,6 +249,14 @@ _TERMS = (
         _("Closed cases whose reporters answered the follow-up satisfied or fairly satisfied ÷ closed cases answered."),
     ),
     Term(
+        "score_rate",
+        _("Score rate"),
+        _(
+            "Mock evaluation: points earned ÷ points applicable over the standards observed in closed rounds "
+            "(不适用 left out); a failure an appeal overturned earns its points."
+        ),
+    ),
+    Term(
         "score",
         _("Score"),
         _("The scheme's weighted indicators, plus its bonus items and less its deductions; 100 is full marks."),

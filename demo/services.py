@@ -34,6 +34,7 @@ from core.working_time import WorkingCalendar, end_of_day, office_working_time, 
 from demo import data, names
 from demo.assessment import demo_assessment_counts, demo_assessment_delete, demo_assessment_load
 from demo.citizens import demo_citizens_counts, demo_citizens_delete, demo_citizens_load
+from demo.evaluation import demo_evaluation_counts, demo_evaluation_delete, plan_failures, write_observations
 from demo.planner import Actor, Extension, Overrule, SendBack, Timeline, Workflow, plan_workflow
 from demo.planner import Suspension as PlannedSuspension
 from grids.models import Grid, Place
@@ -73,6 +74,8 @@ ISSUE_STATUS_WEIGHTS = (
     (0, {"rectifying": 12, "dispatched": 40, "reported": 48}),
 )
 EXTENSION_OUTCOMES = ("pending", "approved", "refused", None)
+# Where the failures of the demo's closed mock evaluation round stand, in turn.
+EVALUATION_STATUSES = ("closed",) * 8 + ("submitted", "dispatched")
 
 
 # Reading ---------------------------------------------------------------------------------------------
@@ -103,6 +106,7 @@ def demo_counts() -> dict[str, int]:
         "extension_requests": ExtensionRequest.objects.filter(issue__code__startswith=data.CODE_PREFIX).count(),
         **demo_assessment_counts(),
         **demo_citizens_counts(),
+        **demo_evaluation_counts(),
     }
 
 
@@ -166,6 +170,7 @@ def _delete_demo() -> dict[str, int]:
 
     deleted: dict[str, int] = demo_assessment_delete(campaign_ids=campaign_ids)
     deleted.update(demo_citizens_delete(issue_ids=issue_ids))
+    deleted |= demo_evaluation_delete(campaign_ids=campaign_ids)
     for key, queryset in (
         ("issues", Issue.objects.filter(pk__in=issue_ids)),
         ("tasks", Task.objects.filter(pk__in=task_ids)),
@@ -1062,6 +1067,7 @@ class _DemoBuilder:
         stories += self._showcases(first=len(stories) + 1)
         for number, story in enumerate(stories, start=1):
             story.issue.source = _source(number)
+        stories += self._evaluation_failures()
         for story in stories:
             if story.issue.dispatched_at is not None:
                 self._rectification_task(story)
@@ -1086,15 +1092,55 @@ class _DemoBuilder:
         for story, request in zip(extended, requests, strict=True):
             request.created = request.updated = story.timeline.extension.asked
         ExtensionRequest.objects.bulk_update(requests, ["created", "updated"])
+        write_observations(self.evaluation)
+
+    def _evaluation_failures(self) -> list["_Story"]:
+        """The mock evaluation's rounds (``demo.evaluation``), and the closed round's failures as issues found on
+        the day they were observed, from their own random generator so that every other choice stays the same."""
+        users = self.users
+        observers = [users[name] for name in ("lc-dcf-inspector-1", "lc-dcf-inspector-2", "lc-ccb-dc-2", "lc-ccb-dc-3")]
+        self.evaluation = plan_failures(
+            today=self.today,
+            campaign=self.campaigns[data.CIVILIZED],
+            criteria=[c for c in self.criteria if data.CATEGORIES[c.category][1] == data.CIVILIZED],
+            places=[place for places in self.places_by_kind.values() for place in places],
+            inspector=users["inspector"],
+            partner=users["lc-ccb-dc-1"],
+            observers=observers,
+        )
+        inspection = self.evaluation.round.inspection
+        inspection.leader = observers[0]
+        inspection.save(update_fields=["leader"])
+        saved, self.rng = self.rng, random.Random(SEED + 3)  # noqa: S311 - a demo, not secrets
+        stories = []
+        for number, failure in enumerate(self.evaluation.failures, start=1):
+            days_ago = (self.today - failure.observed_at.date()).days
+            # A month on, most are closed; a few wait for verification, a few are still with the department.
+            status = EVALUATION_STATUSES[number % len(EVALUATION_STATUSES)]
+            story = self._story(
+                f"LC-PC{number:03d}", inspection, failure.criterion, failure.place, observers[0], days_ago, status
+            )
+            story.issue.source = Issue.Source.EVALUATION
+            failure.issue = story.issue
+            stories.append(story)
+        self.rng = saved
+        return stories
 
     def _story(
-        self, code: str, inspection: Inspection, criterion: Criterion, place: Place, reporter: User, days_ago: int
+        self,
+        code: str,
+        inspection: Inspection,
+        criterion: Criterion,
+        place: Place,
+        reporter: User,
+        days_ago: int,
+        status: str | None = None,
     ) -> "_Story":
-        """An issue found ``days_ago``, taken as far along its workflow as its age makes likely."""
+        """An issue found ``days_ago``, taken as far along its workflow as its age makes likely (or to ``status``)."""
         rng = self.rng
         seed = self.criterion_seeds[criterion.code]
         weights = next(table for limit, table in ISSUE_STATUS_WEIGHTS if days_ago >= limit)
-        status = rng.choices(list(weights), list(weights.values()))[0]
+        status = status or rng.choices(list(weights), list(weights.values()))[0]
         reported_at = min(_aware(self.today - datetime.timedelta(days=days_ago), rng.randint(510, 1050)), self.latest)
         description = rng.choice(seed.findings).format(place=place.name)
         issue = Issue(

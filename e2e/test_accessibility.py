@@ -26,6 +26,7 @@ from campaign.selectors import task_visible_to
 from campaign.tests.factories import CampaignFactory
 from e2e.a11y import AxeJourney
 from e2e.helpers import PASSWORD, sign_in
+from evaluation.models import Round
 from grids.models import Grid
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections.models import Criterion, ExtensionRequest, Issue
@@ -51,7 +52,15 @@ STAFF_PAGES = (
     "accounts:password_change",
     "accounts:password_change_done",
 )
-INSPECTOR_PAGES = ("home", "inspections:issue_create", "inspections:issue_list", "inspections:issue_detail")
+INSPECTOR_PAGES = (
+    "home",
+    "inspections:issue_create",
+    "inspections:issue_list",
+    "inspections:issue_detail",
+    "evaluation:round_list",
+    "evaluation:round_detail",
+    "evaluation:sheet",
+)
 LEADER_PAGES = (
     "home",
     "dashboard",
@@ -121,6 +130,12 @@ OUT_OF_SCOPE = {
     # A refused step answers with the issue's page and the step's errors: the journeys check that page
     # with every step's form open, and after failed submits (submitting, deciding an extension).
     **{f"inspections:issue_{step}": "POST: a step of the issue's page (checked there)" for step in ACTIONS},
+    "evaluation_sw": NOT_A_PAGE + "the offline sheets' service worker",
+    "evaluation:appeal_photo": NOT_A_PAGE + "an image",
+    **{
+        f"evaluation:{name}": "POST: a step of the round's page, answered with a redirect to it"
+        for name in ("round_draw", "round_start", "round_close", "appeal_create", "appeal_decide")
+    },
 }
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -267,6 +282,14 @@ def test_inspector_pages(page: Page, demo):
     axe.check(page, "a rectification task")
     page.goto("/inbox/")
     axe.check(page)
+    running = Round.objects.get(status=Round.Status.IN_PROGRESS, teams__members=inspector)
+    page.goto("/evaluation/")
+    axe.check(page)
+    page.goto(f"/evaluation/rounds/{running.pk}/")
+    axe.check(page)
+    point = running.points.filter(team__members=inspector).first()
+    page.goto(f"/evaluation/rounds/{running.pk}/points/{point.pk}/")
+    axe.check(page, "an observation sheet")
     axe.assert_clean(INSPECTOR_PAGES)
 
 

@@ -35,6 +35,7 @@ from assessment.models import (
     SourceWeight,
 )
 from campaign.models import Task
+from evaluation.models import Item, ObservationPoint, PointType, Standard
 from grids.models import Grid, Place
 from inspections.models import Criterion, Issue
 
@@ -66,6 +67,10 @@ class Ref(StrEnum):
     CAMPAIGN = "campaign"
     TARGET = "target"
     SCHEME = "scheme"
+    POINT_TYPE = "point_type"
+    ITEM = "item"
+    PLACE = "place"
+    CRITERION = "criterion"
 
 
 # How a missing reference is explained; campaigns and targets are not in the workbook.
@@ -76,6 +81,10 @@ REF_MISSING = {
     Ref.CAMPAIGN: "找不到活动编码“{}”：系统中没有该活动",
     Ref.TARGET: "找不到目标编码“{}”：系统中没有该目标",
     Ref.SCHEME: "找不到考核方案编码“{}”：“考核方案”表和系统中都没有",
+    Ref.POINT_TYPE: "找不到点位类型编码“{}”：“点位类型”表和系统中都没有",
+    Ref.ITEM: "找不到测评项目编码“{}”：“测评项目”表和系统中都没有",
+    Ref.PLACE: "找不到点位编码“{}”：“点位”表和系统中都没有",
+    Ref.CRITERION: "找不到测评标准编码“{}”：“测评标准”表和系统中都没有",
 }
 
 LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -790,7 +799,99 @@ SCHEME_BANDS = Sheet(
 )
 SCHEME_PARTS: tuple[Sheet, ...] = (SCHEME_INDICATORS, SCHEME_ADJUSTMENTS, SCHEME_SOURCES, SCHEME_BANDS)
 
-SHEETS: tuple[Sheet, ...] = (DEPARTMENTS, USERS, GRIDS, PLACES, CRITERIA, TASKS, SCHEMES, *SCHEME_PARTS)
+# The mock evaluation (模拟测评): its point types, items and their standards, and which places are observation
+# points of which type (the city's data: whether a street is a 主次干道 or a 背街小巷).
+POINT_TYPES = Sheet(
+    "点位类型",
+    model=PointType,
+    description="模拟测评的点位类型（如主次干道、背街小巷、农贸市场），每类有自己的测评细则。",
+    columns=(
+        _code(PointType, example="ZCGD"),
+        Column("名称", "name", required=True, max_length=_length(PointType, "name"), width=16, example="主次干道"),
+        Column("排序", "sort_order", Type.INTEGER, default=0, minimum=0, maximum=32767, width=8, example=1),
+        Column("启用", "is_active", Type.BOOLEAN, default=True, width=8, example="是"),
+    ),
+)
+EVALUATION_ITEMS = Sheet(
+    "测评项目",
+    model=Item,
+    description="模拟测评的测评项目：测评细则按项目分组。",
+    columns=(
+        _code(Item, example="SRHJ"),
+        Column("名称", "title", required=True, max_length=_length(Item, "title"), width=24, example="市容环境"),
+        Column("排序", "sort_order", Type.INTEGER, default=0, minimum=0, maximum=32767, width=8, example=1),
+    ),
+)
+EVALUATION_STANDARDS = Sheet(
+    "测评细则",
+    model=Standard,
+    description="模拟测评的测评细则：所属项目、分值、适用的点位类型，以及不达标时按哪条测评标准立案。",
+    columns=(
+        _code(Standard, example="ZCGD-01"),
+        _ref("测评项目编码", "item", Ref.ITEM, required=True, example="SRHJ"),
+        Column(
+            "内容",
+            "text",
+            required=True,
+            max_length=_length(Standard, "text"),
+            width=36,
+            example="路面干净，无暴露垃圾",
+        ),
+        Column(
+            "分值",
+            "points",
+            Type.DECIMAL,
+            required=True,
+            minimum=Decimal("0.01"),
+            decimal_places=2,
+            max_digits=5,
+            width=8,
+            example=1,
+        ),
+        _ref(
+            "适用点位类型编码",
+            "point_types",
+            Ref.POINT_TYPE,
+            many=True,
+            required=True,
+            example="ZCGD,BJXX",
+            note="多个用逗号分隔",
+        ),
+        _ref(
+            "测评标准编码",
+            "criterion",
+            Ref.CRITERION,
+            required=True,
+            example="CS-01",
+            note="不达标时按此标准立案、派遣",
+        ),
+        Column("排序", "sort_order", Type.INTEGER, default=0, minimum=0, maximum=32767, width=8),
+        Column("启用", "is_active", Type.BOOLEAN, default=True, width=8),
+    ),
+)
+OBSERVATION_POINTS = Sheet(
+    "测评点位",
+    model=ObservationPoint,
+    key="place",
+    description="哪些点位是模拟测评的测评点位、属于哪种点位类型（抽样从这里抽取）。",
+    columns=(
+        _ref("点位编码", "place", Ref.PLACE, required=True, example="DCF-P00001"),
+        _ref("点位类型编码", "point_type", Ref.POINT_TYPE, required=True, example="ZCGD"),
+    ),
+)
+EVALUATION_SHEETS: tuple[Sheet, ...] = (POINT_TYPES, EVALUATION_ITEMS, EVALUATION_STANDARDS, OBSERVATION_POINTS)
+
+SHEETS: tuple[Sheet, ...] = (
+    DEPARTMENTS,
+    USERS,
+    GRIDS,
+    PLACES,
+    CRITERIA,
+    TASKS,
+    SCHEMES,
+    *SCHEME_PARTS,
+    *EVALUATION_SHEETS,
+)
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
 README_SHEET = "说明"

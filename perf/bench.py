@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
@@ -46,6 +47,8 @@ from campaign.reminders import BATCH_SIZE as REMINDER_BATCH_SIZE
 from campaign.reminders import reminders_send
 from citizens.selectors import duplicates_near
 from core.working_time import WorkingCalendar
+from evaluation.models import Round, RoundPoint
+from evaluation.selectors import round_scores
 from grids.models import Grid, Place
 from inspections.models import Issue
 from masterdata.schema import PLACES, README_SHEET
@@ -917,6 +920,89 @@ def measure_citizens_triage(bench: Bench) -> Entry:
 
 
 # ---------------------------------------------------------------------------------------------
+# The mock evaluation
+
+EVALUATION_SCORES_MS = 300
+EVALUATION_SCORES_QUERIES = 3
+EVALUATION_SHEET_QUERIES = 10
+
+
+def _largest_round() -> Round:
+    """The closed round with the most observations (seed_scale's, or the demo's)."""
+    observed = Count("observations")
+    round_ = Round.objects.filter(status=Round.Status.CLOSED).annotate(n=observed).order_by("-n", "-pk").first()
+    if round_ is None:
+        raise BenchError("No closed mock evaluation round to measure: run seed_scale (or load_demo) first.")
+    return round_
+
+
+def measure_evaluation_scores(bench: Bench) -> Entry:
+    """The largest closed round's 得分率 by point type, street, grid and department: the slowest breakdown."""
+    round_ = _largest_round()
+    timings, queries = {}, {}
+    for by in ("type", "street", "grid", "department"):
+
+        def work(by: str = by) -> list[dict]:
+            return round_scores(round_=round_, by=by)
+
+        work()
+        with CaptureQueriesContext(connection) as captured:
+            work()
+        queries[by] = len(captured)
+        timings[by] = _median_ms(_timed(work, bench.repeat))
+    slowest = max(timings, key=timings.__getitem__)
+    median_ms, most = timings[slowest], max(queries.values())
+    return Entry(
+        name="evaluation_scores",
+        median_ms=median_ms,
+        floor_ms=None,
+        queries=most,
+        target=f"each breakdown ≤ {EVALUATION_SCORES_MS} ms, ≤ {EVALUATION_SCORES_QUERIES} queries",
+        met=median_ms <= EVALUATION_SCORES_MS and most <= EVALUATION_SCORES_QUERIES,
+        details={
+            "round": round_.code,
+            "observations": round_.observations.count(),
+            "by_ms": {by: _round(ms) for by, ms in timings.items()},
+        },
+    )
+
+
+def measure_evaluation_sheet(bench: Bench) -> Entry:
+    """The observation sheet of the round point with the most standards, opened by a member of its team."""
+    point = (
+        RoundPoint.objects.filter(team__isnull=False)
+        .annotate(standards=Count("point_type__standards", distinct=True))
+        .order_by("-standards", "-pk")
+        .first()
+    )
+    if point is None:
+        raise BenchError("No mock evaluation point with a team to measure: run seed_scale (or load_demo) first.")
+    member = point.team.members.order_by("pk").first()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    # As bench_session signs the leader in: no login(), and the session removed afterwards.
+    session[SESSION_KEY] = member._meta.pk.value_to_string(member)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    try:
+        url = reverse("evaluation:sheet", args=[point.round_id, point.pk])
+        page = _measure_page(client, url, repeat=bench.repeat)
+    finally:
+        session.delete()
+    return Entry(
+        name="evaluation_sheet",
+        median_ms=page.median_ms,
+        floor_ms=page.floor_ms,
+        queries=page.queries,
+        target=f"≤ {EVALUATION_SHEET_QUERIES} queries",
+        met=page.queries <= EVALUATION_SHEET_QUERIES,
+        details={"standards": point.standards, **page.details()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The run
 
 MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
@@ -935,6 +1021,8 @@ MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
     "citizens_duplicates": measure_citizens_duplicates,
     "citizens_public_cached": measure_citizens_public,
     "citizens_triage": measure_citizens_triage,
+    "evaluation_scores": measure_evaluation_scores,
+    "evaluation_sheet": measure_evaluation_sheet,
 }
 
 

@@ -39,6 +39,7 @@ from demo.services import LatticeCell, apportion, grid_lattice
 from grids.models import Grid, Place
 from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssueEvent, Stage, StageClock
 from inspections.services import extension_limit, issue_route
+from perf.evaluation import evaluation_points_for, scale_evaluation_reset, scale_evaluation_seed
 
 PREFIX = "SC-"
 USER_PREFIX = "sc-"
@@ -350,6 +351,8 @@ def scale_seed(
         writer.begin()
         _Builder(options, writer).build()
         writer.end()
+        # The mock evaluation's round and observations, through the ORM once the city's keys are in place.
+        scale_evaluation_seed(points=evaluation_points_for(options.issues), seed=options.seed, today=options.today)
     writer.analyze()
     return scale_counts()
 
@@ -362,6 +365,7 @@ def scale_reset(*, report: Report | None = None) -> dict[str, int]:
     Raises ``ApplicationError`` (and deletes nothing) when a row outside the synthetic data is
     protected from losing a synthetic row it refers to."""
     started = time.monotonic()
+    scale_evaluation_reset()  # its rounds hold on to synthetic inspections, places and people
     querysets = _synthetic_querysets()
     roots = {model: querysets[label] for model, label in ROOT_LABELS.items()}
     _delete_history(roots)

@@ -28,6 +28,7 @@ from core.errors import ApplicationError
 from core.history import change_history
 from core.jobs import JOB_STATES, job_state_q
 from core.permissions import require_perm
+from evaluation.selectors import evaluation_panel
 from grids.models import Grid, Place
 from reports.charts import Chart, Series, trend_chart
 from reports.models import XLSX_CONTENT_TYPE, WeeklyReport
@@ -362,6 +363,7 @@ def dashboard(request):
             targets_at_risk=sum(not target["on_track"] for target in targets),
             grids_without_boundary=grids_without_boundary(),
             top_grids=grids_most_open_issues(now=now, limit=TOP_GRIDS),
+            evaluation=evaluation_panel(),
             trend_weeks=TREND_WEEKS,
             charts=_trend_charts(weekly_trends(weeks=TREND_WEEKS, today=today)),
             data=_dashboard_data(period=period),

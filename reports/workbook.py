@@ -1,9 +1,9 @@
-"""The weekly accountability workbook (问责周报): six sheets with Chinese headers, ready to print.
+"""The weekly accountability workbook (问责周报): seven sheets with Chinese headers, ready to print.
 
     总览       the week's campaign KPIs against the week before
     部门排名   department_ranking()             逾期任务   overdue_tasks_stream()
     问题整改   open_issues()                    目标进度   target_progress()
-    网格       grid_scoreboard()
+    网格       grid_scoreboard()                测评得分率 evaluation.selectors.round_scores()
 
 Every figure comes from ``reports.selectors``, the dashboard's own, so the two never disagree, and
 every header and figure name from ``core.glossary``, the dashboard's words.
@@ -46,6 +46,7 @@ from core.xlsx import (
     content_widths,
     display_width,
 )
+from evaluation.selectors import REPORT_BREAKDOWNS, latest_closed_round, round_scores
 from inspections.models import Issue
 from reports.selectors import ZONE, Period, Ranking, ranking_columns, week_figures
 
@@ -60,7 +61,8 @@ FIT_ROWS = 2000
 TITLE = "创城问责周报"
 SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS = "总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格"
 SATISFACTION = "回访满意率"
-SHEET_NAMES = (SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS, SATISFACTION)
+EVALUATION = "测评得分率"
+SHEET_NAMES = (SUMMARY, DEPARTMENTS, OVERDUE, ISSUES, TARGETS, GRIDS, SATISFACTION, EVALUATION)
 
 INTEGER = "0"
 POINTS = "0.00"
@@ -413,6 +415,7 @@ def weekly_workbook_write(
             facts.rows[TARGETS] = _write_targets(workbook, facts, week.targets, counter)
             facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
             facts.rows[SATISFACTION] = _write_satisfaction(workbook, facts, satisfaction, counter)
+            facts.rows[EVALUATION] = _write_evaluation(workbook, facts, counter)
             workbook.save(stream)
         counter.finish()
 
@@ -710,4 +713,43 @@ def _write_satisfaction(workbook: WorkbookWriter, facts: WorkbookFacts, rows: li
                 row["satisfaction_rate"],
             )
         )
+    return sheet.finish()
+
+
+EVALUATION_COLUMNS = (
+    Column("维度", 10),
+    Column("名称", 20),
+    Column("实得分", 9, POINTS),
+    Column("应得分", 9, POINTS),
+    Column(label("score_rate"), 9, PERCENT),
+    Column("较上轮", 9, SIGNED_PERCENT),
+    Column("不达标", 8, INTEGER),
+)
+
+
+def _write_evaluation(workbook: WorkbookWriter, facts: WorkbookFacts, counter: _Counter) -> int:
+    """The last mock evaluation round closed by the cut-off time: its 得分率 by point type, street, grid and
+    responsible department, each against the round before (``evaluation.selectors.round_scores``)."""
+    round_ = latest_closed_round(before=facts.moment)
+    held = (
+        f"{round_.title}（{round_.start_date:%Y-%m-%d}至{round_.end_date:%Y-%m-%d}）" if round_ else "尚无已结束的测评"
+    )
+    sheet = _Sheet(workbook, EVALUATION, EVALUATION_COLUMNS, counter=counter, subtitle=f"{held} · {facts.as_at}")
+    sheet.header()
+    if round_ is None:
+        return sheet.finish()
+    for by, dimension in REPORT_BREAKDOWNS:
+        for row in round_scores(round_=round_, by=by):
+            rate, change = row["score_rate"], row["change"]
+            sheet.data(
+                (
+                    dimension,
+                    row["name"],
+                    row["points_earned"],
+                    row["points_applicable"],
+                    None if rate is None else rate / 100,
+                    None if change is None else change / 100,
+                    row["failed"],
+                )
+            )
     return sheet.finish()

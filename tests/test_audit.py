@@ -7,7 +7,7 @@ DELETE) it accepts: those a signed-in superuser is not refused with 405 (sent wi
 placeholder URL arguments, so that nothing is written). Each such route needs an entry in ``AUDITED``
 or in ``NO_AUDIT_OBJECT``, and an ``AUDITED`` route must accept POST alone, the method its entry uses.
 
-Size: 39 routes with an audit entry (25 pages, 13 REST API routes and Open311's requests) and 10 routes
+Size: 45 routes with an audit entry (31 pages, 13 REST API routes and Open311's requests) and 10 routes
 explicitly without one, each with its reason (``NO_AUDIT_OBJECT``); the Django admin is out of scope
 (``OUT_OF_SCOPE``): it keeps its own ``LogEntry`` and django-simple-history's admin history.
 
@@ -40,7 +40,9 @@ Where each object's records are shown (its page in this product):
 - citizen report: ``/citizens/<id>/``, who triaged it (受理, 不予受理, 并单) and when, who recorded a 回访 by
   phone or reviewed a 不满意, and who published its issue;
 - publication of assessment results: ``/assessment/publications/<id>/``, who published and froze them and
-  when, and each appeal with who filed and who decided it and when.
+  when, and each appeal with who filed and who decided it and when;
+- mock evaluation round: ``/evaluation/rounds/<id>/``, its record: who planned, drew, started and closed it,
+  who submitted each sheet, and who filed and decided each appeal, and when.
 """
 
 import datetime
@@ -534,6 +536,129 @@ def _page(name: str) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[world.issue.pk])
 
 
+# The mock evaluation: a round at the world's place, observed by the world's inspector, failures charged to the bureau.
+
+
+def _round(world: World, status: str = "planned"):
+    """A round over today at the world's place (a 主次干道 with two standards), its team the world's inspector."""
+    from evaluation import services as evaluation
+    from evaluation.models import ObservationPoint
+    from evaluation.tests.factories import PointTypeFactory, StandardFactory
+
+    road = PointTypeFactory(code="ZCGD", name="主次干道")
+    for _ in range(2):
+        StandardFactory(point_types=[road], criterion=world.criterion)
+    ObservationPoint.objects.create(place=world.place, point_type=road)
+    today = timezone.localdate()
+    round_ = evaluation.round_create(
+        code="PC-1",
+        title="本月模拟测评",
+        campaign=world.task.campaign,
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=1),
+        points_per_type=1,
+        teams=[("第一组", [world.inspector])],
+    )
+    if status != "planned":
+        evaluation.round_sample(round_=round_, seed=1)
+    if status in ("in_progress", "closed"):
+        evaluation.round_start(round_=round_)
+    round_.refresh_from_db()
+    return round_
+
+
+def _the_round():
+    from evaluation.models import Round
+
+    return Round.objects.get()
+
+
+def _round_page(world: World) -> str:
+    return reverse("evaluation:round_detail", args=[_the_round().pk])
+
+
+def _round_step(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(f"evaluation:round_{name}", args=[_the_round().pk])
+
+
+def _sheet_url(world: World) -> str:
+    point = _the_round().points.get()
+    return reverse("evaluation:sheet", args=[point.round_id, point.pk])
+
+
+def _sheet_data(world: World) -> dict:
+    from evaluation.models import Standard
+
+    return {"key": "6f1c2d3e-4b5a-4c6d-8e7f-000000000001"} | {
+        f"result-{standard.pk}": "pass" for standard in Standard.objects.all()
+    }
+
+
+def _failed(world: World) -> None:
+    """A closed round in which the bureau failed a standard at the world's place."""
+    from evaluation import services as evaluation
+    from evaluation.models import Standard
+
+    round_ = _round(world, "in_progress")
+    standards = list(Standard.objects.order_by("pk"))
+    photo = tuple(photos_prepare([photo_upload()]))
+    answers = {
+        standards[0].pk: evaluation.Answer("fail", "路面有垃圾", photo),
+        standards[1].pk: evaluation.Answer("pass"),
+    }
+    evaluation.sheet_submit(
+        round_point=round_.points.get(),
+        actor=world.inspector,
+        answers=answers,
+        idempotency_key="6f1c2d3e-4b5a-4c6d-8e7f-000000000002",
+    )
+    evaluation.round_close(round_=round_)
+
+
+def _evaluation_appealed(world: World) -> None:
+    from evaluation import services as evaluation
+    from evaluation.models import Observation
+
+    _failed(world)
+    evaluation.appeal_file(observation=Observation.objects.get(result="fail"), actor=world.staff, reason="已清理")
+
+
+def _failed_observation():
+    from evaluation.models import Observation
+
+    return Observation.objects.get(result="fail")
+
+
+def _evaluation_appeal():
+    from evaluation.models import Appeal as EvaluationAppeal
+
+    return EvaluationAppeal.objects.get()
+
+
+def _round_history(world: World) -> QuerySet:
+    return _the_round().history.all()
+
+
+def _sheets(world: World) -> QuerySet:
+    from evaluation.models import Sheet
+
+    return Sheet.objects.all()
+
+
+def _evaluation_appeals(world: World) -> QuerySet:
+    from evaluation.models import Appeal as EvaluationAppeal
+
+    return EvaluationAppeal.objects.all()
+
+
+ROUND_CHANGED = Shown("round", _round_history, "history_user", "history_date", _round_page, "round-record")
+SHEET_SUBMITTED = Shown("sheet", _sheets, "observed_by", "submitted_at", _round_page, "round-record")
+EVALUATION_APPEALED = Shown("appeal", _evaluation_appeals, "filed_by", "created", _round_page, "round-record")
+EVALUATION_APPEAL_DECIDED = Shown(
+    "appeal decision", _evaluation_appeals, "decided_by", "decided_at", _round_page, "round-record"
+)
+
+
 AUDITED: dict[str, Write] = {
     # --- Pages ----------------------------------------------------------------------------------
     "campaign:progress_create": Write(
@@ -664,6 +789,37 @@ AUDITED: dict[str, Write] = {
             f"appeal-{Appeal.objects.get().pk}-note": "经核实属本局",
         },
         prepare=_appealed,
+    ),
+    "evaluation:sheet": Write(
+        "inspector",
+        "page",
+        _sheet_url,
+        (SHEET_SUBMITTED,),
+        data=_sheet_data,
+        prepare=lambda w: _round(w, "in_progress"),
+    ),
+    "evaluation:round_draw": Write("leader", "page", _round_step("draw"), (ROUND_CHANGED,), prepare=_round),
+    "evaluation:round_start": Write(
+        "leader", "page", _round_step("start"), (ROUND_CHANGED,), prepare=lambda w: _round(w, "drawn")
+    ),
+    "evaluation:round_close": Write(
+        "leader", "page", _round_step("close"), (ROUND_CHANGED,), prepare=lambda w: _round(w, "in_progress")
+    ),
+    "evaluation:appeal_create": Write(
+        "staff",
+        "page",
+        lambda world: reverse("evaluation:appeal_create", args=[_failed_observation().pk]),
+        (EVALUATION_APPEALED,),
+        data=lambda world: {"reason": "该处已于测评前清理"},
+        prepare=_failed,
+    ),
+    "evaluation:appeal_decide": Write(
+        "leader",
+        "page",
+        lambda world: reverse("evaluation:appeal_decide", args=[_evaluation_appeal().pk]),
+        (EVALUATION_APPEAL_DECIDED,),
+        data=lambda world: {"decision": "reject", "note": "照片清楚"},
+        prepare=_evaluation_appealed,
     ),
     "assessment:freeze": Write(
         "leader",
@@ -890,7 +1046,7 @@ def test_every_write_route_has_an_entry(client):
     assert sorted((set(AUDITED) | set(NO_AUDIT_OBJECT)) - set(found)) == [], "entries of routes that take no write"
     for route in AUDITED:  # each audited route takes only the POST its entry makes
         assert found[route] == {"POST"}, f"{route} accepts {sorted(found[route])}: audit each"
-    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (39, 10)  # the size the docstring states
+    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (45, 10)  # the size the docstring states
 
 
 # ---------------------------------------------------------------------------------------------

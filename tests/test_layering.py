@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each app, and what it may import from among the project's packages (besides itself).
-ORDER = ["core", "accounts", "grids", "campaign", "inspections", "citizens", "assessment", "reports"]
+ORDER = ["core", "accounts", "grids", "campaign", "inspections", "evaluation", "citizens", "assessment", "reports"]
 PROJECT = {*ORDER, "config", "demo", "perf", "faults", "masterdata", "open311", "e2e", "tests"}
 
 

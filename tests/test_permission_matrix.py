@@ -48,6 +48,7 @@ from citizens.models import Followup, PublicPhoto, Report, ReportPhoto
 from citizens.tests.factories import CityGridFactory, PublicCategoryFactory
 from core.models import PendingPhoto
 from core.tests.factories import jpeg_bytes
+from evaluation.tests.factories import evaluation_world
 from grids.tests.factories import GridFactory, PlaceFactory
 from inspections.models import ExtensionRequest, Issue, IssueEvent, IssuePhoto, Suspension
 from inspections.tests.factories import CriterionFactory, InspectionFactory, IssueFactory
@@ -70,6 +71,7 @@ MATRIX: dict[str, dict[str, str]] = {
     # --- Public and account pages ---------------------------------------------------------------
     "health": {"GET": EVERYONE, "POST": NOBODY_405},
     "favicon": {"GET": EVERYONE, "POST": NOBODY_405},
+    "evaluation_sw": {"GET": EVERYONE, "POST": NOBODY_405},  # the offline sheets' service worker
     "set_language": {"GET": EVERYONE, "POST": EVERYONE},
     "login": {"GET": EVERYONE, "POST": EVERYONE},  # signed in: redirected home; anonymous: the form
     # Logging out answers with a redirect to the login page: that is its success, for everyone.
@@ -137,6 +139,16 @@ MATRIX: dict[str, dict[str, str]] = {
     "assessment:appeal_decide": {"GET": PAGE_405, "POST": "lfffol"},
     "assessment:freeze": {"GET": PAGE_405, "POST": "lfffol"},
     "assessment:changes": {"GET": "lfffol", "POST": PAGE_405},
+    # --- Mock evaluation: the round is in progress, the sheet the inspector's team's ---------------
+    "evaluation:round_list": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "evaluation:round_detail": {"GET": "lhhool", "POST": PAGE_405},
+    "evaluation:sheet": {"GET": "lhhofl", "POST": "lhhofl"},
+    "evaluation:round_draw": {"GET": PAGE_405, "POST": "lhhfol"},
+    "evaluation:round_start": {"GET": PAGE_405, "POST": "lhhfol"},
+    "evaluation:round_close": {"GET": PAGE_405, "POST": "lhhfol"},
+    "evaluation:appeal_create": {"GET": PAGE_405, "POST": "lhhffl"},
+    "evaluation:appeal_decide": {"GET": PAGE_405, "POST": "lfhfol"},
+    "evaluation:appeal_photo": {"GET": "lohool", "POST": PAGE_405},  # a photo of department A's appeal
     # --- REST API: reference data every signed-in caller reads ----------------------------------
     "api:department-list": {"GET": API_READ, "POST": API_405},
     "api:department-detail": {"GET": API_READ, "POST": API_405},
@@ -182,6 +194,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "api:scoreboard-departments": {"GET": "loofof", "POST": API_405},
     "api:scoreboard-grids": {"GET": "lfffof", "POST": API_405},
     "api:assessment-results": {"GET": "loofof", "POST": API_405},
+    # Mock evaluation: a round in progress is blind to departments (404) until it closes.
+    "api:evaluation-round-list": {"GET": API_READ, "POST": API_405},
+    "api:evaluation-round-detail": {"GET": "lhhooh", "POST": API_405},
+    "api:evaluation-round-scores": {"GET": "lhhooh", "POST": API_405},
+    "api:evaluation-observation-list": {"GET": API_READ, "POST": API_405},
+    "api:evaluation-observation-detail": {"GET": "lhhooh", "POST": API_405},
     # The schema and its documentation are public (drf-spectacular's default SERVE_PERMISSIONS).
     "api:schema": {"GET": EVERYONE, "POST": NOBODY_405},
     "api:docs": {"GET": EVERYONE, "POST": NOBODY_405},
@@ -269,6 +287,14 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:extensionrequest-detail": {"pk": "extension"},
     "api:extensionrequest-decide": {"pk": "extension"},
     **{f"api:suspension-{name}": {"pk": "suspension"} for name in ("detail", "decide", "release")},
+    "evaluation:round_detail": {"pk": "evaluation.round"},
+    "evaluation:sheet": {"round_pk": "evaluation.round", "pk": "evaluation.point"},
+    **{f"evaluation:round_{step}": {"pk": "evaluation.round"} for step in ("draw", "start", "close")},
+    "evaluation:appeal_create": {"pk": "evaluation.observation"},
+    "evaluation:appeal_decide": {"pk": "evaluation.appeal"},
+    "evaluation:appeal_photo": {"pk": "evaluation.appeal_photo"},
+    **{f"api:evaluation-round-{name}": {"pk": "evaluation.round"} for name in ("detail", "scores")},
+    "api:evaluation-observation-detail": {"pk": "evaluation.observation"},
     "open311:services": {"fmt": "=json"},
     "open311:service": {"fmt": "=json", "service_code": "criterion.code"},
     "open311:requests": {"fmt": "=json"},
@@ -369,6 +395,8 @@ class World:
     def captcha_key(self) -> str:
         """A fresh picture code (the cache is emptied before every test)."""
         return captcha_new()
+
+    evaluation: object = None  # a mock evaluation round in progress (evaluation.tests.factories)
 
 
 def _user(username: str, role: str, department=None) -> User:
@@ -471,6 +499,9 @@ def _build_world() -> World:
         ),
         publication=publication,
         appeal=appeal,
+        evaluation=evaluation_world(
+            campaign=campaign, place=place, criterion=criterion, inspector=inspector, department=department_a
+        ),
     )
 
 

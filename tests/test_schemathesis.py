@@ -282,6 +282,11 @@ def _rows(django_db_setup, django_db_blocker):
             photos=photos_prepare([photo_upload()]),
         )
         ExtensionRequest.objects.create(issue=filed, requested_by=admin, reason="x", requested_deadline=in_nine_days)
+        from evaluation.tests.factories import evaluation_world
+
+        evaluation_world(
+            campaign=filed.campaign, place=PlaceFactory(), criterion=filed.criterion, inspector=admin, department=None
+        )
         yield
         transaction.set_rollback(True)
 
@@ -414,8 +419,10 @@ def _aim_at_real_rows(case, *, user: str, linked: set = frozenset()) -> None:
         if isinstance(container, dict) and name in container and (location, name) not in linked:
             container[name] = _existing_id(queryset, container[name])
 
-    prefix = case.path.removeprefix("/api/v1/").split("/", 1)[0]
-    viewset = next((viewset for name, viewset, _basename in router.registry if name == prefix), None)
+    path = case.path.removeprefix("/api/v1/")
+    viewset = next(
+        (viewset for name, viewset, _basename in router.registry if path == name or path.startswith(name + "/")), None
+    )
     if viewset is not None:
         aim(ParameterLocation.PATH, case.path_parameters, "id", viewset.queryset)
     if case.method == "GET" and viewset is not None and viewset.filterset_class:

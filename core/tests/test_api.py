@@ -236,6 +236,11 @@ def world():
         issue=issue, requested_by=admin, reason="x", requested_deadline=timezone.now() + datetime.timedelta(days=9)
     )
     Suspension.objects.create(issue=issue, requested_by=admin, reason="雨季施工")
+    from evaluation.tests.factories import evaluation_world
+
+    evaluation_world(
+        campaign=task.campaign, place=PlaceFactory(), criterion=CriterionFactory(), inspector=admin, department=None
+    )
     return {"admin": admin}
 
 
@@ -269,7 +274,7 @@ def test_it_answers_every_read_as_its_schema_says(world):
         documented = operation["responses"][str(response.status_code)]["content"]["application/json"]["schema"]
         jsonschema.validate(response.json(), _resolve(documented, components))
         checked += 1
-    assert checked == 31  # every list and detail, the scoreboards, the assessment results
+    assert checked == 36  # every list and detail, the scoreboards, the assessment results, the evaluation scores
 
 
 GARBAGE = ["", "x" * 3, -1, 10**30, 1.5, True, None, [], {}, ["a"], {"a": 1}, "2018-13-45", "9" * 40]

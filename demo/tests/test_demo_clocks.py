@@ -70,5 +70,5 @@ def test_it_has_two_suspended_cases_and_one_overruled_return_with_their_clocks()
     for each in Issue.objects.exclude(status=Issue.Status.CLOSED):
         assert each.clock_due_at == running[each.pk].due_at, each.code
     assert not StageClock.objects.filter(stopped_at__isnull=False, overdue=None).exists()
-    sources = {"inspection", "leader", "media", "hotline", "citizen"}  # 市民随手拍: demo/citizens.py
+    sources = {"inspection", "leader", "media", "hotline", "citizen", "evaluation"}  # demo/citizens.py, evaluation.py
     assert set(Issue.objects.values_list("source", flat=True)) == sources

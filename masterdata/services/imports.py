@@ -29,11 +29,17 @@ from assessment.models import Scheme
 from campaign.models import Campaign, Target, Task
 from core.history import history_author
 from core.working_time import WorkingCalendar
-from grids.models import Grid
+from evaluation.models import Item as EvaluationItem
+from evaluation.models import PointType
+from grids.models import Grid, Place
+from inspections.models import Criterion
 from masterdata.schema import (
     CRITERIA,
     DEPARTMENTS,
+    EVALUATION_ITEMS,
     GRIDS,
+    PLACES,
+    POINT_TYPES,
     REF_MISSING,
     SCHEMES,
     SHEETS,
@@ -50,6 +56,14 @@ from masterdata.services.schemes import part_counts, scheme_parts_write, scheme_
 from masterdata.xlsx import SheetRows, WorkbookRejected, workbook_read
 
 logger = logging.getLogger(__name__)
+
+# The references a workbook's own sheets may define, besides departments, people, grids and schemes.
+IN_FILE_EVALUATION = {
+    Ref.POINT_TYPE: POINT_TYPES,
+    Ref.ITEM: EVALUATION_ITEMS,
+    Ref.PLACE: PLACES,
+    Ref.CRITERION: CRITERIA,
+}
 
 Progress = Callable[[int, int], None]
 CHANGE_REASON = "Excel导入"
@@ -299,7 +313,7 @@ def _validate(parsed: dict[str, _ParsedSheet], lookups: Lookups, errors: list[Ro
 
 def _known_keys(parsed: dict[str, _ParsedSheet], lookups: Lookups) -> dict[Ref, set[str]]:
     known = {ref: set(lookups.codes(ref).values()) for ref in Ref}
-    in_file = {Ref.DEPARTMENT: DEPARTMENTS, Ref.USER: USERS, Ref.GRID: GRIDS, Ref.SCHEME: SCHEMES}
+    in_file = {Ref.DEPARTMENT: DEPARTMENTS, Ref.USER: USERS, Ref.GRID: GRIDS, Ref.SCHEME: SCHEMES, **IN_FILE_EVALUATION}
     for ref, sheet in in_file.items():
         if sheet.name in parsed:
             known[ref].update(row.values[sheet.key] for row in parsed[sheet.name].rows if row.values[sheet.key])
@@ -508,6 +522,10 @@ class _Writer:
                 Ref.CAMPAIGN: (Campaign, "code"),
                 Ref.TARGET: (Target, "code"),
                 Ref.SCHEME: (Scheme, "code"),
+                Ref.POINT_TYPE: (PointType, "code"),
+                Ref.ITEM: (EvaluationItem, "code"),
+                Ref.PLACE: (Place, "code"),
+                Ref.CRITERION: (Criterion, "code"),
             }[ref]
             self.pks[ref] = {code: pk for pk, code in model.objects.values_list("pk", field_name)}
         return self.pks[ref][code]
@@ -591,6 +609,9 @@ class _Writer:
                         )
         if sheet is GRIDS:
             self._forget(Ref.GRID)
+        for ref, written in IN_FILE_EVALUATION.items():
+            if sheet is written:
+                self._forget(ref)
 
     def _write_departments(self, plan: _Plan) -> None:
         """Create and change departments level by level, so that a parent exists before its children."""

@@ -11,7 +11,9 @@ from typing import Any
 from accounts.models import Department, User
 from assessment.models import Scheme
 from campaign.models import Campaign, Target
-from grids.models import Grid
+from evaluation.models import Item, PointType
+from grids.models import Grid, Place
+from inspections.models import Criterion
 from masterdata.schema import USERS, Column, Ref, Sheet
 
 
@@ -41,6 +43,22 @@ class Lookups:
     @cached_property
     def scheme(self) -> dict[int, str]:
         return dict(Scheme.objects.values_list("pk", "code"))
+
+    @cached_property
+    def point_type(self) -> dict[int, str]:
+        return dict(PointType.objects.values_list("pk", "code"))
+
+    @cached_property
+    def item(self) -> dict[int, str]:
+        return dict(Item.objects.values_list("pk", "code"))
+
+    @cached_property
+    def place(self) -> dict[int, str]:
+        return dict(Place.objects.values_list("pk", "code"))
+
+    @cached_property
+    def criterion(self) -> dict[int, str]:
+        return dict(Criterion.objects.values_list("pk", "code"))
 
     def codes(self, ref: Ref) -> dict[int, str]:
         return getattr(self, ref.value)

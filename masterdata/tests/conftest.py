@@ -58,6 +58,13 @@ def city(db) -> dict:
     task.grids.set([grid])
     # A 考核方案 with every part: its sheets round-trip too.
     scheme = scheme_with(replace(JINNIU, source_weights=[("leader", Decimal(2))]), code="KH-01", campaign=campaign)
+    # The mock evaluation's system: a point type, an item, a standard, and a place that is a point.
+    from evaluation.models import ObservationPoint
+    from evaluation.tests.factories import ItemFactory, PointTypeFactory, StandardFactory
+
+    road = PointTypeFactory(code="ZCGD", name="主次干道")
+    StandardFactory(code="ZCGD-01", item=ItemFactory(code="SRHJ"), point_types=[road], criterion=criterion)
+    ObservationPoint.objects.create(place=places[0], point_type=road)
     return {
         "district": district,
         "subdistrict": subdistrict,

@@ -50,6 +50,7 @@ from reports.selectors import (
 from reports.services import weekly_report_build, weekly_report_send
 from reports.tasks import build_weekly_report
 from reports.workbook import (
+    EVALUATION_COLUMNS,
     GRID_COLUMNS,
     ISSUE_COLUMNS,
     OVERDUE_COLUMNS,
@@ -72,6 +73,7 @@ HEADERS = {
     "问题整改": ISSUE_COLUMNS,
     "目标进度": TARGET_COLUMNS,
     "网格": GRID_COLUMNS,
+    "测评得分率": EVALUATION_COLUMNS,
 }
 RED = "FFC7CE"
 
@@ -201,11 +203,14 @@ def column(sheet, header: str, *, header_row: int = 1) -> list:
 # --- The workbook -------------------------------------------------------------------------------
 
 
-def test_it_writes_six_sheets_with_chinese_headers(city):
+def test_it_writes_seven_sheets_with_chinese_headers(city):
     book, facts = build()
 
-    assert book.sheetnames == list(SHEET_NAMES)
-    assert list(SHEET_NAMES) == ["总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格", "回访满意率"]
+    assert (
+        book.sheetnames
+        == list(SHEET_NAMES)
+        == ["总览", "部门排名", "逾期任务", "问题整改", "目标进度", "网格", "回访满意率", "测评得分率"]
+    )
     for name, columns in HEADERS.items():
         header_row = 7 if name == "总览" else 1
         assert [cell.value for cell in book[name][header_row]] == [column.header for column in columns]
