@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
@@ -282,12 +283,17 @@ def failures_to_appeal(*, round_: Round, user: User) -> list[Observation]:
     )
 
 
+# The reasons the round's services give its history records (round_sample, round_start, round_close), in words.
+ROUND_STEPS = {"drawn": _("Points drawn"), "started": _("Round started"), "closed": _("Round closed")}
+
+
 def round_record(*, round_: Round) -> list[dict[str, Any]]:
     """Who did what to the round and when, newest first: its changes (planned, drawn, started, closed), the
     sheets submitted and the appeals filed and decided. Three queries."""
     entries = [
-        {"at": record.history_date, "user": record.history_user, "what": record.history_change_reason or ""}
+        {"at": record.history_date, "user": record.history_user, "what": ROUND_STEPS.get(reason, reason)}
         for record in round_.history.select_related("history_user")
+        for reason in [record.history_change_reason or ""]
     ]
     for sheet in Sheet.objects.filter(round_point__round=round_).select_related("observed_by", "round_point__place"):
         entries.append({"at": sheet.submitted_at, "user": sheet.observed_by, "what": str(sheet.round_point.place)})

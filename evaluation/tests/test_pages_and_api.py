@@ -240,3 +240,14 @@ def test_the_round_page_does_not_grow_in_queries_with_its_sheets(client, running
         idempotency_key=uuid.uuid4(),
     )
     assert queries_of(client, url) == one
+
+
+def test_the_rounds_record_says_each_step_in_words(client, running):
+    services.round_close(round_=running["round"])
+    client.force_login(UserFactory(role=Role.LEADER, department=None))
+
+    page = client.get(reverse("evaluation:round_detail", args=[running["round"].pk])).content.decode()
+
+    for words in ("已抽取点位", "测评开始", "测评结束"):
+        assert words in page
+    assert "drawn" not in page
