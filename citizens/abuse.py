@@ -92,25 +92,26 @@ def captcha_check(*, key: str, answer: str, consume: bool) -> None:
 # --- rate limits ---------------------------------------------------------------------------------------
 
 
-def _count(scope: str, ident: str, *, seconds: int) -> int:
-    """One more hit of ``ident`` in the current window of ``seconds``; how many there are now."""
+def _count(scope: str, ident: str, *, seconds: int, hits: int = 1) -> int:
+    """``hits`` more of ``ident`` in the current window of ``seconds``; how many there are now."""
     window = int(time.time() // seconds)
     key = f"{PREFIX}:rate:{scope}:{_digest(ident)}:{window}"
     cache.add(key, 0, seconds)
     try:
-        return cache.incr(key)
+        return cache.incr(key, hits)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return 1
+        cache.set(key, hits, seconds)
+        return hits
 
 
-def rate_check(*, scope: str, ident: str, limit: int, seconds: int) -> None:
-    """Count a hit; refuse it (429) once ``limit`` hits fell in the window."""
-    if not ident:
+def rate_check(*, scope: str, ident: str, limit: int, seconds: int, hits: int = 1, message: str = "") -> None:
+    """Count ``hits``; refuse them (429) once more than ``limit`` fell in the window."""
+    if not ident or hits <= 0:
         return
-    if _count(scope, ident, seconds=seconds) > limit:
+    if _count(scope, ident, seconds=seconds, hits=hits) > limit:
         raise TooMany(
-            _("Too many reports from this phone or device. Please try again later."), code=f"too_many_{scope}"
+            message or _("Too many reports from this phone or device. Please try again later."),
+            code=f"too_many_{scope}",
         )
 
 
@@ -120,6 +121,19 @@ def report_rates_check(*, phone: str, device: str, address: str) -> None:
     rate_check(scope="phone", ident=phone, limit=settings.CITIZEN_REPORTS_PER_PHONE_PER_DAY, seconds=day)
     rate_check(scope="device", ident=device, limit=settings.CITIZEN_REPORTS_PER_DEVICE_PER_DAY, seconds=day)
     rate_check(scope="address", ident=address, limit=settings.CITIZEN_REPORTS_PER_ADDRESS_PER_HOUR, seconds=hour)
+
+
+def kept_photos_check(*, device: str, address: str, count: int) -> None:
+    """The limits of the photos kept for report forms that came back with an error: strict per device,
+    lenient per address (``TooMany``: they are not kept, and are chosen again)."""
+    message = _("Too many photos kept from this phone or network: choose them again when you send the report.")
+    hour = 3600
+    limit = settings.CITIZEN_KEPT_PHOTOS_PER_DEVICE_PER_HOUR
+    # A form without the device cookie counts with the whole address, under the device's strict limit.
+    ident = device or f"address:{address}"
+    rate_check(scope="kept_device", ident=ident, limit=limit, seconds=hour, hits=count, message=message)
+    limit = settings.CITIZEN_KEPT_PHOTOS_PER_ADDRESS_PER_HOUR
+    rate_check(scope="kept_address", ident=address, limit=limit, seconds=hour, hits=count, message=message)
 
 
 # --- phone codes ---------------------------------------------------------------------------------------

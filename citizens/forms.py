@@ -56,6 +56,8 @@ class ReportForm(forms.Form):
         label=_("Picture code"), max_length=8, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The signed grant under which the photos of a try that came back with an error are kept for this form.
+    photos_grant = forms.CharField(widget=forms.HiddenInput, required=False)
     consent = forms.BooleanField(
         label=_(
             "I agree that the campaign office stores this report, its photos and my number to handle it; "
@@ -75,7 +77,9 @@ class ReportForm(forms.Form):
         )
         photo_limits(self.fields["photos"])
         widget = self.fields["photos"].widget
-        widget.attrs.pop("data-upload-url", None)  # no pending store for the public: shrunk in place
+        # No photo is sent ahead from the public page: they go with the form, shrunk on the phone, and one
+        # that came back with an error is kept for the form's next try (its grant: ``photos_grant``).
+        widget.attrs.pop("data-upload-url", None)
         widget.attrs["data-shrink"] = ""
         widget.attrs["data-max-side"] = MAX_SIDE
         for axis in ("latitude", "longitude"):

@@ -49,13 +49,25 @@ def categories_active() -> QuerySet[PublicCategory]:
     return PublicCategory.objects.filter(is_active=True, criterion__is_active=True).select_related("criterion")
 
 
+def city_grids() -> QuerySet[Grid]:
+    """The city as the report page knows it: the grids with a boundary (WGS-84). A point is in the city when
+    one of them holds it (``grid_at``); the report page's map draws the same ones (``report_map_grids``)."""
+    return Grid.objects.exclude(boundary=None).exclude(boundary={})
+
+
 def grid_at(*, latitude: Decimal, longitude: Decimal) -> Grid | None:
     """The grid whose boundary holds the point, or None: the point is not in the city."""
     lat, lng = float(latitude), float(longitude)
-    for grid in Grid.objects.exclude(boundary=None).only("pk", "code", "name", "boundary", "subdistrict_id"):
+    for grid in city_grids().only("pk", "code", "name", "boundary", "subdistrict_id"):
         if geometry_contains(grid.boundary, latitude=lat, longitude=lng):
             return grid
     return None
+
+
+def report_map_grids() -> list[dict]:
+    """What the public report page's map shows of the city: each grid's name and boundary, nothing else (no
+    leader, department, figures or reports), by name."""
+    return list(city_grids().order_by("name", "pk").values("name", "boundary"))
 
 
 def triage_queue(*, user: User) -> QuerySet[Report]:

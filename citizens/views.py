@@ -6,6 +6,7 @@ the 回访, and the review queue of 不满意 answers. Reads from ``citizens.sel
 
 import datetime
 import hashlib
+import json
 import uuid
 
 from django.conf import settings
@@ -13,10 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +30,8 @@ from citizens.forms import AcceptForm, CodeRequestForm, FollowupForm, MergeForm,
 from citizens.models import Followup, PublicPhoto, Report, ReportPhoto
 from core.errors import ApplicationError
 from core.geo import LocationError, coordinate_parse
-from core.images import photo_response, photos_prepare
+from core.images import photo_response
+from core.pending_photos import PhotoSubmission, form_grant, form_grant_key, pending_photos_of
 from core.permissions import require_perm
 from grids.models import Place
 from inspections.models import Criterion, Issue, IssuePhoto
@@ -72,14 +77,38 @@ def _with_device(request, response: HttpResponse) -> HttpResponse:
 
 
 def _fresh(form_data: dict | None = None) -> dict:
-    """A new picture code and, for a first showing, a new submission key (a resubmit keeps its own)."""
-    return {"captcha_key": abuse.captcha_new(), "submission_key": uuid.uuid4().hex, **(form_data or {})}
+    """A new picture code and, for a first showing, a new submission key (a resubmit keeps its own) with the
+    grant its photos are kept under."""
+    key = uuid.uuid4().hex
+    fresh = {"captcha_key": abuse.captcha_new(), "submission_key": key, "photos_grant": form_grant(key)}
+    return {**fresh, **(form_data or {})}
+
+
+# Errors of a photo (core.images, core.pending_photos): said on the photo field.
+PHOTO_ERRORS = {"photo_too_large", "photo_invalid", "too_many_photos", "kept_photo_gone"}
+
+
+def _photo_holder(request, *, submission_key: str, grant: str) -> str:
+    """Whom the photos of an anonymous report form are kept for: its submission, on this device, as long as
+    the form's grant is this server's, fresh and for this very submission; "" (nobody) otherwise."""
+    granted = form_grant_key(grant)
+    if not granted or not submission_key or not constant_time_compare(granted, submission_key):
+        return ""
+    return f"{submission_key}:{_device(request)}"
+
+
+def _kept_url(grant: str):
+    def url(pending) -> str:
+        return reverse("citizens:kept_photo", kwargs={"grant": grant, "token": pending.token})
+
+    return url
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_create(request):
-    """随手拍: report a problem with photos and its location, no account needed."""
+    """随手拍: report a problem with photos and its location, no account needed. A try that comes back with an
+    error keeps its photos for the form's next try (``core.pending_photos``, held for the form's grant)."""
     status = 200
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
@@ -87,11 +116,13 @@ def report_create(request):
         existing = Report.objects.filter(submission_key=key).first() if key else None
         if existing is not None:  # the same submission again (a double tap, a resend): one report
             return redirect("citizens:track", code=existing.tracking_code)
+        holder = _photo_holder(request, submission_key=key, grant=request.POST.get("photos_grant", ""))
+        grant = form_grant(key) if key else ""
+        photos = PhotoSubmission(form=form, form_key=holder, thumbnail_url=_kept_url(grant))
         if form.is_valid():
             data = form.cleaned_data
             try:
                 abuse.captcha_check(key=data["captcha_key"], answer=data["captcha"], consume=True)
-                photos = photos_prepare(data["photos"])
                 report = services.report_submit(
                     category=data["category"],
                     description=data["description"],
@@ -102,22 +133,32 @@ def report_create(request):
                     phone_code=data["phone_code"],
                     device=_device(request),
                     address=client_address(request),
-                    photos=photos,
+                    photos=photos.photos(),
                     place=data["place"],
                     submission_key=data["submission_key"],
                 )
             except ApplicationError as error:
-                form.add_error("latitude" if error.code == services.OUTSIDE_CITY else None, error.message)
+                field = "latitude" if error.code == services.OUTSIDE_CITY else None
+                form.add_error("photos" if error.code in PHOTO_ERRORS else field, error.message)
                 status = error.status if error.status == 429 else 200
             else:
+                photos.used()
                 messages.success(
                     request, _("Thank you. Keep your tracking code: %(code)s") % {"code": report.tracking_code}
                 )
                 return redirect("citizens:track", code=report.tracking_code)
-        # The form comes back with a new picture code (the old one is used up).
+        # The form comes back with its photos kept (within the limits) and a new picture code (the old one is
+        # used up).
+        refusal = ""
+        try:
+            abuse.kept_photos_check(device=_device(request), address=client_address(request), count=photos.to_keep())
+        except abuse.TooMany as error:
+            refusal = error.message
+        photos.keep(refusal=refusal)
         form.data = form.data.copy()
         form.data["captcha_key"] = abuse.captcha_new()
         form.data["captcha"] = ""
+        form.data["photos_grant"] = grant
         captcha_key = form.data["captcha_key"]
     else:
         code = request.GET.get("code", "").strip().upper()
@@ -128,8 +169,38 @@ def report_create(request):
         fresh = _fresh()
         form = ReportForm(initial=fresh)
         captcha_key = fresh["captcha_key"]
-    response = render(request, "citizens/report_form.html", {"form": form, "captcha_key": captcha_key}, status=status)
+    context = {"form": form, "captcha_key": captcha_key, "map": _report_map()}
+    response = render(request, "citizens/report_form.html", context, status=status)
     return _with_device(request, response)
+
+
+def _report_map() -> dict:
+    """What the report page's map (drawn by citizens.js once the person opens it) loads: Leaflet, the
+    city's grids and the optional tiles, which must be WGS-84 as the grids and the stored points are."""
+    return {"grids_url": reverse("citizens:report_grids"), "tile_url": settings.DASHBOARD_TILE_URL}
+
+
+@require_GET
+def report_grids(request):
+    """Public JSON for the report page's map: the city's grids, each its name and boundary (WGS-84) and
+    nothing else. Kept whole in the shared cache: a hit runs no database query."""
+
+    def build() -> bytes:
+        grids = selectors.report_map_grids()
+        return json.dumps({"datum": "wgs84", "grids": grids}, ensure_ascii=False, separators=(",", ":")).encode()
+
+    return _cached_public(request, "citizens:report-grids", build, content_type="application/json", max_age=None)
+
+
+@require_GET
+def kept_photo(request, grant: str, token):
+    """The thumbnail of a photo kept for an anonymous report form, for that form on that device alone."""
+    key = form_grant_key(grant)
+    holder = f"{key}:{_device(request)}" if key else ""
+    found = pending_photos_of(form_key=holder, tokens=[token]) if holder else []
+    if not found:
+        raise Http404
+    return photo_response(found[0].thumbnail, filename="photo-thumbnail.jpg")
 
 
 @require_GET
@@ -437,20 +508,37 @@ def review_decide(request, pk: int):
 # The public transparency page
 
 
+def _cached_public(request, key: str, build, *, content_type: str, max_age: int | None = 60) -> HttpResponse:
+    """A public answer, the same for everyone, kept whole in the shared cache for
+    ``CITIZEN_PUBLIC_CACHE_SECONDS`` with a gzip copy made once when it is kept (the compression middleware
+    would compress it again on every hit, which costs more than the rest of the hit). It holds no secret, so
+    the copy needs none of the middleware's padding against BREACH. A hit runs no database query."""
+    gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    body = cache.get(f"{key}:{'gzip' if gzip else 'raw'}")
+    if body is None:
+        raw = build()
+        packed = compress_string(raw)
+        cache.set_many({f"{key}:raw": raw, f"{key}:gzip": packed}, settings.CITIZEN_PUBLIC_CACHE_SECONDS)
+        body = packed if gzip else raw
+    response = HttpResponse(body, content_type=content_type)
+    if gzip:
+        response.headers["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    seconds = settings.CITIZEN_PUBLIC_CACHE_SECONDS if max_age is None else max_age
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
 @require_GET
 def public_page(request):
     """/public/: public issues with counts by status and department and each department's on-time rate,
     anonymised. Served from the shared cache: a hit runs no database query."""
-    language = translation.get_language()
-    key = f"citizens:public:{language}"
-    cached = cache.get(key)
-    if cached is None:
-        html = render(request, "citizens/public.html", publication.public_context()).content
-        cache.set(key, html, settings.CITIZEN_PUBLIC_CACHE_SECONDS)
-        cached = html
-    response = HttpResponse(cached)
-    patch_cache_control(response, public=True, max_age=60)
-    return response
+    return _cached_public(
+        request,
+        f"citizens:public:{translation.get_language()}",
+        lambda: render(request, "citizens/public.html", publication.public_context()).content,
+        content_type="text/html; charset=utf-8",
+    )
 
 
 @require_GET

@@ -297,6 +297,10 @@ CITIZEN_REPORTS_PER_DEVICE_PER_DAY = env_int("CITIZEN_REPORTS_PER_DEVICE_PER_DAY
 # Lenient: a carrier's NAT puts a whole neighbourhood behind one address.
 CITIZEN_REPORTS_PER_ADDRESS_PER_HOUR = env_int("CITIZEN_REPORTS_PER_ADDRESS_PER_HOUR", 300, minimum=1)
 CITIZEN_CODES_PER_PHONE_PER_HOUR = env_int("CITIZEN_CODES_PER_PHONE_PER_HOUR", 5, minimum=1)
+# Photos kept for report forms that came back with an error (core.pending_photos): three forms' worth per
+# device an hour, and ten per address; beyond them the photos are not kept and are chosen again.
+CITIZEN_KEPT_PHOTOS_PER_DEVICE_PER_HOUR = env_int("CITIZEN_KEPT_PHOTOS_PER_DEVICE_PER_HOUR", 18, minimum=0)
+CITIZEN_KEPT_PHOTOS_PER_ADDRESS_PER_HOUR = env_int("CITIZEN_KEPT_PHOTOS_PER_ADDRESS_PER_HOUR", 60, minimum=0)
 CITIZEN_PUBLIC_CACHE_SECONDS = env_int("CITIZEN_PUBLIC_CACHE_SECONDS", 300, minimum=0)
 # Where the public reaches the site, for the links in text messages (e.g. https://cc.liaocheng.gov.cn).
 CITIZEN_PUBLIC_URL = (env_str("CITIZEN_PUBLIC_URL") or "").rstrip("/")

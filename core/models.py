@@ -127,15 +127,23 @@ def pending_thumbnail_path(instance: "PendingPhoto", filename: str) -> str:
 
 
 class PendingPhoto(models.Model):
-    """A photo checked and kept for the person who uploaded it, until the form it was chosen for is
-    saved: sent at once by the page's script, or kept from a submit that came back with an error. The
-    save takes it into its issue or progress report and deletes it; one never used expires after
-    ``PENDING_PHOTO_MAX_AGE`` and beat deletes it with its files (``core.pending_photos``)."""
+    """A photo checked and kept for whoever chose it, until the form it was chosen for is saved: sent at
+    once by the page's script, or kept from a submit that came back with an error. It waits for a signed-in
+    person (``uploaded_by``) or, on the public report page, for one anonymous form (``form_key``: a keyed
+    digest of the form's key, which only a grant signed by ``core.pending_photos.form_grant`` vouches for).
+    The save takes it into its issue, progress report or citizen report and deletes it; one never used
+    expires after ``PENDING_PHOTO_MAX_AGE`` and beat deletes it with its files (``core.pending_photos``)."""
 
     token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    form_key = models.CharField(_("anonymous form"), max_length=64, blank=True, default="", editable=False)
     image = models.ImageField(_("image"), upload_to=pending_photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=pending_thumbnail_path)
     created = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
@@ -144,7 +152,20 @@ class PendingPhoto(models.Model):
         verbose_name = _("photo waiting for its form")
         verbose_name_plural = _("photos waiting for their forms")
         ordering = ["created", "pk"]
-        indexes = [models.Index(fields=["uploaded_by", "created"], name="pending_photo_uploader_idx")]
+        indexes = [
+            models.Index(fields=["uploaded_by", "created"], name="pending_photo_uploader_idx"),
+            models.Index(
+                fields=["form_key", "created"], name="pending_photo_form_idx", condition=~models.Q(form_key="")
+            ),
+        ]
+        constraints = [
+            # One holder: a person, or an anonymous form; never both, never neither.
+            models.CheckConstraint(
+                condition=models.Q(uploaded_by__isnull=False, form_key="")
+                | (models.Q(uploaded_by__isnull=True) & ~models.Q(form_key="")),
+                name="pending_photo_one_holder",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.token)

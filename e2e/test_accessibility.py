@@ -114,6 +114,8 @@ OUT_OF_SCOPE = {
     "citizens:captcha": NOT_A_PAGE + "the picture code, an image",
     "citizens:code_request": NOT_A_PAGE + "POST, JSON: the report page asks for a text-message code",
     "citizens:place_options": NOT_A_PAGE + "the <option>s htmx puts in the report form (checked there)",
+    "citizens:report_grids": NOT_A_PAGE + "JSON the report page's map draws (checked there, the map open)",
+    "citizens:kept_photo": NOT_A_PAGE + "an image (the report form shows it, checked after a failed submit)",
     "citizens:duplicates": NOT_A_PAGE + "the likely duplicates htmx puts in a form (checked on the report's page)",
     "citizens:track_photo": NOT_A_PAGE + "an image",
     "citizens:report_photo": NOT_A_PAGE + "an image",
@@ -378,13 +380,20 @@ def test_administrator_pages(page: Page, demo):
     axe.assert_clean(ADMINISTRATOR_PAGES)
 
 
-def test_citizens_channel_pages(page: Page, demo):
+def test_citizens_channel_pages(page: Page, demo, jpeg):
     axe = AxeJourney()
     page.goto("/report/")
     axe.check(page)
+    page.locator("#id_photos").set_input_files(jpeg())
+    page.locator("[data-map-open]").click()
+    expect(page.locator("#report-map .leaflet-overlay-pane path").first).to_be_attached()
+    page.locator("#report-map").click()
+    expect(page.locator("#id_latitude")).not_to_have_value("")
+    axe.check(page, "the map open, a point picked")
     submit_unchecked(page, page.get_by_role("button", name="提交", exact=True))
     expect(page.get_by_role("alert")).to_be_focused()
-    axe.check(page, "after a failed submit")
+    expect(page.locator("[data-kept-photos] li")).to_have_count(1)
+    axe.check(page, "after a failed submit, its photo kept")
     answering = Report.objects.filter(status=Report.Status.ACCEPTED, issue__status=Issue.Status.CLOSED).first()
     page.goto(f"/report/{answering.tracking_code}/")
     axe.check(page, "closed, asking for the 回访")

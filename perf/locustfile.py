@@ -1,4 +1,5 @@
-"""The load test's users: other city systems reading the API's lists, and people browsing the pages.
+"""The load test's users: other city systems reading the API's lists, people browsing the pages, and the
+public reading the transparency page.
 
 Run by ``manage.py loadtest``, which makes the accounts, starts gunicorn and sets these variables:
 
@@ -230,3 +231,19 @@ class PageUser(FastHttpUser):
             # A redirect here would be to the sign-in page: the session was lost.
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
+
+
+class PublicUser(FastHttpUser):
+    """A resident or a reporter reading the transparency page ``/public/``: anonymous, no account, no think
+    time. The page is kept whole in the shared cache, so this measures a cache hit through the whole stack
+    (middleware, compression). Needs none of the variables above."""
+
+    wait_time = constant(0)
+
+    @task
+    def read_public(self) -> None:
+        with self.client.get("/public/", name="/public/", allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif not response.headers.get("Content-Type", "").startswith("text/html"):
+                response.failure("not a page")

@@ -106,6 +106,11 @@ ROLES = (Role.LEADER, Role.INSPECTOR, Role.STAFF, Role.ADMINISTRATOR)
 ACCOUNT_PREFIX = "pageweight-"
 ANONYMOUS = "anonymous"
 SIGN_IN_PATH = "/login/"
+# The anonymous visitor's pages: the sign-in page and the public's, the report page again with its map open.
+ANONYMOUS_PAGES = (SIGN_IN_PATH, "/report/", "/report/#map", "/public/")
+# A page measured once it is loaded and then opened further (its address's fragment): the button pressed and
+# what is there once the opened part is drawn. The report page loads its map only when asked to.
+OPENED = {"map": ("[data-map-open]", "#report-map .leaflet-overlay-pane path")}
 # Pages of a role beyond its navigation: the first link of each kind found on its navigation's pages.
 DETAIL_PAGES = (
     re.compile(r"^/tasks/\d+/$"),
@@ -131,8 +136,9 @@ DRAWN_PROBE = """
     if (!seen.charts && charts.length && [...charts].every((chart) => chart.querySelector("canvas, svg"))) {
       seen.charts = now;
     }
-    const map = document.getElementById("grid-map");
-    if (!seen.map && map && (map.querySelector(".leaflet-interactive") || map.classList.contains("is-empty"))) {
+    const map = document.getElementById("grid-map") || document.getElementById("report-map");
+    const shape = map && map.querySelector(".leaflet-interactive, .leaflet-overlay-pane path");
+    if (!seen.map && map && (shape || map.classList.contains("is-empty"))) {
       seen.map = now;
     }
     requestAnimationFrame(check);
@@ -366,7 +372,7 @@ def sign_in(browser, *, host: str, account: Account | None) -> dict | None:
 def role_pages(browser, *, host: str, state: dict | None, details: bool = True) -> list[str]:
     """The pages a role reaches: its navigation's, then the first detail page of each kind they link to."""
     if state is None:
-        return [SIGN_IN_PATH]
+        return list(ANONYMOUS_PAGES)
     context = browser.new_context(base_url=host, storage_state=state, **PHONE)
     try:
         page = context.new_page()
@@ -394,7 +400,8 @@ def measure_page(
     browser, *, host: str, mode: str, role: str, path: str, state: dict | None, network: Network
 ) -> PageFigures:
     """Load ``path`` once in a fresh context (an empty cache) on the phone network and CPU, wait until its
-    charts and map are drawn and the network is quiet, and count what came over the wire."""
+    charts and map are drawn and the network is quiet (a path ending ``#map``: then open its map and wait
+    until it is drawn), and count what came over the wire."""
     context = browser.new_context(base_url=host, storage_state=state, **PHONE)
     context.set_default_timeout(120_000)
     context.add_init_script(DRAWN_PROBE)
@@ -435,6 +442,12 @@ def measure_page(
         status = response.status if response else 0
         page.wait_for_function(DRAWN_DONE, polling=100, timeout=60_000)
         page.wait_for_load_state("networkidle")
+        opened = OPENED.get(urlsplit(path).fragment)
+        if opened is not None:  # opened as soon as the page is quiet: its map_s counts from the page's start
+            opener, drawn = opened
+            page.click(opener)
+            page.wait_for_selector(drawn, state="attached", timeout=60_000)
+            page.wait_for_timeout(500)  # a request the drawing may still make
         timing = page.evaluate(
             """() => ({
               load: performance.getEntriesByType("navigation")[0].loadEventEnd,

@@ -47,6 +47,7 @@ from citizens.abuse import captcha_new
 from citizens.models import Followup, PublicPhoto, Report, ReportPhoto
 from citizens.tests.factories import CityGridFactory, PublicCategoryFactory
 from core.models import PendingPhoto
+from core.pending_photos import form_grant, pending_holder
 from core.tests.factories import jpeg_bytes
 from evaluation.tests.factories import evaluation_world
 from grids.tests.factories import GridFactory, PlaceFactory
@@ -216,6 +217,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "citizens:report_create": {"GET": EVERYONE, "POST": EVERYONE},
     "citizens:code_request": {"GET": NOBODY_405, "POST": EVERYONE},  # refused on its content without a phone
     "citizens:place_options": {"GET": EVERYONE, "POST": NOBODY_405},  # places to pick as the location
+    "citizens:report_grids": {"GET": EVERYONE, "POST": NOBODY_405},  # the map's grids: names and boundaries
+    # A photo kept for an anonymous report form: whoever holds its grant on its device (here: no device cookie).
+    "citizens:kept_photo": {"GET": EVERYONE, "POST": NOBODY_405},
     "citizens:captcha": {"GET": EVERYONE, "POST": NOBODY_405},
     "citizens:track": {"GET": EVERYONE, "POST": EVERYONE},  # whoever holds the tracking code
     "citizens:track_photo": {"GET": "hhhhhh", "POST": NOBODY_405},  # none until the case is closed
@@ -301,6 +305,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "open311:request": {"fmt": "=json", "service_request_id": "issue.code"},
     "open311:token": {"fmt": "=json", "token": "report.tracking_code"},
     "citizens:captcha": {"key": "captcha_key"},
+    "citizens:kept_photo": {"grant": "kept_grant", "token": "kept_photo.token"},
     "citizens:track": {"code": "report.tracking_code"},
     "citizens:track_photo": {"code": "report.tracking_code", "pk": "issue_photo"},
     "citizens:public_photo": {"token": "public_photo.token"},
@@ -390,6 +395,8 @@ class World:
     report_photo: ReportPhoto | None = None
     followup: Followup | None = None  # 不满意 on a closed citizen case, waiting for review
     public_photo: PublicPhoto | None = None
+    kept_photo: PendingPhoto | None = None  # kept for an anonymous report form (no device cookie)
+    kept_grant: str = ""  # that form's grant
 
     @property
     def captcha_key(self) -> str:
@@ -538,7 +545,12 @@ def _citizens_world(*, campaign, criterion, department, leader) -> dict:
         channel=Followup.Channel.PAGE,
         review=Followup.Review.PENDING,
     )
+    kept_for = "matrix-form"  # a report form's submission key
     return {
+        "kept_photo": PendingPhoto.objects.create(
+            **pending_holder(form_key=f"{kept_for}:"), image=_jpeg("k.jpg"), thumbnail=_jpeg("k-small.jpg")
+        ),
+        "kept_grant": form_grant(kept_for),
         "report": report,
         "report_photo": ReportPhoto.objects.create(report=report, image=_jpeg("r.jpg"), thumbnail=_jpeg("r-small.jpg")),
         "followup": followup,

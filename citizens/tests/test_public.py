@@ -1,5 +1,6 @@
 """/public/: public issues only, anonymised, photos only as approved, served from the cache."""
 
+import gzip
 from decimal import Decimal
 
 import pytest
@@ -110,3 +111,20 @@ def test_the_office_publishes_from_the_issue_page_and_departments_cannot(leader,
     client.force_login(staff)
     assert f"/citizens/publish/{issue.pk}/" not in client.get(f"/issues/{issue.pk}/").content.decode()
     assert client.post(f"/citizens/publish/{issue.pk}/").status_code == 403
+
+
+def test_the_page_is_compressed_once_when_cached_not_on_every_hit():
+    IssueFactory(source=Issue.Source.CITIZEN, department=DepartmentFactory(name="区城管局"))
+    client = Client()
+    plain = client.get("/public/")
+    packed = client.get("/public/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    # The same bytes every hit: the copy made when the page was kept, not compressed again (and padded) each time.
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/public/", HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == packed.content
+    assert _database_queries(captured) == []

@@ -40,6 +40,7 @@ def _form(client, chosen, **overrides) -> dict:
         "captcha_key": key,
         "captcha": answer,
         "submission_key": page.context["form"].initial["submission_key"],
+        "photos_grant": page.context["form"].initial["photos_grant"],
         "consent": "on",
     }
     data.update(overrides)

@@ -21,7 +21,7 @@ PAGES_AFTER_SIGN_IN = {"/login/ [sign in]", "/tasks/", "/issues/", "/dashboard/"
 @pytest.mark.services
 # gunicorn's workers read the demo through connections of their own: the data must be committed.
 @pytest.mark.django_db(transaction=True)
-def test_it_runs_both_scenarios_on_postgresql_and_reports_every_endpoint(tmp_path):
+def test_it_runs_every_scenario_on_postgresql_and_reports_every_endpoint(tmp_path):
     demo_load()
     report_path = tmp_path / "load.json"
     out = io.StringIO()
@@ -34,21 +34,25 @@ def test_it_runs_both_scenarios_on_postgresql_and_reports_every_endpoint(tmp_pat
     )
 
     report = json.loads(report_path.read_text())
-    api, mix = report["scenarios"]
-    assert (api["name"], mix["name"]) == ("api", "mix")
-    for scenario in (api, mix):
+    api, mix, public = report["scenarios"]
+    assert (api["name"], mix["name"], public["name"]) == ("api", "mix", "public")
+    for scenario in (api, mix, public):
         assert scenario["total"]["requests"] > 0
         assert scenario["total"]["failures"] == 0, scenario["failures"]
     assert {row["name"] for row in api["endpoints"] if row["requests"]} == API_LISTS
     assert {row["name"] for row in mix["endpoints"] if row["requests"]} >= API_LISTS | PAGES_AFTER_SIGN_IN
+    assert [row["name"] for row in public["endpoints"]] == ["/public/"]  # anonymous: no sign-in, no token
     # Where the CPU went: gunicorn's workers and the database connections serving them did the work.
     assert api["cpu_percent"]["gunicorn"] > 0
     assert api["cpu_percent"]["postgresql"] > 0
-    # The target is judged for the API users only, and the printed table says so.
+    # The target is judged for the API users and, with its own, for /public/; the printed table says so.
     assert api["target_met"] in (True, False)
     assert mix["target_met"] is None
+    assert public["target_met"] in (True, False)
+    assert public["target"] == {"users": 16, "requests_per_second": 200, "p95_ms": 150, "failures": 0}
     text = out.getvalue()
     assert "Target at 16 users: >= 300 req/s, p95 <= 100 ms, 0 failures" in text
+    assert "Target at 16 users: >= 200 req/s, p95 <= 150 ms, 0 failures" in text
     assert "GET /api/v1/scoreboards/grids/" in text
     assert "POST /login/ [sign in]" in text
     # The run's accounts let nobody in once it is over.
