@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Marks a browser that has just written, whose next pages then skip the read replica.
+    "core.db_router.RecentWriteMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +129,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A read replica, optional: the dashboard and the weekly workbook read from it, never a page that follows the
+# browser's own write (core/db_router.py); without one, everything is on the default database.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+REPLICA_DATABASE = "replica" if "replica" in DATABASES else None
+REPLICA_AFTER_WRITE_SECONDS = env_int("DATABASE_REPLICA_AFTER_WRITE_SECONDS", 30, minimum=1)
 # The covering indexes' INCLUDE columns (tasks, progress, issues) are for PostgreSQL, which supports them;
 # SQLite, the embedded default, builds the same indexes without them, which is all a laptop needs. Its
 # warning (models.W040) would otherwise be printed by every migrate and check.

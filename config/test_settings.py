@@ -22,6 +22,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # Threads of the live server and of in-process Celery workers open connections of their own;
 # closing them at the end of each request or task lets the test databases be dropped cleanly.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The read replica is a second connection to the test database (Django's test mirror), whatever
+# DATABASE_REPLICA_URL says. Reads go through it only in the tests that switch REPLICA_DATABASE on
+# (reports/tests/test_replica_reads.py), which commit their rows: a second connection cannot see the
+# rows of the transaction every other test runs in.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+REPLICA_DATABASE = None
 # The test client and the live server for the browser tests speak plain HTTP on loopback: no redirect to
 # HTTPS and cookies that travel without TLS. The production values are checked by
 # core/tests/test_security.py, which runs `check --deploy` on config.settings.

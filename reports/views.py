@@ -24,6 +24,7 @@ from assessment.models import Grade
 from citizens.selectors import dashboard_panel as citizens_dashboard_panel
 from citizens.selectors import repeat_locations as citizens_repeat_locations
 from core import glossary
+from core.db_router import replica_reads
 from core.errors import ApplicationError
 from core.history import change_history
 from core.jobs import JOB_STATES, job_state_q
@@ -314,6 +315,7 @@ def _moment() -> tuple:
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard(request):
     """The leaders' dashboard: KPIs, the department ranking, the grid map, targets, trends and the
     overdue list. Department staff get their own department's row and overdue tasks only.
@@ -381,6 +383,7 @@ def dashboard(request):
 
 @login_required
 @require_GET
+@replica_reads
 def dashboard_map(request):
     """The dashboard map's grids as JSON, fetched by ``dashboard.js``: each grid's boundary (or its
     centre), its leader, the period's figures and what it has open now (``grid_scoreboard()``), with a
@@ -511,7 +514,7 @@ def grid_page(request, pk: int):
 @login_required
 @require_GET
 def overdue_xlsx(request):
-    """The overdue list as an Excel workbook (write-only, so memory stays flat as rows grow):
+    """The overdue list as an Excel workbook (written row by row, so memory stays flat as rows grow):
     Chinese headers, real dates and numbers, the header row frozen and filterable."""
     require_perm(request.user, "reports.view_dashboard")
     now, today = _moment()

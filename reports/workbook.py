@@ -16,8 +16,8 @@ columns) count the week — a whole week compared with the whole week before, a 
 the same days of the week before — and the current ones (当前…) count the lists (overdue tasks, open
 issues) at the cut-off time, read as things stand now.
 
-Memory stays flat as rows grow: ``core.xlsx`` streams each sheet to a temporary file, and querysets
-are read with ``iterator(chunk_size=...)``.
+Memory stays flat as rows grow: ``core.xlsx`` writes each row out to a temporary file as it goes, and
+querysets are read with ``iterator(chunk_size=...)``.
 """
 
 import datetime
@@ -34,6 +34,7 @@ from assessment.library import LIBRARY
 from assessment.models import Grade
 from campaign.models import Task
 from citizens.selectors import satisfaction_in_days
+from core.db_router import reading_from_replica
 from core.glossary import definition, label
 from core.xlsx import (
     Column,
@@ -388,8 +389,9 @@ def weekly_workbook_write(
     period = week.through(today)
     facts = WorkbookFacts(period=period, moment=moment, today=today, generated_at=generated_at)
 
-    # The workbook is Chinese whoever builds it (a worker, a leader browsing in English, a shell).
-    with translation.override(settings.LANGUAGE_CODE):
+    # The workbook is Chinese whoever builds it (a worker, a leader browsing in English, a shell). It only
+    # reads figures, so it may read them from the replica (core/db_router.py).
+    with translation.override(settings.LANGUAGE_CODE), reading_from_replica():
         week = week_figures(period=period, moment=moment, today=today, chunk_size=CHUNK_SIZE)
         kpis = week.kpis
         statuses = {value: str(name) for value, name in Issue.Status.choices}
@@ -407,7 +409,7 @@ def weekly_workbook_write(
             + len(week.grids),
             progress,
         )
-        with WorkbookWriter() as workbook:
+        with WorkbookWriter(stream) as workbook:
             facts.rows[SUMMARY] = _write_summary(workbook, facts, kpis, current, counter)
             facts.rows[DEPARTMENTS] = _write_departments(workbook, facts, week.departments, counter)
             facts.rows[OVERDUE] = _write_overdue(workbook, facts, week.overdue, counter)
@@ -416,7 +418,7 @@ def weekly_workbook_write(
             facts.rows[GRIDS] = _write_grids(workbook, facts, week.grids, counter)
             facts.rows[SATISFACTION] = _write_satisfaction(workbook, facts, satisfaction, counter)
             facts.rows[EVALUATION] = _write_evaluation(workbook, facts, counter)
-            workbook.save(stream)
+            workbook.save()
         counter.finish()
 
     facts.figures = {
@@ -449,7 +451,7 @@ def overdue_workbook_write(
     with translation.override(settings.LANGUAGE_CODE):
         kinds = {value: str(name) for value, name in Task.Kind.choices}
         cut_off = str(label("as_of"))
-    with WorkbookWriter() as workbook:
+    with WorkbookWriter(stream) as workbook:
         sheet = _Sheet(
             workbook,
             OVERDUE,
@@ -479,7 +481,7 @@ def overdue_workbook_write(
                 )
             )
         written = sheet.finish()
-        workbook.save(stream)
+        workbook.save()
     return written
 
 

@@ -1,5 +1,6 @@
 """Start-up refuses a malformed environment with a message that names the variable."""
 
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ def run_check(**overrides: str) -> subprocess.CompletedProcess:
     [
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "oracle-ish://nowhere"),
+        ("DATABASE_REPLICA_URL", "oracle-ish://nowhere"),
+        ("DATABASE_REPLICA_AFTER_WRITE_SECONDS", "soon"),
         ("CELERY_BROKER_URL", "carrier-pigeon://loft"),
         ("CELERY_RESULT_BACKEND", "mongodb+nope://x"),
         ("EMAIL_URL", "fax://0635"),
@@ -58,6 +61,32 @@ def test_it_refuses_the_placeholder_secret_key_of_the_example_environment():
 def test_it_starts_with_a_good_environment():
     result = run_check(EMAIL_URL="smtp+tls://mailer:p%40ss@mail.example.org:587")
     assert result.returncode == 0, result.stderr
+
+
+def database_settings(**overrides: str) -> dict:
+    """The databases and the replica the settings make of the environment with ``overrides``."""
+    environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_REPLICA_URL"}}
+    environment.update({"SECRET_KEY": "x" * 50}, **overrides)
+    script = (
+        "import json; from config import settings as s; "
+        "names = {alias: str(database['NAME']) for alias, database in s.DATABASES.items()}; "
+        "print(json.dumps({'names': names, 'replica': s.REPLICA_DATABASE}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_it_reads_from_a_replica_only_when_one_is_configured():
+    assert database_settings()["replica"] is None
+    assert "replica" not in database_settings(DATABASE_REPLICA_URL="")["names"]
+
+    configured = database_settings(DATABASE_REPLICA_URL="postgres://reader@10.0.0.12:5432/civic")
+
+    assert configured["replica"] == "replica"
+    assert configured["names"]["replica"] == "civic"
 
 
 def test_it_reads_an_smtp_url_into_django_settings(tmp_path):

@@ -21,27 +21,27 @@ README_WIDTH = 100
 def masterdata_template() -> bytes:
     """An empty workbook to fill in: every sheet with its headers, one example row, drop-downs."""
     buffer = io.BytesIO()
-    with _new_workbook() as workbook:
+    with _new_workbook(buffer) as workbook:
         for sheet in SHEETS:
             _add_sheet(workbook, sheet).data(sheet.example_row, style=EXAMPLE)
-        workbook.save(buffer)
+        workbook.save()
     return buffer.getvalue()
 
 
 def masterdata_export(*, stream: BinaryIO) -> None:
     """Write the master data now in the database to ``stream``, in exactly the import format."""
     lookups = Lookups()
-    with _new_workbook() as workbook:
+    with _new_workbook(stream) as workbook:
         for sheet in SHEETS:
             writer = _add_sheet(workbook, sheet)
             records = part_records(sheet, lookups) if sheet.part_of else current_records(sheet, lookups).rows.values()
             for values in records:
                 writer.data([column.to_cell(values[column.key]) for column in sheet.columns])
-        workbook.save(stream)
+        workbook.save()
 
 
-def _new_workbook() -> WorkbookWriter:
-    workbook = WorkbookWriter()
+def _new_workbook(stream: BinaryIO) -> WorkbookWriter:
+    workbook = WorkbookWriter(stream)
     readme = workbook.sheet(README_SHEET, [Column("", README_WIDTH)], header_row=None)
     for number, line in enumerate(README_LINES):
         readme.append([readme.cell(line, README_TITLE if number == 0 else PLAIN)])

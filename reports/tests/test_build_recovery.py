@@ -7,7 +7,6 @@ faults/test_worker_killed.py drills the same with a real worker killed by SIGKIL
 """
 
 import datetime
-import gc
 import io
 from pathlib import Path
 
@@ -72,19 +71,12 @@ def killed_when(point: str):
     return progress
 
 
-# The abandoned write-only sheets of openpyxl complain about their closed file when collected; a killed
-# worker would not be there to hear it.
-abandoned_sheets = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-
-
-@abandoned_sheets
 @pytest.mark.parametrize("point", ["half-way", "written"])
 def test_it_stores_nothing_from_a_killed_build_and_succeeds_when_built_again(leader, overdue_work, point):
     before = stored_workbooks()
 
     with pytest.raises(WorkerKilled):
         weekly_report_build(week_start=MONDAY, progress=killed_when(point))
-    gc.collect()  # here, under abandoned_sheets
 
     report = WeeklyReport.objects.get()
     assert report.status == Status.RUNNING  # what the leader sees until the message comes back
@@ -106,7 +98,6 @@ def test_it_stores_nothing_from_a_killed_build_and_succeeds_when_built_again(lea
     assert workbook.sheetnames == list(SHEET_NAMES)
 
 
-@abandoned_sheets
 def test_it_keeps_offering_the_last_complete_workbook_while_a_rebuild_dies(leader, overdue_work):
     first = weekly_report_build(week_start=MONDAY)
     complete = first.file.read()
@@ -114,7 +105,6 @@ def test_it_keeps_offering_the_last_complete_workbook_while_a_rebuild_dies(leade
 
     with pytest.raises(WorkerKilled):
         weekly_report_build(week_start=MONDAY, progress=killed_when("half-way"))
-    gc.collect()  # here, under abandoned_sheets
 
     report = WeeklyReport.objects.get()
     assert report.status == Status.RUNNING
