@@ -131,37 +131,6 @@ def department_columns(codes: list[str]) -> tuple[Column, ...]:
 
 OVERDUE_COLUMNS = (
     Column("任务编号", 14),
-    Column("任务名称", 38),
-    Column("类型", 8),
-    Column("责任单位", 22),
-    Column("科室", 16),
-    Column("责任人", 10),
-    Column("联系电话", 13),
-    Column("截止日期", 10, DATE),
-    Column("逾期工作日", 9, INTEGER),
-    Column("逾期天数", 8, INTEGER),
-    Column("完成进度", 8, "0%"),
-)
-# Headers named by the glossary are lazy (translated as the sheet is written, in Chinese): the
-# ranking's are the dashboard's columns, word for word.
-DEPARTMENT_FIELDS = (
-    ("name", "department", 28, None),
-    ("dispatched", "dispatched", 8, INTEGER),
-    ("closed", "closed", 8, INTEGER),
-    ("open", "open", 8, INTEGER),
-    ("closure_rate", "closure_rate", 9, PERCENT),
-    ("on_time_closure_rate", "on_time_closure_rate", 9, PERCENT),
-    ("rework_rate", "rework_rate", 9, PERCENT),
-    ("points_lost", "points_lost", 9, POINTS),
-    ("overdue_tasks", "overdue_tasks", 9, INTEGER),
-    ("current_overdue_tasks", "current_overdue_tasks", 9, INTEGER),
-    ("current_open_issues", "current_open_issues", 9, INTEGER),
-)
-DEPARTMENT_COLUMNS = tuple(
-    Column(label(code), width, number_format) for _key, code, width, number_format in DEPARTMENT_FIELDS
-)
-OVERDUE_COLUMNS = (
-    Column("任务编号", 14),
     Column("任务", 36),
     Column("部门", 24),
     Column("科室", 14),
