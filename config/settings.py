@@ -329,11 +329,13 @@ CLOCK_RECOMPUTE_INLINE = env_int("CLOCK_RECOMPUTE_INLINE", 500, minimum=0)
 # How far an extension (延期) may reach beyond the current deadline, in multiples of the checklist
 # item's time limit (working days); beyond it only with a note a leader confirms explicitly.
 EXTENSION_LIMIT_TIME_LIMITS = env_int("EXTENSION_LIMIT_TIME_LIMITS", 2, minimum=1)
-# Mock evaluation (模拟测评): a sheet observed farther than this from its point is flagged; answers observed in
-# a round's window are taken this many days after it ends; a department may appeal a failure within this many
-# working days of the round's close.
+# Mock evaluation (模拟测评): a sheet observed, or a photo of it taken, farther than this from its point is
+# flagged; answers observed in a round's window are taken this many days after it ends; a phone's clock may be
+# this many minutes off (a photo's time of capture, the time of observation); a department may appeal a failure
+# within this many working days of the round's close.
 EVALUATION_MAX_DISTANCE_M = env_int("EVALUATION_MAX_DISTANCE_M", 300, minimum=1)
 EVALUATION_LATE_DAYS = env_int("EVALUATION_LATE_DAYS", 3, minimum=0)
+EVALUATION_CLOCK_GRACE_MINUTES = env_int("EVALUATION_CLOCK_GRACE_MINUTES", 10, minimum=0)
 EVALUATION_APPEAL_WORKING_DAYS = env_int("EVALUATION_APPEAL_WORKING_DAYS", 5, minimum=1)
 # Optional map tiles for the dashboard (closed networks usually have none): e.g. http://tiles.local/{z}/{x}/{y}.png
 DASHBOARD_TILE_URL = env_str("DASHBOARD_TILE_URL") or ""

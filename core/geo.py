@@ -192,6 +192,15 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
+def metres_between(
+    latitude: Decimal | None, longitude: Decimal | None, other_latitude: Decimal | None, other_longitude: Decimal | None
+) -> int | None:
+    """Whole metres between two stored points (``distance_m``), or ``None`` when either has no position."""
+    if None in (latitude, longitude, other_latitude, other_longitude):
+        return None
+    return round(distance_m(float(latitude), float(longitude), float(other_latitude), float(other_longitude)))
+
+
 def bounding_box(latitude: float, longitude: float, radius_m: float) -> tuple[float, float, float, float]:
     """(south, north, west, east) of the square around a point that holds its circle of ``radius_m``: what an
     index on latitude and longitude can narrow a radius search to."""

@@ -2,7 +2,8 @@
 under a random name and sent only to the users a view has let see them.
 
 A phone photo carries its GPS position and camera details in EXIF; what the product stores is
-a re-encoded JPEG without them, plus a thumbnail for lists and timelines."""
+a re-encoded JPEG without them, plus a thumbnail for lists and timelines. Where a caller asks, the
+time and position of capture are read first (``core.capture``) and stored beside the photo."""
 
 import datetime
 import io
@@ -23,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.capture import Capture, exif_capture
 from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -36,11 +38,13 @@ MAX_PIXELS = 64_000_000
 
 @dataclass(frozen=True)
 class Photo:
-    """A checked photo, ready to store: the full image and its thumbnail, both JPEG."""
+    """A checked photo, ready to store: the full image and its thumbnail, both JPEG, and, when the caller
+    asked for it, when and where it was taken (``core.capture``)."""
 
     name: str
     image: ContentFile
     thumbnail: ContentFile
+    capture: Capture | None = None
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -49,8 +53,10 @@ def _jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def photo_prepare(upload: UploadedFile) -> Photo:
-    """Check one uploaded photo and prepare it for storage; raise ``ApplicationError`` if it is not one."""
+def photo_prepare(upload: UploadedFile, *, device: Capture | None = None) -> Photo:
+    """Check one uploaded photo and prepare it for storage; raise ``ApplicationError`` if it is not one.
+    With ``device`` (what the phone knew when the photo was chosen), the photo carries its capture: its own
+    EXIF's time and position where it has them, ``device``'s where not."""
     name = upload.name or "photo"
     if upload.size is not None and upload.size > settings.PHOTO_MAX_BYTES:
         limit = settings.PHOTO_MAX_BYTES // (1024 * 1024)
@@ -67,6 +73,7 @@ def photo_prepare(upload: UploadedFile) -> Photo:
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as original:
+            capture = exif_capture(original).completed_by(device) if device is not None else None
             image = ImageOps.exif_transpose(original)
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             full = _jpeg(image)
@@ -80,17 +87,23 @@ def photo_prepare(upload: UploadedFile) -> Photo:
         ) from None
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:60] or "photo"
     return Photo(
-        name=stem, image=ContentFile(full, name=f"{stem}.jpg"), thumbnail=ContentFile(small, name=f"{stem}.jpg")
+        name=stem,
+        image=ContentFile(full, name=f"{stem}.jpg"),
+        thumbnail=ContentFile(small, name=f"{stem}.jpg"),
+        capture=capture,
     )
 
 
-def photos_prepare(uploads: list[UploadedFile]) -> list[Photo]:
-    """Check a batch of photos: all of them are fine, or none is kept."""
+def photos_prepare(uploads: list[UploadedFile], *, devices: list[Capture] | None = None) -> list[Photo]:
+    """Check a batch of photos: all of them are fine, or none is kept. With ``devices`` (one per upload, in
+    order) each photo carries its capture (``photo_prepare``)."""
     if len(uploads) > settings.PHOTO_MAX_COUNT:
         raise ApplicationError(
             _("At most %(count)s photos can be attached.") % {"count": settings.PHOTO_MAX_COUNT}, code="too_many_photos"
         )
-    return [photo_prepare(upload) for upload in uploads]
+    if devices is None:
+        return [photo_prepare(upload) for upload in uploads]
+    return [photo_prepare(upload, device=device) for upload, device in zip(uploads, devices, strict=True)]
 
 
 # --- storing ---------------------------------------------------------------------------------------

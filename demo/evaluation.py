@@ -4,7 +4,9 @@ of 东昌府区 made observation points, a round closed in March 2018 whose fail
 
 The rounds are planned, drawn and started through ``evaluation.services`` (the draw is reproducible from
 its seed); the closed round's sheets and observations are written in bulk, as the rest of the demo is,
-each failure an issue the builder plans (``plan_failures`` then ``write_observations``)."""
+each failure an issue the builder plans (``plan_failures`` then ``write_observations``). The March round
+keeps March 2018's dates whatever day the demo is loaded on: its record, its sheets and the issues filed from
+them (``demo.services`` walks those on the working calendar of that spring, all closed within it)."""
 
 import datetime
 import random
@@ -16,7 +18,7 @@ from django.db.models import Q
 from accounts.models import User
 from campaign.models import Campaign
 from evaluation import services
-from evaluation.models import Item, Observation, ObservationPoint, PointType, Round, Sheet, Standard
+from evaluation.models import Item, Observation, ObservationPoint, PointType, Round, Sheet, Standard, Team
 from grids.models import Place
 from inspections.models import Criterion, Inspection, Issue
 from inspections.services import issue_route
@@ -76,14 +78,22 @@ STANDARD_TEXTS = (
 )
 
 
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+# A sheet is sent when its point is done: this long after the team began observing it.
+SUBMITTED_AFTER = datetime.timedelta(minutes=25)
+
+
 @dataclass
 class Failure:
-    """A standard failed at a point: the issue the builder plans for it (``issue``, set by the builder)."""
+    """A standard failed at a point, filed when its sheet was sent (``filed_at``) by who observed it: the issue
+    the builder plans for it (``issue``, set by the builder)."""
 
     observation: Observation
     place: Place
     criterion: Criterion
     observed_at: datetime.datetime
+    filed_at: datetime.datetime
+    observer: User
     issue: Issue | None = None
 
 
@@ -94,6 +104,7 @@ class Plan:
     observations: list[Observation] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     inspector: User | None = None
+    leader: User | None = None  # of the evaluation office: plans, draws, starts and closes the rounds
 
 
 def _system(criteria: list[Criterion]) -> dict[str, PointType]:
@@ -148,24 +159,27 @@ def plan_failures(
     inspector: User,
     partner: User,
     observers: list[User],
+    leader: User,
 ) -> Plan:
     """The evaluation system, the round closed in March 2018 (drawn, observed; its failures returned for the
     builder to plan as issues) and the round in progress, assigned to ``inspector`` and ``partner``."""
     by_code = _system(criteria)
     _points(by_code, places)
+    march = datetime.date(2018, 3, 19)
     closed = services.round_create(
         code=CLOSED_ROUND,
         title="2018年3月模拟测评",
         campaign=campaign,
-        start_date=datetime.date(2018, 3, 19),
+        start_date=march,
         end_date=datetime.date(2018, 3, 23),
         points_per_type=1,
         by_street=True,
         teams=[(f"第{n + 1}组", observers[2 * n : 2 * n + 2]) for n in range(len(observers) // 2)],
+        actor=leader,
     )
-    services.round_sample(round_=closed, seed=SEED)
-    services.round_start(round_=closed)
-    plan = Plan(round=Round.objects.get(pk=closed.pk), inspector=inspector)
+    services.round_sample(round_=closed, seed=SEED, actor=leader)
+    services.round_start(round_=closed, actor=leader)  # its record is dated when it is closed
+    plan = Plan(round=Round.objects.get(pk=closed.pk), inspector=inspector, leader=leader)
     _observe(plan)
     start = today - datetime.timedelta(days=2)
     running = services.round_create(
@@ -177,11 +191,37 @@ def plan_failures(
         points_per_type=1,
         exclude_rounds=1,
         teams=[("第一组", [inspector, partner])],
+        actor=leader,
     )
-    services.round_sample(round_=running, seed=SEED + 1)
-    services.round_start(round_=running)
+    services.round_sample(round_=running, seed=SEED + 1, actor=leader)
+    services.round_start(round_=running, actor=leader)
+    _date_the_record(running, planned=_at(start, -5, 10), drawn=_at(start, -3, 15), started=_at(start, 0, 8, 30))
     Inspection.objects.filter(pk=running.inspection_id).update(leader=inspector)
     return plan
+
+
+def _at(day: datetime.date, days: int, hour: int, minute: int = 0) -> datetime.datetime:
+    """``hour``:``minute`` in Liaocheng, ``days`` after ``day``."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(hour, minute), SHANGHAI)
+
+
+def _date_the_record(
+    round_: Round,
+    *,
+    planned: datetime.datetime,
+    drawn: datetime.datetime,
+    started: datetime.datetime,
+    closed: datetime.datetime | None = None,
+) -> None:
+    """Date the round's record (its history, its teams', its inspection record) as the round was run, not as
+    the demo was loaded."""
+    moments = {"planned": planned, "drawn": drawn, "started": started, "closed": closed}
+    for history_id, reason in round_.history.values_list("history_id", "history_change_reason"):
+        if moments.get(reason):
+            Round.history.filter(history_id=history_id).update(history_date=moments[reason])
+    Team.history.filter(round_id=round_.pk).update(history_date=planned)
+    Round.objects.filter(pk=round_.pk).update(created=planned, updated=closed or started, sampled_at=drawn)
+    Inspection.objects.filter(pk=round_.inspection_id).update(created=planned, updated=closed or started)
 
 
 def _observe(plan: Plan) -> None:
@@ -195,9 +235,7 @@ def _observe(plan: Plan) -> None:
     for point in points:
         if point.point_type_id not in standards:
             standards[point.point_type_id] = services.standards_for(point.point_type_id)
-        day = round_.start_date + datetime.timedelta(days=point.order % 5)
-        moment = datetime.datetime.combine(day, datetime.time(9 + point.order % 8, 10 * (point.order % 6)))
-        observed_at = moment.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+        observed_at = _at(round_.start_date, point.order % 5, 9 + point.order % 8, 10 * (point.order % 6))
         observer = point.team.members.order_by("username").first()
         sheet = Sheet(
             round_point=point,
@@ -231,18 +269,33 @@ def _observe(plan: Plan) -> None:
             )
             plan.observations.append(observation)
             if result == Observation.Result.FAIL:
-                plan.failures.append(Failure(observation, point.place, standard.criterion, observed_at))
+                filed_at = observed_at + SUBMITTED_AFTER
+                plan.failures.append(
+                    Failure(observation, point.place, standard.criterion, observed_at, filed_at, observer)
+                )
 
 
 def write_observations(plan: Plan) -> None:
-    """Write the closed round's sheets and observations (its failures' issues saved by now) and close it."""
+    """Write the closed round's sheets (each sent when its point was done) and observations (its failures'
+    issues saved by now) and close it on its last day."""
     Sheet.objects.bulk_create(plan.sheets)
+    for sheet in plan.sheets:  # the database stamped them with the day of loading
+        sheet.submitted_at = sheet.observed_at + SUBMITTED_AFTER
+    Sheet.objects.bulk_update(plan.sheets, ["submitted_at"])
     for failure in plan.failures:
         failure.observation.issue = failure.issue
         failure.observation.department_id = failure.issue.department_id or failure.observation.department_id
     Observation.objects.bulk_create(plan.observations)
-    closed_at = datetime.datetime.combine(plan.round.end_date, datetime.time(18), tzinfo=datetime.UTC)
-    services.round_close(round_=plan.round, now=closed_at)
+    round_ = plan.round
+    closed_at = _at(round_.end_date, 0, 18)
+    services.round_close(round_=round_, now=closed_at, actor=plan.leader)
+    _date_the_record(
+        round_,
+        planned=_at(round_.start_date, -7, 10),
+        drawn=_at(round_.start_date, -3, 15),
+        started=_at(round_.start_date, 0, 8, 30),
+        closed=closed_at,
+    )
 
 
 def demo_evaluation_delete(*, campaign_ids: list[int]) -> dict[str, int]:

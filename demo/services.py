@@ -34,6 +34,7 @@ from core.working_time import WorkingCalendar, end_of_day, office_working_time, 
 from demo import data, names
 from demo.assessment import demo_assessment_counts, demo_assessment_delete, demo_assessment_load
 from demo.citizens import demo_citizens_counts, demo_citizens_delete, demo_citizens_load
+from demo.evaluation import Failure as EvaluationFailure
 from demo.evaluation import demo_evaluation_counts, demo_evaluation_delete, plan_failures, write_observations
 from demo.planner import Actor, Extension, Overrule, SendBack, Timeline, Workflow, plan_workflow
 from demo.planner import Suspension as PlannedSuspension
@@ -74,8 +75,6 @@ ISSUE_STATUS_WEIGHTS = (
     (0, {"rectifying": 12, "dispatched": 40, "reported": 48}),
 )
 EXTENSION_OUTCOMES = ("pending", "approved", "refused", None)
-# Where the failures of the demo's closed mock evaluation round stand, in turn.
-EVALUATION_STATUSES = ("closed",) * 8 + ("submitted", "dispatched")
 
 
 # Reading ---------------------------------------------------------------------------------------------
@@ -1095,8 +1094,8 @@ class _DemoBuilder:
         write_observations(self.evaluation)
 
     def _evaluation_failures(self) -> list["_Story"]:
-        """The mock evaluation's rounds (``demo.evaluation``), and the closed round's failures as issues found on
-        the day they were observed, from their own random generator so that every other choice stays the same."""
+        """The mock evaluation's rounds (``demo.evaluation``), and the closed round's failures as issues filed
+        when their sheets were sent, from their own random generator so that every other choice stays the same."""
         users = self.users
         observers = [users[name] for name in ("lc-dcf-inspector-1", "lc-dcf-inspector-2", "lc-ccb-dc-2", "lc-ccb-dc-3")]
         self.evaluation = plan_failures(
@@ -1107,24 +1106,82 @@ class _DemoBuilder:
             inspector=users["inspector"],
             partner=users["lc-ccb-dc-1"],
             observers=observers,
+            leader=users["leader"],
         )
         inspection = self.evaluation.round.inspection
         inspection.leader = observers[0]
         inspection.save(update_fields=["leader"])
         saved, self.rng = self.rng, random.Random(SEED + 3)  # noqa: S311 - a demo, not secrets
-        stories = []
-        for number, failure in enumerate(self.evaluation.failures, start=1):
-            days_ago = (self.today - failure.observed_at.date()).days
-            # A month on, most are closed; a few wait for verification, a few are still with the department.
-            status = EVALUATION_STATUSES[number % len(EVALUATION_STATUSES)]
-            story = self._story(
-                f"LC-PC{number:03d}", inspection, failure.criterion, failure.place, observers[0], days_ago, status
-            )
-            story.issue.source = Issue.Source.EVALUATION
-            failure.issue = story.issue
-            stories.append(story)
+        stories = [
+            self._evaluation_story(f"LC-PC{number:03d}", inspection, failure)
+            for number, failure in enumerate(self.evaluation.failures, start=1)
+        ]
         self.rng = saved
         return stories
+
+    def _evaluation_story(self, code: str, inspection: Inspection, failure: EvaluationFailure) -> "_Story":
+        """A failure of the March 2018 round as the sheet's submission filed it (``issue_file``: filed and
+        dispatched at once by the inspector who sent the sheet), then rectified, verified and closed that
+        spring, each step in office hours on that spring's working calendar, whatever day the demo is loaded
+        on: the round's figures are its own and nothing of it runs into this week's."""
+        rng, wt = self.rng, self.working_time
+        criterion, place, filed = failure.criterion, failure.place, failure.filed_at
+        # What the inspector wrote on the sheet, and the issue's description as the sheet's submission makes it.
+        finding = rng.choice(self.criterion_seeds[criterion.code].findings).format(place=place.name)
+        failure.observation.note = finding
+        description = f"{failure.observation.standard.text}：{finding}"
+        issue = Issue(
+            code=code,
+            campaign=inspection.campaign,
+            inspection=inspection,
+            place=place,
+            grid=place.grid,
+            criterion=criterion,
+            description=description,
+            points=criterion.points,
+            reported_by=failure.observer,
+            reported_at=filed,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            source=Issue.Source.EVALUATION,
+            department=issue_route(place=place, criterion=criterion).department,
+        )
+        failure.issue = issue
+        t = Timeline(reported=filed, description=description, dispatched=filed)
+        story = _Story(issue=issue, timeline=t, dispatcher=failure.observer)
+        story.section, story.accountable = self._in_charge(issue)
+        deadline = story.deadline = wt.add(filed, criterion.limit(Stage.RECTIFY))
+        # Office minutes from dispatch to the deadline (or to a few days before the load day, for a demo
+        # loaded while the round's limits still run): each step is a share of them.
+        horizon = min(deadline, self.latest - datetime.timedelta(days=2))
+        span = max(wt.between(filed, horizon), 60)
+        t.started = wt.add_minutes(filed, span * rng.uniform(0.05, 0.2))
+        rectification = self.criterion_seeds[criterion.code].rectification
+        late = rng.random() < 0.1 and deadline < horizon  # rectified, but after the deadline
+        if rng.random() < 0.15:  # sent back once for rework
+            first = wt.add_minutes(filed, span * 0.3)
+            back = wt.add_minutes(first, min(120, span * 0.1))
+            t.send_backs = [
+                SendBack(
+                    submitted=first,
+                    note=data.submission_note(rectification, 0),
+                    sent_back=back,
+                    reason=self.reasons.choice(data.SEND_BACK_REASONS),
+                )
+            ]
+            t.submitted = wt.add_minutes(back, span * rng.uniform(0.2, 0.45))
+            t.submission_note = data.submission_note(rectification, 1)
+        elif late:
+            t.submitted = wt.add_minutes(deadline, rng.uniform(60, 600))
+            t.submission_note = data.submission_note(rectification, 0)
+        else:
+            t.submitted = wt.add_minutes(filed, span * rng.uniform(0.3, 0.9))
+            t.submission_note = data.submission_note(rectification, 0)
+        verify_by = min(wt.add(t.submitted, criterion.limit(Stage.VERIFY)), self.latest)
+        t.closed = wt.add_minutes(t.submitted, max(wt.between(t.submitted, verify_by), 1) * rng.uniform(0.2, 0.8))
+        t.verification_note = data.VERIFIED_NOTE
+        self._plan(story)
+        return story
 
     def _story(
         self,

@@ -63,14 +63,24 @@ def page(browser, live_server):
 
 @pytest.fixture
 def jpeg(tmp_path):
-    """Write a small real JPEG (made with Pillow) into ``tmp_path`` and return its path."""
+    """Write a small real JPEG (made with Pillow) into ``tmp_path`` and return its path; ``taken`` ("YYYY:MM:DD
+    HH:MM:SS") and ``gps`` (latitude, longitude) write the time and position of capture into its EXIF, as a
+    phone's camera does."""
     from PIL import Image, ImageDraw
 
-    def make(name: str = "photo.jpg", colour: str = "#c0392b", size: tuple[int, int] = (64, 48)):
+    from core.tests.factories import exif_bytes
+
+    def make(
+        name: str = "photo.jpg",
+        colour: str = "#c0392b",
+        size: tuple[int, int] = (64, 48),
+        taken: str | None = None,
+        gps: tuple[float, float] | None = None,
+    ):
         image = Image.new("RGB", size, colour)
         ImageDraw.Draw(image).rectangle((8, 8, size[0] - 8, size[1] - 8), outline="white", width=3)
         path = tmp_path / name
-        image.save(path, format="JPEG", quality=90)
+        image.save(path, format="JPEG", quality=90, exif=exif_bytes(taken=taken, gps=gps))
         return path
 
     return make

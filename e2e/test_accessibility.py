@@ -74,6 +74,8 @@ LEADER_PAGES = (
     "assessment:changes",
     "assessment:unit",
     "assessment:cases",
+    "evaluation:round_create",
+    "evaluation:round_edit",
 )
 ADMINISTRATOR_PAGES = ("home", "masterdata:index", "masterdata:job")
 # The citizens' channel: the public's pages, signed out, and the office's (an inspector here).
@@ -349,6 +351,35 @@ def test_leader_pages(page: Page, demo):
     axe.check(page, "a unit")
     page.goto(urlsplit(page.url).path + "cases/")
     axe.check(page, "its cases")
+
+    # The evaluation office plans a round on its page (sent empty first), draws it, and changes it.
+    page.goto("/evaluation/rounds/new/")
+    axe.check(page)
+    send = page.locator("[data-round-form] button[type=submit]")
+    submit_unchecked(page, send)
+    expect(page.get_by_role("alert")).to_be_focused()
+    axe.check(page, "sent empty")
+    page.locator("#id_code").fill("LC-PC-A11Y")
+    page.locator("#id_title").fill("下月模拟测评")
+    page.locator("#id_campaign").select_option(index=1)
+    page.locator("#id_start_date").fill("2018-05-07")
+    page.locator("#id_end_date").fill("2018-05-11")
+    page.locator("#id_points_per_type").fill("1")
+    page.locator("#id_team-0-name").fill("第一组")
+    page.locator("#id_team-0-first").select_option(index=1)
+    page.locator("#id_team-0-second").select_option(index=1)  # the same inspector twice: refused
+    submit_unchecked(page, send)
+    expect(page.get_by_role("alert")).to_be_focused()
+    axe.check(page, "a team of one inspector twice")
+    page.locator("#id_team-0-second").select_option(index=2)
+    send.click()
+    expect(page).to_have_url(re.compile(r"/evaluation/rounds/\d+/$"))
+    page.locator("#draw-seed").fill("2018")
+    page.locator(".draw-form button[type=submit]").click()
+    expect(page.locator("[data-draw-summary]")).to_contain_text("2018")
+    axe.check(page, "a planned round, drawn")
+    page.goto(urlsplit(page.url).path + "edit/")
+    axe.check(page)
     axe.assert_clean(LEADER_PAGES)
 
 

@@ -4,6 +4,8 @@ A round's draw, start and close go through the services (the actions below); its
 and appeals are written only by the sheet page, the API and the appeal pages, and shown here read-only."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin
@@ -58,8 +60,27 @@ class ObservationPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ("place",)
 
 
+class TeamFormSet(BaseInlineFormSet):
+    """A round's teams keep the rules its page keeps (``evaluation.services.teams_check``)."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        teams = [
+            (form.cleaned_data.get("name", ""), form.cleaned_data.get("members", []))
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.teams_check(teams)
+        except ApplicationError as error:
+            raise ValidationError(error.message) from None
+
+
 class TeamInline(admin.TabularInline):
     model = Team
+    formset = TeamFormSet
     extra = 0
     autocomplete_fields = ("members",)
 

@@ -172,13 +172,15 @@ class Round(TimeStampedModel):
 
 
 class Team(models.Model):
-    """A team of (usually two) inspectors that observes some of a round's points."""
+    """A team of two inspectors that observes some of a round's points; who was on it, and when, is kept
+    (``history``, its members included)."""
 
     round = models.ForeignKey(Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=60)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="evaluation_teams"
     )
+    history = HistoricalRecords(m2m_fields=[members], verbose_name=_("historical evaluation team"))
 
     class Meta:
         verbose_name = _("evaluation team")
@@ -216,7 +218,9 @@ class RoundPoint(models.Model):
 
 class Sheet(models.Model):
     """The observation sheet (测评表) of one sampled point, submitted once (``idempotency_key``): where and
-    when it was observed, and whether that was far from the point (``far``)."""
+    when it was observed, and whether that was far from the point (``far``): the phone's position when the
+    sheet was filled (``distance_m``), or where its failures' photos were taken (``photos_far`` of them; each
+    photo keeps its own time, position and distance on the issue it was filed with)."""
 
     round_point = models.OneToOneField(
         RoundPoint, verbose_name=_("sampled point"), on_delete=models.CASCADE, related_name="sheet"
@@ -230,6 +234,7 @@ class Sheet(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance from the point (m)"), null=True, blank=True)
+    photos_far = models.PositiveSmallIntegerField(_("photos taken far from the point"), default=0)
     far = models.BooleanField(_("observed far from the point"), default=False)
 
     class Meta:

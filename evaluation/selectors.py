@@ -9,13 +9,14 @@ The draw is blind: department staff see a round, its points and its scores only 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.rules import can_read_everything, is_inspector
-from evaluation.models import Appeal, Observation, Round, RoundPoint, Sheet
+from evaluation.models import Appeal, Observation, Round, RoundPoint, Sheet, Team
+from inspections.models import IssuePhoto
 
 Result = Observation.Result
 
@@ -283,18 +284,62 @@ def failures_to_appeal(*, round_: Round, user: User) -> list[Observation]:
     )
 
 
-# The reasons the round's services give its history records (round_sample, round_start, round_close), in words.
-ROUND_STEPS = {"drawn": _("Points drawn"), "started": _("Round started"), "closed": _("Round closed")}
+def round_teams(*, round_: Round) -> list[Team]:
+    """The round's teams by name, each with its members (``people``, by name). Two queries."""
+    teams = list(round_.teams.prefetch_related("members").order_by("name", "pk"))
+    for team in teams:
+        team.people = sorted(team.members.all(), key=lambda user: (user.last_name, user.first_name, user.pk))
+    return teams
+
+
+def draw_summary(*, round_: Round) -> dict[str, Any] | None:
+    """A drawn round's draw as recorded: its seed, when it was drawn, and how many candidates in how many
+    strata it was drawn from (``evaluation.services.round_sample``); ``None`` before the draw."""
+    if not round_.sampled_at:
+        return None
+    candidates = round_.candidates or {}
+    return {
+        "seed": round_.seed,
+        "at": round_.sampled_at,
+        "candidates": sum(len(codes) for codes in candidates.values()),
+        "strata": len(candidates),
+    }
+
+
+def sheet_failures(*, sheet: Sheet) -> QuerySet[Observation]:
+    """A submitted sheet's failures with their issues and the photos filed with them (each with its time and
+    place of capture). Two queries."""
+    found = IssuePhoto.objects.filter(stage=IssuePhoto.Stage.FOUND).order_by("pk")
+    return (
+        sheet.observations.filter(result=Result.FAIL)
+        .select_related("standard", "issue")
+        .prefetch_related(Prefetch("issue__photos", queryset=found, to_attr="found_photos"))
+        .order_by("standard__item__sort_order", "standard__sort_order", "standard__code")
+    )
+
+
+# The reasons the round's services give its history records (round_create, round_update, round_sample,
+# round_start, round_close), in words.
+ROUND_STEPS = {
+    "planned": _("Round planned"),
+    "edited": _("Round changed"),
+    "draw_undone": _("Round changed; its draw was undone"),
+    "drawn": _("Points drawn"),
+    "started": _("Round started"),
+    "closed": _("Round closed"),
+}
 
 
 def round_record(*, round_: Round) -> list[dict[str, Any]]:
-    """Who did what to the round and when, newest first: its changes (planned, drawn, started, closed), the
-    sheets submitted and the appeals filed and decided. Three queries."""
+    """Who did what to the round and when, newest first: its changes (planned, changed, drawn, started,
+    closed), who was put on its teams or taken off, the sheets submitted and the appeals filed and decided.
+    Five queries."""
     entries = [
         {"at": record.history_date, "user": record.history_user, "what": ROUND_STEPS.get(reason, reason)}
         for record in round_.history.select_related("history_user")
         for reason in [record.history_change_reason or ""]
     ]
+    entries += _team_record(round_)
     for sheet in Sheet.objects.filter(round_point__round=round_).select_related("observed_by", "round_point__place"):
         entries.append({"at": sheet.submitted_at, "user": sheet.observed_by, "what": str(sheet.round_point.place)})
     appeals = Appeal.objects.filter(observation__round=round_).select_related(
@@ -306,3 +351,29 @@ def round_record(*, round_: Round) -> list[dict[str, Any]]:
         if appeal.decided_at:
             entries.append({"at": appeal.decided_at, "user": appeal.decided_by, "what": place, "appeal": appeal.status})
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
+
+
+def _team_record(round_: Round) -> list[dict[str, Any]]:
+    """Each change of the round's teams: a team's members as they were set, or the team taken away. A team
+    is saved before its members are set: that first, empty record says nothing and is left out."""
+    records = list(Team.history.filter(round_id=round_.pk).select_related("history_user"))
+    members_model = Team.history.model.members.model
+    members: dict[int, list[str]] = {}
+    rows = members_model.objects.filter(history__in=[record.history_id for record in records])
+    for row in rows.select_related("user").order_by("user__last_name", "user__first_name", "user_id"):
+        members.setdefault(row.history_id, []).append(row.user.display_name if row.user else "—")
+    entries = []
+    for record in records:
+        removed = record.history_type == "-"
+        if not removed and record.history_id not in members:
+            continue
+        entries.append(
+            {
+                "at": record.history_date,
+                "user": record.history_user,
+                "what": record.name,
+                "team": "removed" if removed else "set",
+                "members": "、".join(members.get(record.history_id, [])),
+            }
+        )
+    return entries

@@ -7,12 +7,12 @@ record with ``random.Random(seed)``; drawing again from the record gives the sam
 were added since."""
 
 import datetime
-import math
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from accounts.rules import is_administrator, is_inspector
 from campaign.models import Campaign
+from core.capture import CaptureSource
 from core.errors import ApplicationError, Conflict
-from core.geo import LocationError, location_pair
+from core.geo import LocationError, location_pair, metres_between
 from core.history import history_author
 from core.images import Photo
 from core.limits import TEXT_LIMITS, text_check
@@ -51,6 +53,16 @@ Status = Round.Status
 # Rounds
 
 
+class TeamPlan(NamedTuple):
+    """A team as the office plans it: its name and its two inspectors."""
+
+    name: str
+    members: Sequence[User]
+
+
+TEAM_SIZE = 2
+
+
 def round_create(
     *,
     code: str,
@@ -65,11 +77,25 @@ def round_create(
     teams: Iterable[tuple[str, Iterable[User]]] = (),
     actor: User | None = None,
 ) -> Round:
-    """Plan a round, with its inspection record (under which its failures are filed) and its teams."""
-    if end_date < start_date:
-        raise ApplicationError(_("The round cannot end before it starts."), code="dates_disordered")
-    if points_per_type < 1:
-        raise ApplicationError(_("Draw at least one point per type."), code="points_per_type")
+    """Plan a round, with its inspection record (under which its failures are filed) and its teams of two
+    inspectors. Refused, with nothing saved, for a code already used, a window that ends before it starts,
+    fewer than one point per type, or teams that are not two different inspectors each."""
+    code, title = code.strip(), title.strip()
+    problems = []
+    if not code:
+        problems.append(Problem("code", "code_required", _("Give the round a code.")))
+    elif Round.objects.filter(code=code).exists() or Inspection.objects.filter(code=code).exists():
+        message = _("The code %(code)s is already used by another round or inspection.") % {"code": code}
+        problems.append(Problem("code", "code_taken", message))
+    teams = _check_round(
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        points_per_type=points_per_type,
+        exclude_rounds=exclude_rounds,
+        teams=teams,
+        problems=problems,
+    )
     with transaction.atomic():
         inspection = round_inspection(
             code=code, title=title, campaign=campaign, start_date=start_date, end_date=end_date
@@ -87,14 +113,209 @@ def round_create(
                 inspection=inspection,
             ),
             actor=actor,
+            reason="planned",
         )
         round_.save()
         round_.point_types.set(point_types)
-        for name, members in teams:
-            team = Team.objects.create(round=round_, name=name)
-            team.members.set(members)
-            inspection.members.add(*members)
+        _teams_set(round_, teams, actor=actor)
     return round_
+
+
+def round_update(
+    *,
+    round_: Round,
+    title: str,
+    campaign: Campaign,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    points_per_type: int,
+    by_street: bool,
+    exclude_rounds: int,
+    point_types: Iterable[PointType],
+    teams: Iterable[tuple[str, Iterable[User]]],
+    actor: User | None = None,
+) -> tuple[Round, bool]:
+    """Change a planned round, as ``round_create`` checks it. A draw made under other sampling settings (the
+    point types, the number per type or per street, the rounds left out and, when some are, the first day
+    that orders the earlier rounds) no longer holds and is undone, to be drawn again; points drawn are shared
+    among the teams in turn again. Returns the round and whether its draw was undone."""
+    teams = _check_round(
+        title=title.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        points_per_type=points_per_type,
+        exclude_rounds=exclude_rounds,
+        teams=teams,
+    )
+    point_types = list(point_types)
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.status != Status.PLANNED:
+            raise Conflict(_("Only a planned round can be changed."), code="round_not_planned")
+        # The first day orders the earlier rounds, and so matters only when some are left out.
+        sampling = (
+            set(round_.point_types.values_list("pk", flat=True)),
+            round_.points_per_type,
+            round_.by_street,
+            round_.exclude_rounds,
+            round_.start_date if round_.exclude_rounds else None,
+        )
+        planned = (
+            {point_type.pk for point_type in point_types},
+            points_per_type,
+            by_street,
+            exclude_rounds,
+            start_date if exclude_rounds else None,
+        )
+        round_.title, round_.campaign = title.strip(), campaign
+        round_.start_date, round_.end_date = start_date, end_date
+        round_.points_per_type, round_.by_street, round_.exclude_rounds = points_per_type, by_street, exclude_rounds
+        undone = bool(round_.sampled_at) and sampling != planned
+        if undone:
+            round_.points.all().delete()
+            round_.seed, round_.candidates, round_.sampled_at = None, {}, None
+            round_.inspection.grids.clear()
+        history_author(round_, actor=actor, reason="draw_undone" if undone else "edited")
+        round_.save()
+        round_.point_types.set(point_types)
+        Inspection.objects.filter(pk=round_.inspection_id).update(
+            title=round_.title, campaign=campaign, date=start_date, end_date=end_date
+        )
+        _teams_set(round_, teams, actor=actor)
+        _assign_in_turn(round_)
+    return round_, undone
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a round as planned: the field at fault, a code and the words shown."""
+
+    field: str
+    code: str
+    message: str
+
+
+def _check_round(
+    *,
+    title: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    points_per_type: int,
+    exclude_rounds: int,
+    teams: Iterable[tuple[str, Iterable[User]]],
+    problems: list[Problem] | None = None,
+) -> list[TeamPlan]:
+    """The rules a planned round keeps, whether new or changed; its teams as plans. Everything wrong is said
+    at once: the ``ApplicationError`` names the first problem, and lists them all in ``extra["errors"]``
+    (field, message), so that a form shows each beside its field."""
+    problems = problems if problems is not None else []
+    if not title:
+        problems.append(Problem("title", "title_required", _("Give the round a title.")))
+    if end_date < start_date:
+        problems.append(Problem("end_date", "dates_disordered", _("The round cannot end before it starts.")))
+    if points_per_type < 1:
+        problems.append(Problem("points_per_type", "points_per_type", _("Draw at least one point per type.")))
+    if exclude_rounds < 0:
+        message = _("The number of earlier rounds left out cannot be negative.")
+        problems.append(Problem("exclude_rounds", "exclude_rounds", message))
+    plans = []
+    try:
+        plans = teams_check(teams)
+    except ApplicationError as error:
+        problems.append(Problem("teams", error.code, error.message))
+    if problems:
+        first = problems[0]
+        raise ApplicationError(
+            first.message,
+            code=first.code,
+            extra={"field": first.field, "errors": [(problem.field, problem.message) for problem in problems]},
+        )
+    return plans
+
+
+_TEAMS = {"field": "teams"}  # a team's fault is the teams' part of the round's form
+
+
+def teams_check(teams: Iterable[tuple[str, Iterable[User]]]) -> list[TeamPlan]:
+    """A round's teams: at least one, each named once, each of two different inspectors, no inspector on two
+    teams. Raises ``ApplicationError`` naming the team at fault."""
+    plans = [TeamPlan(name.strip(), list(members)) for name, members in teams]
+    if not plans:
+        raise ApplicationError(_("A round needs at least one team of two inspectors."), code="no_team", extra=_TEAMS)
+    seen_names: set[str] = set()
+    on_a_team: dict[int, str] = {}
+    for number, plan in enumerate(plans, start=1):
+        name = plan.name
+        if not name:
+            raise ApplicationError(
+                _("Give team %(number)s a name.") % {"number": number}, code="team_name", extra=_TEAMS
+            )
+        if name in seen_names:
+            raise ApplicationError(
+                _("Two teams are named %(team)s.") % {"team": name}, code="team_name_twice", extra=_TEAMS
+            )
+        seen_names.add(name)
+        people = [member.pk for member in plan.members]
+        if len(set(people)) < len(people):
+            twice = next(member for member in plan.members if people.count(member.pk) > 1)
+            raise ApplicationError(
+                _("%(person)s is in %(team)s twice: a team is two different inspectors.")
+                % {"person": twice.display_name, "team": name},
+                code="team_member_twice",
+                extra=_TEAMS,
+            )
+        if len(people) != TEAM_SIZE:
+            raise ApplicationError(
+                _("%(team)s has %(count)s inspectors: a team is two inspectors.")
+                % {"team": name, "count": len(people)},
+                code="team_size",
+                extra=_TEAMS,
+            )
+        for member in plan.members:
+            # An administrator counts as every role, an inspector too (accounts.context_processors.frame).
+            if not (member.is_active and (is_inspector(member) or is_administrator(member))):
+                raise ApplicationError(
+                    _("%(person)s in %(team)s is not an inspector.") % {"person": member.display_name, "team": name},
+                    code="team_not_inspector",
+                    extra=_TEAMS,
+                )
+            if member.pk in on_a_team:
+                raise ApplicationError(
+                    _("%(person)s is in %(team)s and in %(other)s: an inspector is on one team of a round.")
+                    % {"person": member.display_name, "team": on_a_team[member.pk], "other": name},
+                    code="team_member_on_two",
+                    extra=_TEAMS,
+                )
+            on_a_team[member.pk] = name
+    return plans
+
+
+def _teams_set(round_: Round, teams: list[TeamPlan], *, actor: User | None) -> None:
+    """Make the round's teams those planned: a team keeps its name (and its history), its members are set;
+    teams no longer planned go (their points wait to be shared again). The inspection record's members are
+    the teams'."""
+    existing = {team.name: team for team in round_.teams.all()}
+    for name, team in existing.items():
+        if name not in {plan.name for plan in teams}:
+            history_author(team, actor=actor).delete()
+    members = []
+    for plan in teams:
+        team = existing.get(plan.name) or history_author(Team(round=round_, name=plan.name), actor=actor)
+        if team.pk is None:
+            team.save()
+        if set(team.members.values_list("pk", flat=True)) != {member.pk for member in plan.members}:
+            history_author(team, actor=actor)
+            team.members.set(plan.members)
+        members += plan.members
+    round_.inspection.members.set(members)
+
+
+def _assign_in_turn(round_: Round) -> None:
+    """The drawn points shared among the teams in turn (by name), in the order drawn."""
+    teams = list(round_.teams.order_by("name", "pk"))
+    points = list(round_.points.order_by("order"))
+    for index, point in enumerate(points):
+        point.team = teams[index % len(teams)] if teams else None
+    RoundPoint.objects.bulk_update(points, ["team"])
 
 
 def round_inspection(
@@ -201,7 +422,7 @@ def round_sample(*, round_: Round, seed: int | None = None, actor: User | None =
                 "place__code", "point_type_id"
             )
         )
-        teams = list(round_.teams.order_by("name", "pk"))
+        teams = list(round_.teams.order_by("name", "pk"))  # as _assign_in_turn shares them
         round_.points.all().delete()
         RoundPoint.objects.bulk_create(
             RoundPoint(
@@ -273,14 +494,6 @@ def standards_for(point_type_id: int) -> list[Standard]:
     )
 
 
-def distance_m(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> int:
-    """The great-circle distance between two points, in metres (haversine)."""
-    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
-    dphi, dlam = phi2 - phi1, math.radians(float(lon2) - float(lon1))
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
-    return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
-
-
 def round_point_of(*, round_: Round, place_id: int) -> RoundPoint:
     """The point of ``round_`` at a place; ``ApplicationError`` for a place the round did not draw."""
     point = RoundPoint.objects.filter(round=round_, place_id=place_id).select_related("place__grid", "round").first()
@@ -323,10 +536,16 @@ def sheet_submit(
         raise ApplicationError(error.message, code="location_incomplete") from None
     standards = {standard.pk: standard for standard in standards_for(round_point.point_type_id)}
     _check_answers(answers, standards)
+    _check_captures(round_, answers, standards, now=now)
     place = round_point.place
-    distance = None
-    if latitude is not None and place.latitude is not None and place.longitude is not None:
-        distance = distance_m(latitude, longitude, place.latitude, place.longitude)
+    limit = settings.EVALUATION_MAX_DISTANCE_M
+    distance = metres_between(latitude, longitude, place.latitude, place.longitude)
+    photos_far = sum(
+        1
+        for answer in answers.values()
+        for photo in answer.photos
+        if (far_by := _photo_distance(photo, place)) is not None and far_by > limit
+    )
 
     with transaction.atomic():
         locked = RoundPoint.objects.select_for_update(of=("self",)).select_related("team").get(pk=round_point.pk)
@@ -345,7 +564,8 @@ def sheet_submit(
             latitude=latitude,
             longitude=longitude,
             distance_m=distance,
-            far=distance is not None and distance > settings.EVALUATION_MAX_DISTANCE_M,
+            photos_far=photos_far,
+            far=(distance is not None and distance > limit) or photos_far > 0,
         )
         rows = []
         for standard_id, answer in answers.items():
@@ -353,6 +573,8 @@ def sheet_submit(
             department = issue_route(place=place, criterion=standard.criterion).department
             issue = None
             if answer.result == Result.FAIL:
+                # Where the failure was seen: its first photo's position, else where the sheet was filled.
+                seen = next((photo.capture for photo in answer.photos if _photo_has_position(photo)), None)
                 issue = issue_file(
                     reporter=actor,
                     place=place,
@@ -360,8 +582,8 @@ def sheet_submit(
                     description=f"{standard.text}：{answer.note}",
                     inspection=round_.inspection,
                     campaign=round_.campaign,
-                    latitude=latitude,
-                    longitude=longitude,
+                    latitude=seen.latitude if seen else latitude,
+                    longitude=seen.longitude if seen else longitude,
                     photos=list(answer.photos),
                     source=Issue.Source.EVALUATION,
                 )
@@ -405,13 +627,67 @@ def _check_window(round_: Round, *, observed_at: datetime.datetime, now: datetim
             % {"day": observed_day, "start": round_.start_date, "end": round_.end_date},
             code="outside_window",
         )
-    if observed_at > now + datetime.timedelta(minutes=10):
+    if observed_at > now + _clock_grace():
         raise ApplicationError(_("The time of observation is in the future."), code="observed_in_future")
     last_day = round_.end_date + datetime.timedelta(days=settings.EVALUATION_LATE_DAYS)
     if timezone.localdate(now) > last_day:
         raise Conflict(
             _("Answers of this round were taken until %(day)s.") % {"day": last_day}, code="round_window_over"
         )
+
+
+def _clock_grace() -> datetime.timedelta:
+    """How far a phone's clock may be off: a moment this much later than now, or than the round's window,
+    is still taken."""
+    return datetime.timedelta(minutes=settings.EVALUATION_CLOCK_GRACE_MINUTES)
+
+
+def _photo_has_position(photo: Photo) -> bool:
+    return photo.capture is not None and photo.capture.has_position
+
+
+def _photo_distance(photo: Photo, place) -> int | None:
+    if not _photo_has_position(photo):
+        return None
+    capture = photo.capture
+    return metres_between(capture.latitude, capture.longitude, place.latitude, place.longitude)
+
+
+def _check_captures(
+    round_: Round, answers: dict[int, Answer], standards: dict[int, Standard], *, now: datetime.datetime
+) -> None:
+    """Every failure's photo was taken in the round's window (its first day's midnight to its last day's,
+    widened by the clock grace) and not later than now. The moment a photo merely arrived
+    (``CaptureSource.SERVER``, a page without scripts) says nothing of its capture and is not checked."""
+    grace = _clock_grace()
+    opens = timezone.make_aware(datetime.datetime.combine(round_.start_date, datetime.time.min)) - grace
+    last_midnight = datetime.datetime.combine(round_.end_date + datetime.timedelta(days=1), datetime.time.min)
+    closes = timezone.make_aware(last_midnight) + grace
+    for standard_id, answer in answers.items():
+        for photo in answer.photos:
+            capture = photo.capture
+            if capture is None or capture.taken_at is None or capture.time_source == CaptureSource.SERVER:
+                continue
+            taken = timezone.localtime(capture.taken_at)
+            words = {"photo": photo.name, "standard": standards[standard_id].text, "at": f"{taken:%Y-%m-%d %H:%M}"}
+            if capture.taken_at > now + grace:
+                raise ApplicationError(
+                    _(
+                        "The photo %(photo)s of %(standard)s was taken at %(at)s, later than now: check the phone's "
+                        "clock and take the photo again."
+                    )
+                    % words,
+                    code="photo_taken_in_future",
+                )
+            if not opens <= capture.taken_at < closes:
+                raise ApplicationError(
+                    _(
+                        "The photo %(photo)s of %(standard)s was taken at %(at)s, outside the round's window "
+                        "(%(start)s to %(end)s): take a photo on site now."
+                    )
+                    % {**words, "start": round_.start_date, "end": round_.end_date},
+                    code="photo_taken_outside_window",
+                )
 
 
 def _check_answers(answers: dict[int, Answer], standards: dict[int, Standard]) -> None:

@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.capture import captures_parse
 from core.errors import ApplicationError
 from core.geo import LocationError, coordinate_parse
 from core.images import photo_response, photos_prepare
 from core.permissions import require_perm
 from evaluation import selectors, services
+from evaluation.forms import RoundForm, team_formset
 from evaluation.models import Appeal, AppealPhoto, Observation, Round, RoundPoint
 
 Result = Observation.Result
@@ -55,7 +57,12 @@ def round_detail(request, pk: int):
             ("department", _("By responsible department")),
         )
     ]
-    points = selectors.round_points(round_=round_, user=request.user)
+    points = list(selectors.round_points(round_=round_, user=request.user))
+    # A point's sheet is linked for those who may fill it in: its team (and administrators).
+    every_point = request.user.has_perm("evaluation.observe_point")
+    own_teams = set() if every_point else set(round_.teams.filter(members=request.user).values_list("pk", flat=True))
+    for point in points:
+        point.observable = every_point or point.team_id in own_teams
     context = {
         "round": round_,
         "summary": selectors.round_summary(round_=round_),
@@ -63,6 +70,8 @@ def round_detail(request, pk: int):
         "most_failed": selectors.standards_most_failed(round_=round_),
         "lost_most": selectors.points_lost_most(round_=round_),
         "points": points,
+        "teams": selectors.round_teams(round_=round_),
+        "draw": selectors.draw_summary(round_=round_),
         "record": selectors.round_record(round_=round_),
         "failures": selectors.failures_to_appeal(round_=round_, user=request.user)
         if request.user.has_perm("evaluation.file_appeal")
@@ -85,8 +94,10 @@ def _wants_json(request) -> bool:
 
 
 def _answers(request, standards) -> dict[int, services.Answer]:
-    """The answers the sheet's form carries (``result-<standard>``, ``note-<standard>``, ``photos-<standard>``);
-    the photos of a failure are checked as every photo is."""
+    """The answers the sheet's form carries (``result-<standard>``, ``note-<standard>``, ``photos-<standard>``
+    and, from the page's script, ``photo-meta-<standard>``: when and where the phone took each photo); the
+    photos of a failure are checked as every photo is, and carry their capture (``core.capture``)."""
+    received_at = timezone.now()
     answers = {}
     for name, value in request.POST.items():
         if not name.startswith("result-"):
@@ -105,7 +116,10 @@ def _answers(request, standards) -> dict[int, services.Answer]:
                     _("At most %(count)s photos can be attached.") % {"count": settings.PHOTO_MAX_COUNT},
                     code="too_many_photos",
                 )
-            photos = tuple(photos_prepare(uploads))
+            devices = captures_parse(
+                request.POST.get(f"photo-meta-{standard_id}", ""), count=len(uploads), received_at=received_at
+            )
+            photos = tuple(photos_prepare(uploads, devices=devices))
         answers[standard_id] = services.Answer(
             result=value, note=request.POST.get(f"note-{standard_id}", ""), photos=photos
         )
@@ -199,6 +213,7 @@ def sheet(request, round_pk: int, pk: int):
         "point": point,
         "items": items,
         "done": done,
+        "failures": selectors.sheet_failures(sheet=done) if done else [],
         "error": error,
         "key": request.POST.get("key") if error else str(uuid.uuid4()),
         "results": Result.choices,
@@ -207,15 +222,87 @@ def sheet(request, round_pk: int, pk: int):
     return render(request, "evaluation/sheet.html", context, status=400 if error else 200)
 
 
+def _round_form_page(request, *, round_: Round | None = None):
+    """The round's form, new (``round_`` None) or a planned one's: saved through the services, whose rules
+    come back as the form's errors, nothing saved."""
+    form = RoundForm(request.POST or None, round_=round_)
+    teams = team_formset(request.POST or None, round_=round_)
+    if request.method == "POST" and not teams.is_valid():
+        for error in [*teams.non_form_errors(), *(e for row in teams.errors for es in row.values() for e in es)]:
+            form.add_error(None, error)
+    if request.method == "POST" and form.is_valid() and teams.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "code"}
+        try:
+            if round_ is None:
+                saved = services.round_create(
+                    code=form.cleaned_data["code"], **fields, teams=teams.plans(), actor=request.user
+                )
+                messages.success(request, _("The round is planned: draw its points when its settings are right."))
+            else:
+                saved, undone = services.round_update(round_=round_, **fields, teams=teams.plans(), actor=request.user)
+                messages.success(
+                    request,
+                    _("The round is changed; its draw no longer held and was undone: draw its points again.")
+                    if undone
+                    else _("The round is changed."),
+                )
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            return redirect("evaluation:round_detail", pk=saved.pk)
+    context = {"form": form, "teams": teams, "round": round_}
+    failed = request.method == "POST"
+    return render(request, "evaluation/round_form.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    """The evaluation office plans a round on its page."""
+    require_perm(request.user, "evaluation.manage_round")
+    return _round_form_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk: int):
+    """The evaluation office changes a planned round; a round under way or closed keeps what it was."""
+    round_ = _round_for(request, pk)
+    require_perm(request.user, "evaluation.manage_round", round_)
+    if round_.status != Round.Status.PLANNED:
+        messages.error(request, _("Only a planned round can be changed."))
+        return redirect("evaluation:round_detail", pk=round_.pk)
+    return _round_form_page(request, round_=round_)
+
+
+def _seed(value: str | None) -> int | None:
+    if not value or not value.strip():
+        return None
+    try:
+        seed = int(value.strip())
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**63:
+        raise ApplicationError(_("The seed is a whole number of 0 or more, or empty for a new one."), code="seed")
+    return seed
+
+
 @login_required
 @require_POST
 def round_step(request, pk: int, step: str):
-    """The office draws, starts or closes a round (``evaluation.services``)."""
+    """The office draws (with the seed given, or a new one), starts or closes a round (``evaluation.services``)."""
     round_ = _round_for(request, pk)
     require_perm(request.user, "evaluation.manage_round", round_)
-    act = {"draw": services.round_sample, "start": services.round_start, "close": services.round_close}[step]
     try:
-        act(round_=round_, actor=request.user)
+        if step == "draw":
+            draw = services.round_sample(round_=round_, seed=_seed(request.POST.get("seed")), actor=request.user)
+            messages.success(
+                request,
+                _("%(count)s points drawn with the seed %(seed)s: the same seed draws the same points again.")
+                % {"count": len(draw.drawn), "seed": draw.seed},
+            )
+        else:
+            {"start": services.round_start, "close": services.round_close}[step](round_=round_, actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("evaluation:round_detail", pk=round_.pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.capture import POSITION_SOURCES, CaptureSource
 from core.clocks import Light, light_of, light_q
 from core.images import photo_storage_name
 from core.limits import TEXT_LIMITS
@@ -392,11 +393,23 @@ class IssuePhoto(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When and where the photo was taken, where the filing knew (a mock evaluation's sheet: ``core.capture``),
+    # each with its source, and how far from the issue's place that was.
+    captured_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    time_source = models.CharField(_("time from"), max_length=8, choices=CaptureSource.choices, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    position_source = models.CharField(_("position from"), max_length=8, choices=POSITION_SOURCES, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance from the place (m)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("issue photo")
         verbose_name_plural = _("issue photos")
         ordering = ["stage", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=LATITUDE, name="issue_photo_latitude_range"),
+            models.CheckConstraint(condition=LONGITUDE, name="issue_photo_longitude_range"),
+        ]
 
     def __str__(self) -> str:
         return self.image.name

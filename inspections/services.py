@@ -32,8 +32,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department, Role, User
 from accounts.services import department_contacts, notification_send
 from campaign.models import Campaign, Task
+from core.capture import Capture
 from core.errors import ApplicationError, Conflict
-from core.geo import LocationError, location_pair
+from core.geo import LocationError, location_pair, metres_between
 from core.history import history_author
 from core.images import Photo
 from core.limits import TEXT_LIMITS, text_check
@@ -188,8 +189,23 @@ def _issue_url(issue: Issue) -> str:
 
 def _add_photos(issue: Issue, photos: list[Photo], *, stage: str, actor: User) -> None:
     for photo in photos:
+        capture = photo.capture or Capture()
+        distance = None
+        if capture.has_position:
+            place = issue.place
+            distance = metres_between(capture.latitude, capture.longitude, place.latitude, place.longitude)
         IssuePhoto.objects.create(
-            issue=issue, stage=stage, image=photo.image, thumbnail=photo.thumbnail, uploaded_by=actor
+            issue=issue,
+            stage=stage,
+            image=photo.image,
+            thumbnail=photo.thumbnail,
+            uploaded_by=actor,
+            captured_at=capture.taken_at,
+            time_source=capture.time_source,
+            latitude=capture.latitude,
+            longitude=capture.longitude,
+            position_source=capture.position_source,
+            distance_m=distance,
         )
 
 

@@ -7,7 +7,7 @@ DELETE) it accepts: those a signed-in superuser is not refused with 405 (sent wi
 placeholder URL arguments, so that nothing is written). Each such route needs an entry in ``AUDITED``
 or in ``NO_AUDIT_OBJECT``, and an ``AUDITED`` route must accept POST alone, the method its entry uses.
 
-Size: 45 routes with an audit entry (31 pages, 13 REST API routes and Open311's requests) and 10 routes
+Size: 47 routes with an audit entry (33 pages, 13 REST API routes and Open311's requests) and 10 routes
 explicitly without one, each with its reason (``NO_AUDIT_OBJECT``); the Django admin is out of scope
 (``OUT_OF_SCOPE``): it keeps its own ``LogEntry`` and django-simple-history's admin history.
 
@@ -557,7 +557,7 @@ def _round(world: World, status: str = "planned"):
         start_date=today - datetime.timedelta(days=1),
         end_date=today + datetime.timedelta(days=1),
         points_per_type=1,
-        teams=[("第一组", [world.inspector])],
+        teams=[("第一组", [world.inspector, _partner()])],
     )
     if status != "planned":
         evaluation.round_sample(round_=round_, seed=1)
@@ -565,6 +565,13 @@ def _round(world: World, status: str = "planned"):
         evaluation.round_start(round_=round_)
     round_.refresh_from_db()
     return round_
+
+
+def _partner() -> User:
+    """The world's inspector's partner on a team of the mock evaluation."""
+    return User.objects.filter(username="wangqiang").first() or UserFactory(
+        username="wangqiang", last_name="王", first_name="强", department=None, role=Role.INSPECTOR
+    )
 
 
 def _the_round():
@@ -579,6 +586,25 @@ def _round_page(world: World) -> str:
 
 def _round_step(name: str) -> Callable[[World], str]:
     return lambda world: reverse(f"evaluation:round_{name}", args=[_the_round().pk])
+
+
+def _round_form(world: World, *, title: str = "下月模拟测评", code: str | None = "PC-2") -> dict:
+    """The round's page form: one team, the world's inspector and his partner."""
+    today = timezone.localdate()
+    data = {
+        "title": title,
+        "campaign": world.task.campaign_id,
+        "start_date": (today + datetime.timedelta(days=3)).isoformat(),
+        "end_date": (today + datetime.timedelta(days=7)).isoformat(),
+        "points_per_type": 1,
+        "exclude_rounds": 0,
+        "team-TOTAL_FORMS": 1,
+        "team-INITIAL_FORMS": 0 if code else 1,
+        "team-0-name": "第一组",
+        "team-0-first": world.inspector.pk,
+        "team-0-second": _partner().pk,
+    }
+    return data | ({"code": code} if code else {})
 
 
 def _sheet_url(world: World) -> str:
@@ -797,6 +823,22 @@ AUDITED: dict[str, Write] = {
         (SHEET_SUBMITTED,),
         data=_sheet_data,
         prepare=lambda w: _round(w, "in_progress"),
+    ),
+    "evaluation:round_create": Write(
+        "leader",
+        "page",
+        lambda world: reverse("evaluation:round_create"),
+        (ROUND_CHANGED,),
+        data=_round_form,
+        prepare=lambda world: _partner(),
+    ),
+    "evaluation:round_edit": Write(
+        "leader",
+        "page",
+        lambda world: reverse("evaluation:round_edit", args=[_the_round().pk]),
+        (ROUND_CHANGED,),
+        data=lambda world: _round_form(world, title="本月模拟测评（调整）", code=None),
+        prepare=_round,
     ),
     "evaluation:round_draw": Write("leader", "page", _round_step("draw"), (ROUND_CHANGED,), prepare=_round),
     "evaluation:round_start": Write(
@@ -1046,7 +1088,7 @@ def test_every_write_route_has_an_entry(client):
     assert sorted((set(AUDITED) | set(NO_AUDIT_OBJECT)) - set(found)) == [], "entries of routes that take no write"
     for route in AUDITED:  # each audited route takes only the POST its entry makes
         assert found[route] == {"POST"}, f"{route} accepts {sorted(found[route])}: audit each"
-    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (45, 10)  # the size the docstring states
+    assert (len(AUDITED), len(NO_AUDIT_OBJECT)) == (47, 10)  # the size the docstring states
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """The permission matrix: every page and API route, generated from the URL configuration, for every
 role and method, against the expected access written down in ``MATRIX`` below.
 
-Size: 133 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
+Size: 135 routes × 6 roles (anonymous, staff of department A, staff of department B, inspector,
 leader, API token) × the methods listed per route: GET and POST for every route, plus PUT, PATCH,
-DELETE or OPTIONS on 8 routes (10 more route-methods) — 276 route-methods × 6 roles = 1,656 cases,
+DELETE or OPTIONS on 8 routes (10 more route-methods) — 280 route-methods × 6 roles = 1,680 cases,
 each its own test id (``route-role-METHOD``).
 
 ``test_every_route_has_an_entry`` walks the resolver: a route added without an entry here (or an
@@ -142,7 +142,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "assessment:changes": {"GET": "lfffol", "POST": PAGE_405},
     # --- Mock evaluation: the round is in progress, the sheet the inspector's team's ---------------
     "evaluation:round_list": {"GET": SIGNED_IN, "POST": PAGE_405},
+    "evaluation:round_create": {"GET": "lfffol", "POST": "lfffol"},  # the evaluation office's
     "evaluation:round_detail": {"GET": "lhhool", "POST": PAGE_405},
+    "evaluation:round_edit": {"GET": "lhhfol", "POST": "lhhfol"},  # a round in progress: refused with a message
     "evaluation:sheet": {"GET": "lhhofl", "POST": "lhhofl"},
     "evaluation:round_draw": {"GET": PAGE_405, "POST": "lhhfol"},
     "evaluation:round_start": {"GET": PAGE_405, "POST": "lhhfol"},
@@ -292,6 +294,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "api:extensionrequest-decide": {"pk": "extension"},
     **{f"api:suspension-{name}": {"pk": "suspension"} for name in ("detail", "decide", "release")},
     "evaluation:round_detail": {"pk": "evaluation.round"},
+    "evaluation:round_edit": {"pk": "evaluation.round"},
     "evaluation:sheet": {"round_pk": "evaluation.round", "pk": "evaluation.point"},
     **{f"evaluation:round_{step}": {"pk": "evaluation.round"} for step in ("draw", "start", "close")},
     "evaluation:appeal_create": {"pk": "evaluation.observation"},

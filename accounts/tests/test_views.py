@@ -125,10 +125,14 @@ def test_its_query_count_does_not_grow_with_the_rows(client, staff):
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        (Role.STAFF, ["/tasks/", "/issues/", "/inbox/"], ["/issues/new/", "/issues/extensions/"]),
-        (Role.INSPECTOR, ["/issues/new/", "/issues/?status=submitted"], ["/tasks/", "/issues/extensions/"]),
-        (Role.LEADER, ["/tasks/", "/issues/", "/issues/extensions/"], ["/issues/new/"]),
-        (Role.ADMINISTRATOR, ["/tasks/", "/issues/new/", "/issues/extensions/"], []),
+        (Role.STAFF, ["/tasks/", "/issues/", "/inbox/"], ["/issues/new/", "/issues/extensions/", "/evaluation/"]),
+        (
+            Role.INSPECTOR,
+            ["/issues/new/", "/issues/?status=submitted", "/evaluation/"],
+            ["/tasks/", "/issues/extensions/"],
+        ),
+        (Role.LEADER, ["/tasks/", "/issues/", "/issues/extensions/", "/evaluation/"], ["/issues/new/"]),
+        (Role.ADMINISTRATOR, ["/tasks/", "/issues/new/", "/issues/extensions/", "/evaluation/"], []),
     ],
 )
 def test_it_shows_the_navigation_of_the_users_role(client, role, shown, hidden):

@@ -80,7 +80,8 @@ def evaluation_world(*, campaign, place, criterion, inspector, department) -> Si
     point_type = PointTypeFactory(code="MATRIX", name="主次干道")
     ObservationPoint.objects.create(place=place, point_type=point_type)
     standard = StandardFactory(point_types=[point_type], criterion=criterion)
-    round_ = make_round(code="MATRIX-1", campaign=campaign, inspectors=[inspector])
+    partner = UserFactory(username="matrix-partner", role=Role.INSPECTOR, department=None)
+    round_ = make_round(code="MATRIX-1", campaign=campaign, inspectors=[inspector, partner])
     round_.status = Round.Status.IN_PROGRESS
     round_.save()
     round_point = RoundPoint.objects.create(

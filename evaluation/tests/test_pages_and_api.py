@@ -1,4 +1,5 @@
 import datetime
+import json
 import uuid
 
 import pytest
@@ -10,7 +11,7 @@ from core.tests.api import client_for
 from core.tests.factories import photo_upload
 from evaluation import services
 from evaluation.models import Sheet
-from inspections.models import Issue
+from inspections.models import Issue, IssuePhoto
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2018, 3, 5, 10, 0, tzinfo=datetime.UTC)
@@ -247,7 +248,70 @@ def test_the_rounds_record_says_each_step_in_words(client, running):
     client.force_login(UserFactory(role=Role.LEADER, department=None))
 
     page = client.get(reverse("evaluation:round_detail", args=[running["round"].pk])).content.decode()
+    record = page[page.index('id="round-record"') :]
 
     for words in ("已抽取点位", "测评开始", "测评结束"):
-        assert words in page
-    assert "drawn" not in page
+        assert words in record
+    assert "drawn" not in record
+
+
+def test_each_photo_s_time_and_place_go_with_the_sheet_and_are_shown_with_the_photo(client, running, at_round_time):
+    client.force_login(running["inspector"])
+    failed = running["standards"][1]
+    data = form(running, "pass", "fail", "pass")
+    data[f"photos-{failed.pk}"] = [
+        photo_upload("exif.jpg", taken="2018:03:05 09:30:00", gps=(36.4502, 115.98)),
+        photo_upload("phone.jpg"),
+    ]
+    data[f"photo-meta-{failed.pk}"] = json.dumps(
+        [
+            {"taken_at": "2018-03-05T01:20:00.000Z", "latitude": "36.449000", "longitude": "115.980000"},
+            {"taken_at": "2018-03-05T01:45:00.000Z", "latitude": "36.460000", "longitude": "115.980000"},
+        ]
+    )
+
+    response = client.post(sheet_url(running), data, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 201
+    assert response.json()["far"] is True  # the second photo was taken 1.1 km away
+    exif, phone = IssuePhoto.objects.order_by("pk")
+    assert (exif.captured_at, exif.time_source, exif.distance_m) == (NOW.replace(hour=1, minute=30), "exif", 22)
+    assert (phone.captured_at, phone.time_source, phone.distance_m) == (NOW.replace(hour=1, minute=45), "device", 1112)
+    sheet = Sheet.objects.get()
+    assert (sheet.photos_far, sheet.far) == (1, True)
+
+    page = client.get(sheet_url(running)).content.decode()
+    issue_page = client.get(reverse("inspections:issue_detail", args=[exif.issue_id])).content.decode()
+    for shown in (page, issue_page):
+        for words in ("2018-03-05 09:30", "2018-03-05 09:45", "22", "1112"):
+            assert words in shown
+    assert "data-sheet-far" in page
+    assert page.count("data-far-photo") == 1  # the photo taken far, marked as such
+
+
+def test_photos_whose_time_and_place_cannot_be_read_are_refused_and_nothing_is_saved(client, running, at_round_time):
+    client.force_login(running["inspector"])
+    data = form(running, "pass", "fail", "pass")
+    data[f"photo-meta-{running['standards'][1].pk}"] = "[{]"
+
+    response = client.post(sheet_url(running), data, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "photo_capture"
+    assert not Sheet.objects.exists()
+    assert not Issue.objects.exists()
+
+
+def test_the_api_gives_each_issue_photo_s_capture(client, running, at_round_time):
+    client.force_login(running["inspector"])
+    failed = running["standards"][1]
+    data = form(running, "pass", "fail", "pass")
+    data[f"photos-{failed.pk}"] = photo_upload("exif.jpg", taken="2018:03:05 09:30:00", gps=(36.4502, 115.98))
+    client.post(sheet_url(running), data, HTTP_ACCEPT="application/json")
+    issue = Issue.objects.get()
+
+    photo = client_for(running["inspector"]).get(f"/api/v1/issues/{issue.pk}/").json()["photos"][0]
+
+    assert photo["captured_at"] == "2018-03-05T09:30:00+08:00"
+    assert (photo["time_source"], photo["position_source"], photo["distance_m"]) == ("exif", "exif", 22)
+    assert (photo["latitude"], photo["longitude"]) == ("36.450200", "115.980000")

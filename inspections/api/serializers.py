@@ -11,6 +11,7 @@ from rest_framework.fields import empty
 from accounts.models import Department
 from campaign.models import Campaign
 from core.api import AbsoluteUrlField, ClockField, RequestSerializer, StrictBooleanField, clock_data, coordinate_field
+from core.capture import POSITION_SOURCES, CaptureSource
 from core.limits import TEXT_LIMITS
 from grids.models import Place
 from inspections.clocks import issue_clocks
@@ -89,14 +90,40 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 class IssuePhotoSerializer(serializers.ModelSerializer):
-    """A photo's addresses in the app, which sends it to those who may see the issue."""
+    """A photo's addresses in the app, which sends it to those who may see the issue, and when and where it
+    was taken where that is known (a mock evaluation's photos), with the sources and the distance to the
+    issue's place."""
 
     image = AbsoluteUrlField(source="url")
     thumbnail = AbsoluteUrlField(source="thumbnail_url")
+    time_source = serializers.ChoiceField(
+        choices=CaptureSource.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Where captured_at comes from; empty when the time of capture is not known."),
+    )
+    position_source = serializers.ChoiceField(
+        choices=POSITION_SOURCES,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Where latitude and longitude come from; empty when the position of capture is not known."),
+    )
 
     class Meta:
         model = IssuePhoto
-        fields = ("id", "stage", "image", "thumbnail")
+        fields = (
+            "id",
+            "stage",
+            "image",
+            "thumbnail",
+            "captured_at",
+            "time_source",
+            "latitude",
+            "longitude",
+            "position_source",
+            "distance_m",
+        )
+        read_only_fields = fields
 
 
 class IssueListSerializer(serializers.ListSerializer):

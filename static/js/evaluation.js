@@ -101,13 +101,18 @@
   function setUpSheet(form) {
     var status = document.querySelector("[data-offline-status]");
     var observed = form.querySelector("[data-observed-at]");
-    function stamp() { if (observed && !observed.value) { observed.value = new Date().toISOString(); } }
-    function locate() {
+    // Where the phone is now (a fresh fix with ``fresh``), given to ``done`` and kept as the sheet's position.
+    function locate(done, fresh) {
       if (!("geolocation" in navigator)) { return; }
       navigator.geolocation.getCurrentPosition(function (position) {
-        form.querySelector("[data-geo=latitude]").value = position.coords.latitude.toFixed(6);
-        form.querySelector("[data-geo=longitude]").value = position.coords.longitude.toFixed(6);
-      }, function () {}, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+        var latitude = position.coords.latitude.toFixed(6), longitude = position.coords.longitude.toFixed(6);
+        form.querySelector("[data-geo=latitude]").value = latitude;
+        form.querySelector("[data-geo=longitude]").value = longitude;
+        if (done) { done(latitude, longitude); }
+      }, function () {}, { enableHighAccuracy: true, timeout: 15000, maximumAge: fresh ? 0 : 60000 });
+    }
+    function stamp() {
+      if (observed && !observed.value) { observed.value = new Date().toISOString(); locate(); }
     }
     function toggle(fieldset) {
       var failed = fieldset.querySelector("input[type=radio][value=fail]:checked");
@@ -118,9 +123,34 @@
       toggle(fieldset);
       fieldset.addEventListener("change", function () { stamp(); toggle(fieldset); });
     });
-    // A photo carries the time and place it was taken.
+    // Each photo carries the time and place it was taken: the phone's clock and position when it is chosen,
+    // one entry per file in the hidden field beside the input, kept with the sheet in the queue (the server
+    // prefers what the photo's own EXIF says, where it says it).
     form.querySelectorAll("[data-sheet-photo]").forEach(function (input) {
-      input.addEventListener("change", function () { stamp(); locate(); });
+      var meta = input.parentNode.querySelector("[data-photo-meta]");
+      var kept = input.parentNode.querySelector("[data-photo-kept]");
+      var choice = 0;
+      function say(what, count) {
+        if (kept) { kept.textContent = count ? (kept.getAttribute(what) || "").replace("%(count)s", count) : ""; }
+      }
+      input.addEventListener("change", function () {
+        stamp();
+        if (!meta) { return; }
+        var mine = ++choice, chosen = new Date().toISOString();
+        var rows = Array.prototype.map.call(input.files, function () {
+          return { taken_at: chosen, latitude: null, longitude: null };
+        });
+        meta.value = rows.length ? JSON.stringify(rows) : "";
+        meta.removeAttribute("data-located");
+        say("data-msg-time", rows.length);
+        locate(function (latitude, longitude) {
+          if (mine !== choice) { return; }  // photos chosen again meanwhile: theirs is coming
+          rows.forEach(function (row) { row.latitude = latitude; row.longitude = longitude; });
+          meta.value = JSON.stringify(rows);
+          meta.setAttribute("data-located", "yes");
+          say("data-msg-place", rows.length);
+        }, true);
+      });
     });
     var allPass = form.querySelector("[data-all-pass]");
     if (allPass) {
