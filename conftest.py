@@ -159,6 +159,8 @@ def pytest_collection_modifyitems(config, items):
             item._id = type(item._id).parse(item.nodeid + item.name[item.name.index("[") :])  # pytest 9: a NodeId
         if item.get_closest_marker("services"):
             item.fixturenames.extend(name for name in ("postgres", "redis_broker") if name not in item.fixturenames)
+        if item.nodeid.split("::", 1)[0] in ROLLUPS_CHECKED:
+            item.fixturenames.append("rollups_kept")  # last: checked before the database is rolled back
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -182,3 +184,40 @@ def _private_celery_queue(tmp_path_factory):
             "processed_folder": str(folders["processed"]),
         }
     app._after_fork()  # drop pooled connections made with the old options
+
+
+# The test modules of every path that writes tasks, progress or issues: pages, API, admin, the master-data
+# import, the demo loader, seed_scale, Open311, the citizens' channel and the mock evaluation. After each of
+# their tests the rollups the dashboard reads must equal a recount from the base tables (core.rollups).
+ROLLUPS_CHECKED = {
+    "campaign/tests/test_services.py",
+    "campaign/tests/test_views.py",
+    "campaign/tests/test_api.py",
+    "inspections/tests/test_services.py",
+    "inspections/tests/test_views.py",
+    "inspections/tests/test_api.py",
+    "tests/test_admin.py",
+    "tests/test_rectification_task.py",
+    "masterdata/tests/test_tasks.py",
+    "masterdata/tests/test_import.py",
+    "demo/tests/test_load_demo.py",
+    "perf/tests/test_seed_scale.py",
+    "open311/tests/test_open311.py",
+    "citizens/tests/test_report.py",
+    "citizens/tests/test_triage.py",
+    "citizens/tests/test_followup.py",
+    "evaluation/tests/test_sheet.py",
+    "evaluation/tests/test_appeals.py",
+}
+
+
+@pytest.fixture
+def rollups_kept(request):
+    """After the test, the rollups equal their recount (nothing to check where no database was used)."""
+    yield
+    if not request.node.get_closest_marker("django_db") and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    from core.rollups import rollup_differences, rollups_registered
+
+    differing = [str(difference) for rollup in rollups_registered() for difference in rollup_differences(rollup)]
+    assert differing == [], "the rollups differ from their recount after this test"

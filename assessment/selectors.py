@@ -353,19 +353,29 @@ def figure(code: str, numerator: Any, denominator: Any) -> dict:
     }
 
 
-def score_row(unit: dict, formula: Formula, figures: dict[str, dict[int, tuple[Any, Any]]]) -> dict:
-    """A unit's result from its figures: each indicator's points, each item's, the score and the grade."""
+def score_row(
+    unit: dict, formula: Formula, figures: dict[str, dict[int, tuple[Any, Any]]], memo: dict | None = None
+) -> dict:
+    """A unit's result from its figures: each indicator's points, each item's, the score and the grade.
+    ``memo`` (one per formula) keeps what the same numbers came to for an earlier unit: most units of a
+    city share a few, none at all the commonest."""
     unit_id, none = unit["unit_id"], (0, 0)
-    indicators = []
-    for item in formula.items:
-        numbers = figure(item.code, *figures[item.code].get(unit_id, none))
-        numbers["points"], numbers["weight"] = item.score(numbers["value"]), item.weight
-        indicators.append(numbers)
-    adjustments = []
-    for adjustment in formula.adjustments:
-        numbers = figure(adjustment.code, *figures[_adjustment_key(adjustment)].get(unit_id, none))
-        numbers["points"] = adjustment.score(numbers["numerator"])
-        adjustments.append(numbers)
+    memo = {} if memo is None else memo
+    indicators, adjustments = [], []
+    for n, item in enumerate(formula.items):
+        numbers = figures[item.code].get(unit_id, none)
+        key = (n, *numbers, *map(type, numbers))  # 1 and Decimal("1.00") are equal, not the same figure
+        if key not in memo:
+            memo[key] = figure(item.code, *numbers)
+            memo[key]["points"], memo[key]["weight"] = item.score(memo[key]["value"]), item.weight
+        indicators.append(dict(memo[key]))
+    for n, adjustment in enumerate(formula.adjustments):
+        numbers = figures[_adjustment_key(adjustment)].get(unit_id, none)
+        key = (-1 - n, *numbers, *map(type, numbers))
+        if key not in memo:
+            memo[key] = figure(adjustment.code, *numbers)
+            memo[key]["points"] = adjustment.score(memo[key]["numerator"])
+        adjustments.append(dict(memo[key]))
     return rescore({**unit, "indicators": indicators, "adjustments": adjustments}, formula)
 
 
@@ -419,7 +429,8 @@ def compute(
             figures[_adjustment_key(adjustment)] = _repeated_places(
                 adjustment=adjustment, formula=formula, period=period, level=level, unit_ids=unit_ids
             )
-    return ranked([score_row(unit, formula, figures) for unit in scored])
+    memo: dict = {}
+    return ranked([score_row(unit, formula, figures, memo) for unit in scored])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import DepartmentKindFilter
 from campaign.models import Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
-from campaign.services import progress_report_check, progress_report_create
+from campaign.services import (
+    progress_report_check,
+    progress_report_create,
+    progress_report_delete,
+    task_delete,
+    task_save,
+)
 from core.admin import HistoryAdmin, PhotoPreviewMixin
 from core.errors import ApplicationError
 
@@ -218,7 +224,14 @@ class TaskAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        task_save(task=obj)
+
+    def delete_model(self, request, obj):
+        task_delete(task=obj)
+
+    def delete_queryset(self, request, queryset):
+        for task in queryset:
+            task_delete(task=task)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProgressReport:
@@ -284,6 +297,13 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+    def delete_model(self, request, obj) -> None:
+        progress_report_delete(report=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for report in queryset:
+            progress_report_delete(report=report)
 
 
 @admin.register(ProgressPhoto)

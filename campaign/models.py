@@ -332,6 +332,14 @@ class Task(TimeStampedModel):
                 fields=["due_date"], condition=Q(status__in=["todo", "in_progress"]), name="task_open_due_idx"
             ),
             models.Index(fields=["completed_at"], condition=Q(status="done"), name="task_completed_idx"),
+            # The clocks that run (open, not suspended) by due moment, with what the dashboard counts overdue
+            # ones by: read from the index alone (PostgreSQL), since the passing of time makes them late.
+            models.Index(
+                fields=["due_at"],
+                include=["department", "due_date"],
+                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                name="task_running_due_idx",
+            ),
             models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
             models.Index(fields=["updated", "id"], name="task_updated_idx"),
         ]
@@ -607,3 +615,63 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest} {self.get_channel_display()} #{self.attempt}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rollups: kept current by the services that write tasks and progress (``campaign.rollups``), checked and
+# rebuilt by ``manage.py rollups``. Rows of zeros may stay; they count as absent.
+
+
+class TargetTotal(models.Model):
+    """What has been reported toward one target: the sum of the quantities of the progress reports on its
+    tasks (a target's current value starts from it) and how many reports carried one."""
+
+    target = models.OneToOneField(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, primary_key=True, related_name="total"
+    )
+    reported = models.DecimalField(_("quantity reported"), default=Decimal(0), **QUANTITY)
+    reports = models.IntegerField(_("reports with a quantity"), default=0)
+
+    class Meta:
+        verbose_name = _("target total")
+        verbose_name_plural = _("target totals")
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.reported}"
+
+
+class TaskDayCount(models.Model):
+    """The city's tasks by day and status: on ``day``, ``tasks`` due (and ``on_time``, those done by their
+    due date), and ``completed``, the tasks completed that day (kept on the ``done`` row)."""
+
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=24, choices=Task.Status.choices)
+    tasks = models.IntegerField(_("tasks due"), default=0)
+    on_time = models.IntegerField(_("done on time"), default=0)
+    completed = models.IntegerField(_("completed that day"), default=0)
+
+    class Meta:
+        verbose_name = _("tasks of a day")
+        verbose_name_plural = _("tasks by day")
+        constraints = [models.UniqueConstraint(fields=["day", "status"], name="task_day_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status}: {self.tasks}"
+
+
+class TaskDepartmentCount(models.Model):
+    """A department's tasks by status, whatever their dates (what it has open now)."""
+
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Task.Status.choices)
+    tasks = models.IntegerField(_("tasks"), default=0)
+
+    class Meta:
+        verbose_name = _("tasks of a department")
+        verbose_name_plural = _("tasks by department")
+        constraints = [models.UniqueConstraint(fields=["department", "status"], name="task_department_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.status}: {self.tasks}"

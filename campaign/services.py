@@ -1,4 +1,5 @@
-"""Writes of the campaign app: progress on tasks."""
+"""Writes of the campaign app: tasks made, changed or removed by hand, and progress on them. Each keeps the
+campaign's rollups (``campaign.rollups``) in its transaction."""
 
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from campaign.models import ProgressPhoto, ProgressReport, Task
+from campaign.rollups import TaskFacts, progress_totals_add, task_rollups_move, task_target_moved
 from core.errors import ApplicationError, Conflict
 from core.history import history_author
 from core.images import Photo
@@ -80,6 +82,7 @@ def progress_report_create(
 
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
+        before = TaskFacts.of(task)
         _check_open(task)  # again, under the lock: it may have closed or moved meanwhile
         _check_going_back(task, percent=percent, note=note)
         report = ProgressReport.objects.create(
@@ -114,4 +117,37 @@ def progress_report_create(
             reason = _("Progress reported")
         history_author(task, actor=author, reason=reason)
         task.save(update_fields=fields)
+        task_rollups_move(before, TaskFacts.of(task))
+        progress_totals_add(target_id=task.target_id, quantity=report.quantity)
     return report
+
+
+def progress_report_delete(*, report: ProgressReport) -> None:
+    """Remove a progress report (the admin's, for a superuser): its quantity leaves its target's total. The
+    task's status and percentage stay as they are: a report is evidence, not the task's state."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=report.task_id)
+        report = ProgressReport.objects.get(pk=report.pk)
+        progress_totals_add(target_id=task.target_id, quantity=report.quantity, sign=-1)
+        report.delete()
+
+
+def task_save(*, task: Task) -> Task:
+    """Save a task made or changed by hand (the admin's form): its counts by day and department, and its
+    target's total, follow it in the same transaction. Its workflow (status, progress) is not changed here."""
+    with transaction.atomic():
+        stored = Task.objects.select_for_update().filter(pk=task.pk).first() if task.pk is not None else None
+        task.save()
+        task_rollups_move(TaskFacts.of(stored), TaskFacts.of(task))
+        task_target_moved(task_id=task.pk, before=stored.target_id if stored else None, after=task.target_id)
+    return task
+
+
+def task_delete(*, task: Task) -> None:
+    """Remove a task and its progress (the admin's): its counts and its reported quantity go with it. A
+    rectification task stays while its issue does (the database refuses)."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        task_target_moved(task_id=task.pk, before=task.target_id, after=None)
+        task_rollups_move(TaskFacts.of(task), None)
+        task.delete()

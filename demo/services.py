@@ -30,6 +30,7 @@ from accounts.models import Department, User
 from assessment.models import Scheme
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from core.errors import ApplicationError
+from core.rollups import rollups_rebuild
 from core.working_time import WorkingCalendar, end_of_day, office_working_time, yellow_share
 from demo import data, names
 from demo.assessment import demo_assessment_counts, demo_assessment_delete, demo_assessment_load
@@ -126,6 +127,7 @@ def demo_load(*, reset: bool = False, today: datetime.date | None = None) -> dic
         return demo_counts()
     _refuse_leftovers()
     _DemoBuilder(today=today or timezone.localdate()).build()
+    rollups_rebuild()  # the demo's rows are written past the services, which keep the rollups
     return demo_counts()
 
 
@@ -137,7 +139,9 @@ def demo_reset() -> dict[str, int]:
     Raises ``ApplicationError`` (and deletes nothing) when rows outside the demo protect a demo row,
     e.g. an import uploaded by the demo's ``admin``."""
     try:
-        return _delete_demo()
+        deleted = _delete_demo()
+        rollups_rebuild()
+        return deleted
     except (ProtectedError, RestrictedError) as error:
         blocking = sorted({str(obj._meta.verbose_name_plural) for obj in error.args[1]})
         raise ApplicationError(

@@ -64,6 +64,7 @@ INSPECTOR_PAGES = (
 LEADER_PAGES = (
     "home",
     "dashboard",
+    "dashboard_panel",
     "dashboard_department",
     "dashboard_grid",
     "weekly_report_list",
@@ -302,7 +303,10 @@ def test_leader_pages(page: Page, demo):
     sign_in(page, "leader", data.PASSWORD)
     axe.check(page)
     page.goto("/dashboard/")
+    expect(page.locator(".panel-slot")).to_have_count(0)  # every panel in place once the page shows
     axe.check(page)
+    page.goto("/dashboard/panels/targets/")
+    axe.check(page, "a panel opened on its own")
     page.locator("table.scoreboard tbody a").first.click()
     axe.check(page, "a department")
     page.goto("/dashboard/")

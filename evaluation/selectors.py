@@ -240,35 +240,42 @@ def round_points(*, round_: Round, user: User) -> QuerySet[RoundPoint]:
     return points.filter(team__members=user)
 
 
-def _grouped(round_: Round, by: str) -> list[dict[str, Any]]:
+def _grouped_rows(round_: Round, by: str) -> QuerySet:
     key, name = BREAKDOWNS[by]
-    rows = list(
+    return (
         Observation.objects.filter(round=round_)
         .order_by()
         .values(key=F(key), name=F(name))
         .annotate(**_sums(), failed=Count("pk", filter=Q(result=Result.FAIL)))
-        .annotate(score_rate=_rate())
-        .order_by(F("score_rate").asc(nulls_last=True), "name")
+        .annotate(score_rate=_rate(), by=Value(by))
     )
+
+
+def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lowest score rate first (none last), then by name; rates rounded."""
+    rows = sorted(rows, key=lambda row: (row["score_rate"] is None, row["score_rate"] or 0, row["name"] or ""))
     for row in rows:
         row["score_rate"] = _round(row["score_rate"])
+        row.pop("by", None)
     return rows
 
 
 def evaluation_panel(*, streets: int = 5) -> dict[str, Any] | None:
     """The dashboard's panel: the last closed round, its score rate, by point type, and its ``streets`` worst
-    streets (three queries; one when no round has closed)."""
+    streets (two queries: the round, both breakdowns in a UNION ALL; one when no round has closed)."""
     round_ = latest_closed_round()
     if round_ is None:
         return None
-    by_type = _grouped(round_, "type")
+    rows = list(_grouped_rows(round_, "type").union(_grouped_rows(round_, "street"), all=True))
+    types, streets_ = [row for row in rows if row["by"] == "type"], [row for row in rows if row["by"] == "street"]
+    by_type, by_street = _ranked(types), _ranked(streets_)
     earned = sum((row["points_earned"] for row in by_type), Decimal(0))
     applicable = sum((row["points_applicable"] for row in by_type), Decimal(0))
     return {
         "round": round_,
         "score_rate": _percent(earned, applicable),
         "by_type": by_type,
-        "worst_streets": _grouped(round_, "street")[:streets],
+        "worst_streets": by_street[:streets],
     }
 
 

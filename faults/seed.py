@@ -79,6 +79,7 @@ def workbook(*, tasks: int) -> dict:
     from accounts.tests.factories import DepartmentFactory, UserFactory
     from campaign.models import Task
     from campaign.tests.factories import CampaignFactory
+    from core.rollups import rollups_rebuild
     from core.working_time import end_of_day
 
     today = timezone.localdate()
@@ -104,6 +105,7 @@ def workbook(*, tasks: int) -> dict:
         ],
         batch_size=2000,
     )
+    rollups_rebuild()  # inserted past the services that keep the rollups
     return {"tasks": tasks}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import DepartmentKindFilter
 from core.admin import HistoryAdmin, PhotoPreviewMixin
 from inspections.models import Criterion, Inspection, Issue, IssuePhoto, StageClock, Suspension
+from inspections.services import issue_delete
 
 
 @admin.register(Criterion)
@@ -151,6 +152,13 @@ class IssueAdmin(HistoryAdmin):
     def has_add_permission(self, request) -> bool:
         # Issues are filed on the filing page or through the API, which route and time them.
         return False
+
+    def delete_model(self, request, obj) -> None:
+        issue_delete(issue=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for issue in queryset:
+            issue_delete(issue=issue, actor=request.user)
 
 
 @admin.register(IssuePhoto)

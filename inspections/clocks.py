@@ -24,10 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign.models import Task
+from campaign.rollups import TaskFacts, task_rollups_move, tasks_rollups_move
 from core.clocks import Clock, working_time_spanning
 from core.services import enqueue
 from core.working_time import Limit, WorkingCalendar, WorkingTime, office_working_time, yellow_share
 from inspections.models import Issue, Stage, StageClock
+from inspections.rollups import IssueFacts, issues_rollups_move
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +173,11 @@ def _task_follows(issue: Issue) -> None:
             "due_date": due_date,
             "start_date": min(task.start_date, due_date) if task.start_date else None,
         }
+    before = TaskFacts.of(task)
     for field, value in values.items():
         setattr(task, field, value)
     Task.objects.filter(pk=task.pk).update(**values)
+    task_rollups_move(before, TaskFacts.of(task))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,23 +240,30 @@ def clocks_recompute(*, issue_ids: Iterable[int] | None = None, pledged: bool = 
 
 
 def _recount(runs: list[StageClock], *, working_time: WorkingTime, share: float) -> int:
-    issues, tasks = [], []
+    issues, tasks, moved_issues, moved_tasks = [], [], [], []
     for run in runs:
         run.due_at, run.yellow_at = clock_times(run, working_time=working_time, share=share)
         issue = run.issue
+        before = IssueFacts.of(issue)
         _mirror(issue, run)
         issues.append(issue)
         if run.stage == Stage.RECTIFY:
             issue.deadline = run.due_at
             task = issue.rectification_task
             if task is not None:
+                task_before = TaskFacts.of(task)
                 task.due_at, task.yellow_at = run.due_at, run.yellow_at
                 task.due_date = timezone.localtime(run.due_at, timezone.get_default_timezone()).date()
                 tasks.append(task)
+                moved_tasks.append((task_before, TaskFacts.of(task)))
+        moved_issues.append((before, IssueFacts.of(issue)))
     with transaction.atomic():
         StageClock.objects.bulk_update(runs, ["due_at", "yellow_at"])
         Issue.objects.bulk_update(issues, ["clock_due_at", "clock_yellow_at", "deadline"])
         Task.objects.bulk_update(tasks, ["due_at", "yellow_at", "due_date"])
+        # A task's due date moves with its clock: the rollups by day follow (the issues' only if a count moved).
+        tasks_rollups_move(moved_tasks)
+        issues_rollups_move(moved_issues)
     return len(runs)
 
 

@@ -318,6 +318,14 @@ class Issue(TimeStampedModel):
             models.Index(fields=["updated", "id"], name="issue_updated_idx"),
             # The lights: red reads the due moments, yellow and green the yellow ones, per stage.
             models.Index(fields=["clock_stage", "clock_due_at"], name="issue_clock_due_idx"),
+            # The departments' running clocks by due moment, with what the overdue counts read: from the index
+            # alone (PostgreSQL), since the passing of time makes them late.
+            models.Index(
+                fields=["clock_due_at"],
+                include=["department", "status", "reported_at"],
+                condition=Q(clock_stage="rectify", clock_suspended_at__isnull=True),
+                name="issue_rectify_due_idx",
+            ),
             models.Index(fields=["clock_stage", "clock_yellow_at"], name="issue_clock_yellow_idx"),
             models.Index(
                 fields=["clock_suspended_at"], condition=Q(clock_suspended_at__isnull=False), name="issue_suspended_idx"
@@ -678,3 +686,66 @@ class Suspension(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.issue.code} {self.get_status_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rollups: kept current by the services that write issues (``inspections.rollups``), checked and rebuilt by
+# ``manage.py rollups``. Rows of zeros may stay; they count as absent.
+
+POINTS = {"max_digits": 12, "decimal_places": 2}
+
+
+class IssueDayCount(models.Model):
+    """The city's issues by the day they were filed and their status now: ``issues``, their ``points``,
+    ``closed_on_time`` (closed by the deadline) and ``reworked`` (sent back at least once); and
+    ``closed``, the issues closed that day (kept on the ``closed`` row, whenever they were filed)."""
+
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=16, choices=Issue.Status.choices)
+    issues = models.IntegerField(_("issues filed"), default=0)
+    points = models.DecimalField(_("points deducted"), default=0, **POINTS)
+    closed_on_time = models.IntegerField(_("closed on time"), default=0)
+    reworked = models.IntegerField(_("reworked"), default=0)
+    closed = models.IntegerField(_("closed that day"), default=0)
+
+    class Meta:
+        verbose_name = _("issues of a day")
+        verbose_name_plural = _("issues by day")
+        constraints = [models.UniqueConstraint(fields=["day", "status"], name="issue_day_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status}: {self.issues}"
+
+
+class IssueDepartmentCount(models.Model):
+    """The issues routed to a department, by status, whatever their dates (what it has open now)."""
+
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Issue.Status.choices)
+    issues = models.IntegerField(_("issues"), default=0)
+
+    class Meta:
+        verbose_name = _("issues of a department")
+        verbose_name_plural = _("issues by department")
+        constraints = [models.UniqueConstraint(fields=["department", "status"], name="issue_department_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.status}: {self.issues}"
+
+
+class IssueGridCount(models.Model):
+    """The issues found in a grid, by status, whatever their dates (what is open in it now)."""
+
+    grid = models.ForeignKey("grids.Grid", verbose_name=_("grid"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Issue.Status.choices)
+    issues = models.IntegerField(_("issues"), default=0)
+
+    class Meta:
+        verbose_name = _("issues of a grid")
+        verbose_name_plural = _("issues by grid")
+        constraints = [models.UniqueConstraint(fields=["grid", "status"], name="issue_grid_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} {self.status}: {self.issues}"

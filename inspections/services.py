@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department, Role, User
 from accounts.services import department_contacts, notification_send
 from campaign.models import Campaign, Task
+from campaign.rollups import TaskFacts, task_rollups_move
+from campaign.services import task_delete
 from core.capture import Capture
 from core.errors import ApplicationError, Conflict
 from core.geo import LocationError, location_pair, metres_between
@@ -51,6 +53,7 @@ from inspections.models import (
     Stage,
     Suspension,
 )
+from inspections.rollups import IssueFacts, issue_rollups_move
 
 Status = Issue.Status
 Action = IssueEvent.Action
@@ -158,7 +161,16 @@ def extension_limit(
 def _locked(issue: Issue, *, actor: User) -> Issue:
     """The issue, locked for the transition, whose history records name ``actor``."""
     locked = Issue.objects.select_for_update(of=("self",)).select_related("criterion", "department").get(pk=issue.pk)
+    locked._counted_as = IssueFacts.of(locked)
     return history_author(locked, actor=actor)
+
+
+def _counts_follow(issue: Issue) -> None:
+    """The rollups follow the issue just saved: its counts move from where they stood when it was locked (or
+    before it was filed) to where it stands now. In the step's transaction, under the issue's lock."""
+    after = IssueFacts.of(issue)
+    issue_rollups_move(getattr(issue, "_counted_as", None), after)
+    issue._counted_as = after
 
 
 def _require(issue: Issue, allowed: tuple[str, ...], action: str) -> None:
@@ -310,6 +322,7 @@ def issue_file(
         )
         history_author(issue, actor=reporter)
         _insert_numbered(issue, day=timezone.localdate(now))
+        _counts_follow(issue)
         # The clock's columns keep no history: written apart from the filing's one record.
         fields = clock_follow(issue, at=now)
         Issue.objects.filter(pk=issue.pk).update(**{field: getattr(issue, field) for field in fields})
@@ -351,6 +364,7 @@ def issue_dispatch(*, issue: Issue, actor: User, department: Department | None =
         issue.return_reason = ""
         fields = clock_follow(issue, at=now)
         issue.save(update_fields=["department", "status", "dispatched_at", "return_reason", *fields, "updated"])
+        _counts_follow(issue)
         _open_rectification_task(issue, actor=actor)
         action = Action.RETURN_OVERRULED if overruled else Action.DISPATCHED
         _record(issue, action=action, from_status=previous, actor=actor, note=note)
@@ -414,13 +428,16 @@ def _open_rectification_task(issue: Issue, *, actor: User) -> Task:
     if task is None:
         task = history_author(Task(code=rectification_task_code(issue.code), created_by=actor, **values), actor=actor)
         task.save(force_insert=True)
+        task_rollups_move(None, TaskFacts.of(task))
         issue.rectification_task = task
         issue.save(update_fields=["rectification_task"])
     else:
+        before = TaskFacts.of(task)
         for field, value in values.items():
             setattr(task, field, value)
         history_author(task, actor=actor, reason=_("Dispatched again"))
         task.save()
+        task_rollups_move(before, TaskFacts.of(task))
     task.places.set([issue.place])
     task.grids.set([issue.grid])
     return task
@@ -431,12 +448,14 @@ def _set_task(issue: Issue, *, actor: User, reason: str) -> None:
     task = issue.rectification_task
     if task is None:
         return
+    before = TaskFacts.of(task)
     task.status = status = RECTIFICATION_STATUS[issue.status]
     task.completed_at = timezone.now() if status == Task.Status.DONE else None
     if status == Task.Status.DONE:
         task.percent = 100
     history_author(task, actor=actor, reason=reason)
     task.save(update_fields=["status", "completed_at", "percent", "updated"])
+    task_rollups_move(before, TaskFacts.of(task))
 
 
 def _close_pending_extensions(issue: Issue, *, actor: User, note: str) -> None:
@@ -456,6 +475,7 @@ def issue_start(*, issue: Issue, actor: User) -> Issue:
         issue.status = Status.RECTIFYING
         fields = clock_follow(issue, at=timezone.now())  # the department's clock runs on
         issue.save(update_fields=["status", *fields, "updated"])
+        _counts_follow(issue)
         _set_task(issue, actor=actor, reason=_("Rectification started"))
         _record(issue, action=Action.STARTED, from_status=Status.DISPATCHED, actor=actor)
     return issue
@@ -479,6 +499,7 @@ def issue_submit(*, issue: Issue, actor: User, note: str, photos: list[Photo] = 
         issue.rectification_note = note
         fields = {*ended, *clock_follow(issue, at=now)}  # the department's clock stops; the inspectors' runs
         issue.save(update_fields=["status", "submitted_at", "rectification_note", *fields, "updated"])
+        _counts_follow(issue)
         _add_photos(issue, photos, stage=IssuePhoto.Stage.RECTIFIED, actor=actor)
         _set_task(issue, actor=actor, reason=_("Rectification submitted"))
         _record(issue, action=Action.SUBMITTED, from_status=previous, actor=actor, note=note)
@@ -500,6 +521,7 @@ def issue_verify(*, issue: Issue, actor: User, note: str = "") -> Issue:
         issue.closed_at = timezone.now()
         fields = clock_follow(issue, at=issue.closed_at)  # the inspectors' clock stops; none runs any more
         issue.save(update_fields=["status", "closed_at", *fields, "updated"])
+        _counts_follow(issue)
         _set_task(issue, actor=actor, reason=_("Verified and closed"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue closed"))
         _record(issue, action=Action.VERIFIED, from_status=Status.SUBMITTED, actor=actor, note=note)
@@ -527,6 +549,7 @@ def issue_send_back(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.submitted_at = None
         fields = clock_follow(issue, at=timezone.now())
         issue.save(update_fields=["status", "rework_count", "submitted_at", *fields, "updated"])
+        _counts_follow(issue)
         _set_task(issue, actor=actor, reason=_("Sent back for rework"))
         _record(issue, action=Action.SENT_BACK, from_status=Status.SUBMITTED, actor=actor, note=reason)
         notification_send(
@@ -555,6 +578,7 @@ def issue_return(*, issue: Issue, actor: User, reason: str) -> Issue:
         issue.return_reason = reason
         fields = {*ended, *clock_follow(issue, at=now)}
         issue.save(update_fields=["status", "return_reason", *fields, "updated"])
+        _counts_follow(issue)
         _set_task(issue, actor=actor, reason=_("Returned for re-routing"))
         _close_pending_extensions(issue, actor=actor, note=_("Issue returned"))
         _record(issue, action=Action.RETURNED, from_status=previous, actor=actor, note=reason)
@@ -673,11 +697,14 @@ def extension_decide(
             fields = clock_extend(issue, until=deadline)
             issue.deadline = deadline if not fields else issue.deadline
             issue.save(update_fields=sorted({"deadline", *fields, "updated"}))
+            _counts_follow(issue)
             task = issue.rectification_task
             if task is not None:
+                before = TaskFacts.of(task)
                 task.due_date = timezone.localtime(issue.deadline).date()
                 history_author(task, actor=actor, reason=_("Extension approved"))
                 task.save(update_fields=["due_date", "updated"])
+                task_rollups_move(before, TaskFacts.of(task))
         _record(
             issue,
             action=Action.EXTENSION_APPROVED if approve else Action.EXTENSION_REFUSED,
@@ -779,6 +806,7 @@ def suspension_decide(*, suspension: Suspension, actor: User, approve: bool, not
         suspension.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "started_at", "updated"])
         if approve:
             issue.save(update_fields=[*clock_suspend(issue, at=now), "updated"])
+            _counts_follow(issue)
         _record(
             issue,
             action=Action.SUSPENDED if approve else Action.SUSPENSION_REFUSED,
@@ -811,6 +839,7 @@ def suspension_release(*, issue: Issue, actor: User, note: str = "") -> Suspensi
         minutes, fields = clock_resume(issue, at=now)
         _released(suspension, actor=actor, at=now, minutes=minutes)
         issue.save(update_fields=[*fields, "updated"])
+        _counts_follow(issue)
         text = _("Suspended for %(time)s of office time; due %(deadline)s.") % {
             "time": _hours(minutes),
             "deadline": f"{timezone.localtime(issue.clock_due_at):%Y-%m-%d %H:%M}",
@@ -848,3 +877,16 @@ def _end_suspensions(issue: Issue, *, actor: User, at: datetime.datetime, note: 
     minutes, fields = clock_resume(issue, at=at)
     _released(suspension, actor=actor, at=at, minutes=minutes)
     return fields
+
+
+def issue_delete(*, issue: Issue, actor: User) -> None:
+    """Remove an issue filed in error (the admin's), with its events, photos, clocks and rectification task:
+    their counts go with them. (A task left behind would also keep the issue's code taken: the day's next
+    filing reuses the number.)"""
+    with transaction.atomic():
+        issue = _locked(issue, actor=actor)
+        task = issue.rectification_task
+        issue_rollups_move(issue._counted_as, None)
+        issue.delete()
+        if task is not None:
+            task_delete(task=task)

@@ -55,7 +55,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, TruncDate
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,14 +63,15 @@ from accounts.models import Department, User
 from accounts.selectors import departments_seen_by
 from assessment.models import Level, PeriodKind
 from assessment.selectors import span_results
-from campaign.models import ProgressReport, Target, Task
+from campaign.models import Target, Task, TaskDayCount, TaskDepartmentCount
 from core import glossary
 from core.working_time import WorkingCalendar
 from grids.models import Grid, Place
-from inspections.models import Issue
+from inspections.models import Issue, IssueDayCount, IssueDepartmentCount, IssueGridCount
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
 POINTS = DecimalField(max_digits=12, decimal_places=2)
+REPORTED = DecimalField(max_digits=16, decimal_places=2)
 
 OPEN_ISSUE_STATUSES = (Issue.Status.DISPATCHED, Issue.Status.RECTIFYING, Issue.Status.SUBMITTED)
 SUBMITTED_ISSUE_STATUSES = (Issue.Status.SUBMITTED, Issue.Status.CLOSED)
@@ -329,6 +330,65 @@ def current_totals(
     return tasks | issues
 
 
+@dataclass
+class OpenNow:
+    """What is open at this moment (``CURRENT_FIELDS``), in all (``totals``) and per department
+    (``departments``: ``{department id: {field: count}}``), as ``open_now()`` counts it."""
+
+    totals: dict
+    departments: dict[int, dict]
+
+
+def open_now(*, today: datetime.date, now: datetime.datetime, department_ids: list[int] | None = None) -> OpenNow:
+    """``current_totals()`` and the same figures per department, at this moment, in one query: the open
+    tasks and issues from the rollups by department (``TaskDepartmentCount``, ``IssueDepartmentCount``; the
+    city's open issues, routed or not, from ``IssueGridCount``), the overdue ones from their clocks (an index
+    on the due moments of the clocks that run). Counts rollups as they stand, so only for ``now`` this
+    moment; ``current_totals()`` answers for another."""
+    open_tasks = TaskDepartmentCount.objects.filter(status__in=Task.OPEN_STATUSES)
+    open_issues = IssueDepartmentCount.objects.exclude(status=Issue.Status.CLOSED)
+    if department_ids is not None:
+        open_tasks = open_tasks.filter(department_id__in=department_ids)
+        open_issues = open_issues.filter(department_id__in=department_ids)
+
+    def grouped(rows: QuerySet, kind: str, unit: Any, count: Any) -> QuerySet:
+        return rows.annotate(unit=unit).order_by().values("unit").annotate(kind=Value(kind), n=count)
+
+    parts = [
+        grouped(open_tasks, "current_open_tasks", F("department_id"), Sum("tasks")),
+        grouped(open_issues, "current_open_issues", F("department_id"), Sum("issues")),
+        grouped(
+            _open_tasks(department_ids=department_ids).filter(Task.overdue_q(today)),
+            "current_overdue_tasks",
+            F("department_id"),
+            Count("*"),
+        ),
+        grouped(
+            _open_issues(now=now, department_ids=department_ids).filter(Issue.overdue_q(now)),
+            "current_overdue_issues",
+            F("department_id"),
+            Count("*"),
+        ),
+    ]
+    if department_ids is None:  # the issues no department holds (not dispatched yet, or returned) too
+        city = IssueGridCount.objects.exclude(status=Issue.Status.CLOSED)
+        parts.append(grouped(city, "city_open_issues", Value(None, output_field=IntegerField()), Sum("issues")))
+    totals = dict.fromkeys(CURRENT_FIELDS, 0)
+    departments: dict[int, dict] = {}
+    city_open_issues = 0
+    for row in parts[0].union(*parts[1:], all=True):
+        n = row["n"] or 0
+        if row["kind"] == "city_open_issues":
+            city_open_issues = n
+            continue
+        departments.setdefault(row["unit"], dict.fromkeys(CURRENT_FIELDS, 0))[row["kind"]] += n
+        totals[row["kind"]] += n
+    if department_ids is None:
+        totals["current_open_issues"] = city_open_issues
+    departments.pop(None, None)  # overdue issues are all routed; this only guards the sums above
+    return OpenNow(totals=totals, departments=departments)
+
+
 def _spanning(periods: list[Period]) -> Period:
     """The smallest period holding all of ``periods`` (open on a side where any of them is)."""
     starts, ends = [p.start for p in periods], [p.end for p in periods]
@@ -337,31 +397,6 @@ def _spanning(periods: list[Period]) -> Period:
         None if None in starts else min(starts),
         None if None in ends else max(ends),
     )
-
-
-def _task_figures(*, periods: list[Period], today: datetime.date) -> list[dict]:
-    """The task figures of each period, in one query over the span of them all."""
-    done = Q(status=Task.Status.DONE)
-    aggregates = {}
-    for n, period in enumerate(periods):
-        due = period.days("due_date")
-        aggregates |= {  # counting the (never empty) due dates reads task_due_idx alone
-            f"total_{n}": Count("due_date", filter=due),
-            f"done_{n}": Count("due_date", filter=due & done),
-            f"overdue_{n}": Count("due_date", filter=due & Task.overdue_q(today)),
-            f"on_time_{n}": Count("due_date", filter=due & done & Q(completed_on__lte=F("due_date"))),
-        }
-    row = (
-        _tasks_due(_spanning(periods))
-        .annotate(completed_on=TruncDate("completed_at", tzinfo=ZONE))
-        .aggregate(**aggregates)
-    )
-    result = []
-    for n in range(len(periods)):
-        figures = {key: row[f"{key}_{n}"] for key in ("total", "done", "overdue", "on_time")}
-        figures["on_time_rate"] = _ratio(figures["on_time"], figures["done"] + figures["overdue"])
-        result.append(figures)
-    return result
 
 
 ISSUE_FIGURE_KEYS = (
@@ -374,39 +409,98 @@ ISSUE_FIGURE_KEYS = (
     "reworked",
     "points_lost",
 )
+TASK_FIGURE_KEYS = ("total", "done", "on_time")
+NO_POINTS = Value(Decimal(0), output_field=POINTS)
 
 
-def _issue_figures(*, periods: list[Period]) -> list[dict]:
-    """The issue figures of each period, in one query over the span of them all."""
-    routed = Q(status__in=Issue.ROUTED_STATUSES)
+def _period_of(periods: list[Period]) -> Any:
+    """Which of ``periods`` (which never overlap) a rollup row's ``day`` falls in, by its index."""
+    whens = [When(period.days("day"), then=Value(n)) for n, period in enumerate(periods) if period.days("day")]
+    if len(whens) < len(periods):  # an unbounded period, alone: every day is in it
+        return Value(0)
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def _period_figures(*, periods: list[Period], today: datetime.date) -> list[dict]:
+    """The issue and task figures of each period, in one query: the issues by the day they were filed and the
+    tasks by the day they are due (the rollups ``IssueDayCount`` and ``TaskDayCount``), and the tasks due in
+    each period that are overdue now (read from their clocks: time makes them late, no write does)."""
+    span = _spanning(periods)
+    period = _period_of(periods)
     closed = Q(status=Issue.Status.CLOSED)
     submitted = Q(status__in=SUBMITTED_ISSUE_STATUSES)
-    aggregates = {}
-    for n, period in enumerate(periods):
-        found = period.moments("reported_at")
-        aggregates |= {
-            f"found_{n}": Count("pk", filter=found),
-            f"open_{n}": Count("pk", filter=found & ~closed),
-            f"dispatched_{n}": Count("pk", filter=found & routed),
-            f"rectified_{n}": Count("pk", filter=found & closed),
-            f"closed_on_time_{n}": Count("pk", filter=found & closed & Q(closed_at__lte=F("deadline"))),
-            f"rework_base_{n}": Count("pk", filter=found & submitted),
-            f"reworked_{n}": Count("pk", filter=found & submitted & Q(rework_count__gt=0)),
-            f"points_lost_{n}": Coalesce(Sum("points", filter=found), Value(Decimal(0)), output_field=POINTS),
-        }
-    row = _issues_found(_spanning(periods)).aggregate(**aggregates)
-    result = []
-    for n in range(len(periods)):
-        figures = {key: row[f"{key}_{n}"] for key in ISSUE_FIGURE_KEYS}
-        figures |= _issue_rates(
-            closed=figures["rectified"],
-            dispatched=figures["dispatched"],
-            closed_on_time=figures["closed_on_time"],
-            reworked=figures["reworked"],
-            rework_base=figures["rework_base"],
+    done = Q(status=Task.Status.DONE)
+    zero = Value(0)
+
+    def grouped(rows: QuerySet, kind: str, *numbers: Any, points: Any = NO_POINTS) -> QuerySet:
+        numbers = (*numbers, *[zero] * (7 - len(numbers)))
+        return (
+            rows.annotate(period=period)
+            .order_by()
+            .values("period")
+            .annotate(kind=Value(kind), **{f"n{n}": number for n, number in enumerate(numbers)}, points=points)
         )
-        result.append(figures)
+
+    issues = grouped(
+        IssueDayCount.objects.filter(span.days("day")),
+        "issues",
+        Sum("issues"),
+        Sum("issues", filter=~closed),
+        Sum("issues", filter=Q(status__in=Issue.ROUTED_STATUSES)),
+        Sum("issues", filter=closed),
+        Sum("closed_on_time", filter=closed),
+        Sum("issues", filter=submitted),
+        Sum("reworked", filter=submitted),
+        points=Coalesce(Sum("points"), NO_POINTS, output_field=POINTS),
+    )
+    tasks = grouped(
+        TaskDayCount.objects.filter(span.days("day")).exclude(status=Task.Status.CANCELLED),
+        "tasks",
+        Sum("tasks"),
+        Sum("tasks", filter=done),
+        Sum("on_time", filter=done),
+    )
+    # The overdue tasks' own due dates, as "day", so that the same periods sort them.
+    overdue = grouped(
+        Task.objects.filter(Task.overdue_q(today)).annotate(day=F("due_date")).filter(span.days("day")),
+        "overdue",
+        Count("*"),
+    )
+    result = [
+        {**dict.fromkeys(ISSUE_FIGURE_KEYS, 0), "points_lost": Decimal(0), **dict.fromkeys(TASK_FIGURE_KEYS, 0)}
+        | {"overdue": 0}
+        for _period in periods
+    ]
+    for row in issues.union(tasks, overdue, all=True):
+        if row["period"] is None:
+            continue
+        figures = result[row["period"]]
+        numbers = [row[f"n{n}"] or 0 for n in range(7)]
+        if row["kind"] == "issues":
+            figures.update(zip(ISSUE_FIGURE_KEYS[:7], numbers, strict=True))
+            figures["points_lost"] = Decimal(row["points"] or 0)
+        elif row["kind"] == "tasks":
+            figures.update(zip(TASK_FIGURE_KEYS, numbers, strict=False))
+        else:
+            figures["overdue"] = numbers[0]
     return result
+
+
+def _task_figures(*, figures: dict) -> dict:
+    tasks = {key: figures[key] for key in ("total", "done", "overdue", "on_time")}
+    tasks["on_time_rate"] = _ratio(tasks["on_time"], tasks["done"] + tasks["overdue"])
+    return tasks
+
+
+def _issue_figures(*, figures: dict) -> dict:
+    issues = {key: figures[key] for key in ISSUE_FIGURE_KEYS}
+    return issues | _issue_rates(
+        closed=issues["rectified"],
+        dispatched=issues["dispatched"],
+        closed_on_time=issues["closed_on_time"],
+        reworked=issues["reworked"],
+        rework_base=issues["rework_base"],
+    )
 
 
 def campaign_kpis(*, period: Period, today: datetime.date) -> dict:
@@ -421,16 +515,15 @@ def campaign_kpis(*, period: Period, today: datetime.date) -> dict:
     * ``previous``: the same two dicts for the previous period, ``None`` for the whole campaign;
     * ``delta``: current minus previous, key by key (``None`` where either side is ``None``).
 
-    Two queries, whatever the periods: one over the tasks, one over the issues, each counting both
-    periods at once."""
+    One query, whatever the periods: the rollups of the issues and tasks by day, and the overdue tasks'
+    clocks (``_period_figures``)."""
     previous_period = period.previous()
     periods = [period] if previous_period is None else [period, previous_period]
-    tasks = _task_figures(periods=periods, today=today)
-    issues = _issue_figures(periods=periods)
-    current = {"tasks": tasks[0], "issues": issues[0]}
+    figures = _period_figures(periods=periods, today=today)
+    current = {"tasks": _task_figures(figures=figures[0]), "issues": _issue_figures(figures=figures[0])}
     previous = delta = None
     if previous_period is not None:
-        previous = {"tasks": tasks[1], "issues": issues[1]}
+        previous = {"tasks": _task_figures(figures=figures[1]), "issues": _issue_figures(figures=figures[1])}
         delta = {part: _delta(current[part], previous[part]) for part in current}
     return {"period": period, "previous_period": previous_period, **current, "previous": previous, "delta": delta}
 
@@ -609,24 +702,10 @@ def ranking_ordering(sort: str | None, codes: list[str]) -> str:
     return sort if sort and sort.lstrip("-") in valid else "-score"
 
 
-def department_ranking(
-    *,
-    period: Period,
-    today: datetime.date,
-    now: datetime.datetime,
-    department_ids: list[int] | None = None,
-    sort: str | None = None,
-) -> Ranking:
-    """The department ranking of ``period``: the assessment results by the scheme in force
-    (``assessment.selectors.span_results``: the built-in ranking when none is configured, the frozen
-    results when the period's are frozen), with what each department has open at the cut-off time ``now``.
-    Sorted by ``sort`` (``ranking_ordering``), rows without a figure last. The results' queries (one per
-    indicator at most) and two grouped ones for what is open now, whatever the number of departments."""
-    kind = PeriodKind.WEEK if period.unit == Period.WEEK else PeriodKind.MONTH  # the whole campaign: by the month
-    results = span_results(
-        kind=kind, start=period.start, end=period.end, level=Level.DEPARTMENT, now=now, unit_ids=department_ids
-    )
-    codes = results.formula.codes()
+def _ranking_open_now(
+    *, today: datetime.date, now: datetime.datetime, department_ids: list[int] | None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per department, its overdue tasks and open issues at ``now`` (any moment), from the base rows."""
     tasks = dict(
         _open_tasks(department_ids=department_ids)
         .filter(Task.overdue_q(today))
@@ -642,6 +721,34 @@ def department_ranking(
         .annotate(n=Count("pk"))
         .values_list("department_id", "n")
     )
+    return tasks, issues
+
+
+def department_ranking(
+    *,
+    period: Period,
+    today: datetime.date,
+    now: datetime.datetime,
+    department_ids: list[int] | None = None,
+    sort: str | None = None,
+    current: OpenNow | None = None,
+) -> Ranking:
+    """The department ranking of ``period``: the assessment results by the scheme in force
+    (``assessment.selectors.span_results``: the built-in ranking when none is configured, the frozen
+    results when the period's are frozen), with what each department has open at the cut-off time ``now``.
+    Sorted by ``sort`` (``ranking_ordering``), rows without a figure last. The results' queries (one per
+    indicator at most) and two grouped ones for what is open now, whatever the number of departments: none
+    when the caller has counted them already (``current``, ``open_now()``)."""
+    kind = PeriodKind.WEEK if period.unit == Period.WEEK else PeriodKind.MONTH  # the whole campaign: by the month
+    results = span_results(
+        kind=kind, start=period.start, end=period.end, level=Level.DEPARTMENT, now=now, unit_ids=department_ids
+    )
+    codes = results.formula.codes()
+    if current is not None:
+        tasks = {pk: row["current_overdue_tasks"] for pk, row in current.departments.items()}
+        issues = {pk: row["current_open_issues"] for pk, row in current.departments.items()}
+    else:
+        tasks, issues = _ranking_open_now(today=today, now=now, department_ids=department_ids)
     rows = []
     for result in results.rows:
         row = {
@@ -696,8 +803,8 @@ def grid_scoreboard(
     current figures (``CURRENT_FIELDS``, at ``now``, this moment by default) count what is open in the
     grid whenever it began: the rows of the grid page's lists.
 
-    Three queries: the grids with the period's issues joined and counted, then the open tasks and the
-    open issues, each grouped by grid (as ``department_scoreboard()``, never multiplying each other)."""
+    Two queries: the grids with the period's issues joined and counted, then the open tasks and the open
+    issues, each grouped by grid in one UNION ALL (never multiplying each other)."""
     now = timezone.now() if now is None else now
     found = period.moments("issues__reported_at")
     grids = Grid.objects.all() if grid_ids is None else Grid.objects.filter(pk__in=grid_ids)
@@ -717,38 +824,55 @@ def grid_scoreboard(
     tasks = _open_tasks().filter(grids__isnull=False) if grid_ids is None else _open_tasks().filter(grids__in=grid_ids)
     overdue = Task.overdue_q(today)
     due = period.days("due_date")
-    tasks = {
-        row.pop("grids"): row
-        for row in tasks.order_by()
-        .values("grids")
+    tasks = (
+        tasks.order_by()
+        .annotate(unit=F("grids"))
+        .values("unit")
         .annotate(
-            open_tasks=Count("pk", filter=due),
-            overdue_tasks=Count("pk", filter=due & overdue),
-            current_open_tasks=Count("pk"),
-            current_overdue_tasks=Count("pk", filter=overdue),
+            kind=Value("tasks"),
+            n0=Count("pk", filter=due),
+            n1=Count("pk", filter=due & overdue),
+            n2=Count("pk"),
+            n3=Count("pk", filter=overdue),
         )
-    }
-    issues = {
-        row.pop("grid_id"): row
-        for row in _open_issues(now=now, grid_ids=grid_ids)
+    )
+    issues = (
+        _open_issues(now=now, grid_ids=grid_ids)
         .order_by()
-        .values("grid_id")
-        .annotate(current_open_issues=Count("pk"), current_overdue_issues=Count("pk", filter=Issue.overdue_q(now)))
+        .annotate(unit=F("grid_id"))
+        .values("unit")
+        .annotate(
+            kind=Value("issues"),
+            n0=Count("pk"),
+            n1=Count("pk", filter=Issue.overdue_q(now)),
+            n2=Value(0),
+            n3=Value(0),
+        )
+    )
+    # One query for both, never joined to each other (which would multiply them).
+    names = {
+        "tasks": ("open_tasks", "overdue_tasks", "current_open_tasks", "current_overdue_tasks"),
+        "issues": ("current_open_issues", "current_overdue_issues"),
     }
+    counted: dict[int, dict] = {}
+    for row in tasks.union(issues, all=True):
+        counts = counted.setdefault(row["unit"], {})
+        counts.update(zip(names[row["kind"]], (row["n0"], row["n1"], row["n2"], row["n3"]), strict=False))
     none = dict.fromkeys(("open_tasks", "overdue_tasks", *CURRENT_FIELDS), 0)
     for row in rows:
-        row |= none | tasks.get(row["id"], {}) | issues.get(row["id"], {})
+        row |= none | counted.get(row["id"], {})
     return rows
 
 
-def grids_most_open_issues(*, now: datetime.datetime, limit: int) -> list[dict]:
+def grids_most_open_issues(*, limit: int) -> list[dict]:
     """The ``limit`` grids with the most open issues now (``current_open_issues``, as the map colours
-    them and the grid's page lists them), most first. One grouped query over the open issues: the
-    dashboard needs these few rows, not the whole city's grids, which ``dashboard_map`` sends the map."""
+    them and the grid's page lists them), most first. One query over the rollup of the issues by grid and
+    status (``IssueGridCount``), a few rows per grid whatever the number of issues."""
     rows = (
-        _open_issues(now=now)
+        IssueGridCount.objects.exclude(status=Issue.Status.CLOSED)
         .values("grid_id", "grid__code", "grid__name")
-        .annotate(current_open_issues=Count("pk"))
+        .annotate(current_open_issues=Sum("issues"))
+        .filter(current_open_issues__gt=0)
         .order_by("-current_open_issues", "grid__code")
     )
     return [
@@ -772,9 +896,9 @@ def grids_without_boundary() -> int:
 
 
 def target_progress(*, today: datetime.date) -> list[dict]:
-    """Every target with its current value, progress and whether it will be met, in two queries:
-    the targets, and the progress reported toward each (one grouped sum over the reports, rather
-    than a sum per target, which reads the same reports a hundred times over on a large city).
+    """Every target with its current value, progress and whether it will be met, in one query: the targets
+    with what has been reported toward each, kept by the services as reports arrive (the rollup
+    ``TargetTotal``), rather than summed over every report of the city.
 
     ``progress`` is the fraction of the way from baseline to target (for less-is-better targets
     too); ``expected`` the fraction of the time from the pledge's date to the deadline that has
@@ -790,6 +914,7 @@ def target_progress(*, today: datetime.date) -> list[dict]:
             department_id=F("pledge__department_id"),
             pledge_headline=F("pledge__headline"),
             start=F("pledge__date"),
+            reported=Coalesce(F("total__reported"), Value(Decimal(0)), output_field=REPORTED),
         )
         .order_by("deadline", "pledge__sort_order", "sort_order", "code")
         .values(
@@ -805,20 +930,12 @@ def target_progress(*, today: datetime.date) -> list[dict]:
             "department_name",
             "pledge_headline",
             "start",
+            "reported",
         )
-    )
-    if not targets:
-        return []
-    reported = dict(
-        ProgressReport.objects.filter(quantity__isnull=False, task__target__isnull=False)
-        .order_by()
-        .values("task__target")
-        .annotate(total=Sum("quantity"))
-        .values_list("task__target", "total")
     )
     for row in targets:
         row["current_value"] = Target.value_after(
-            baseline=row["baseline"], direction=row["direction"], reported=reported.get(row["id"]) or Decimal(0)
+            baseline=row["baseline"], direction=row["direction"], reported=Decimal(row.pop("reported"))
         )
         row["progress"] = Target.progress_of(
             baseline=row["baseline"], target_value=row["target_value"], current_value=row["current_value"]
@@ -866,42 +983,28 @@ def _projected(row: dict, *, today: datetime.date) -> dict:
 def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
     """The last ``weeks`` Monday-based weeks up to and including this one, oldest first; each row:
     ``week`` (its Monday), ``found``, ``rectified`` (closed that week), ``points_lost`` (of the
-    issues found that week) and ``tasks_completed``. One query, three grouped counts in a UNION ALL.
-
-    Rows go to their week by comparing the moment with the weeks' ends (a ``CASE``), which costs a
-    third of truncating every moment to its week in the local time zone, and the counts read the
-    covering indexes alone."""
+    issues found that week) and ``tasks_completed``. One query over the rollups by day (``IssueDayCount``,
+    ``TaskDayCount``): three grouped sums in a UNION ALL, a few hundred rows whatever the size of the city."""
     first = Period.week(day=today - datetime.timedelta(weeks=weeks - 1))
     span = Period("trend", first.start, Period.week(day=today).end)
     mondays = [first.start + datetime.timedelta(weeks=n) for n in range(weeks)]
-    week_ends = [Period.week(day=monday).ends_before for monday in mondays]
+    week = Case(
+        *(When(day__lte=Period.week(day=monday).end, then=Value(n)) for n, monday in enumerate(mondays)),
+        output_field=IntegerField(),
+    )
 
-    def weekly(queryset: QuerySet, moment: str, figure: str, points: Any) -> QuerySet:
-        week = Case(
-            *(When(**{f"{moment}__lt": end}, then=Value(n)) for n, end in enumerate(week_ends)),
-            output_field=IntegerField(),
-        )
+    def weekly(rows: QuerySet, figure: str, count: str, points: Any = NO_POINTS) -> QuerySet:
         return (
-            queryset.annotate(week=week)
+            rows.filter(span.days("day"))
+            .annotate(week=week)
             .order_by()
             .values("week")
-            .annotate(figure=Value(figure), n=Count("*"), points=points)  # COUNT(*): index-only scans
+            .annotate(figure=Value(figure), n=Sum(count), points=points)
         )
 
-    no_points = Value(Decimal(0), output_field=POINTS)
-    counts = weekly(_issues_found(span), "reported_at", "found", Coalesce(Sum("points"), no_points)).union(
-        weekly(
-            Issue.objects.filter(span.moments("closed_at"), status=Issue.Status.CLOSED),
-            "closed_at",
-            "rectified",
-            no_points,
-        ),
-        weekly(
-            Task.objects.filter(span.moments("completed_at"), status=Task.Status.DONE),
-            "completed_at",
-            "tasks_completed",
-            no_points,
-        ),
+    counts = weekly(IssueDayCount.objects.all(), "found", "issues", Coalesce(Sum("points"), NO_POINTS)).union(
+        weekly(IssueDayCount.objects.filter(status=Issue.Status.CLOSED), "rectified", "closed"),
+        weekly(TaskDayCount.objects.filter(status=Task.Status.DONE), "tasks_completed", "completed"),
         all=True,
     )
     rows = [
@@ -910,7 +1013,7 @@ def weekly_trends(*, weeks: int, today: datetime.date) -> list[dict]:
     ]
     for bucket in counts:
         row = rows[bucket["week"]]
-        row[bucket["figure"]] = bucket["n"]
+        row[bucket["figure"]] = bucket["n"] or 0
         if bucket["figure"] == "found":
             row["points_lost"] = Decimal(bucket["points"])
     return rows

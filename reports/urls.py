@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/map/", views.dashboard_map, name="dashboard_map"),
+    path("dashboard/panels/<slug:name>/", views.dashboard_panel, name="dashboard_panel"),
     path("dashboard/departments/<int:pk>/", views.department_page, name="dashboard_department"),
     path("dashboard/grids/<int:pk>/", views.grid_page, name="dashboard_grid"),
     path("dashboard/overdue.xlsx", views.overdue_xlsx, name="dashboard_overdue_xlsx"),

@@ -4,6 +4,9 @@ Views stay thin: they pick the period and the user's scope, call the selectors a
 read what is decided in ``reports/rules.py``."""
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,10 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Department
@@ -46,6 +53,7 @@ from reports.selectors import (
     grids_most_open_issues,
     grids_without_boundary,
     open_issues,
+    open_now,
     open_tasks,
     overdue_tasks,
     overdue_tasks_stream,
@@ -55,6 +63,7 @@ from reports.selectors import (
     weekly_trends,
 )
 from reports.services import iso_week_start, weekly_report_default_week, weekly_report_request
+from reports.templatetags.dashboard import band_word, percent
 from reports.waiting import home_sections
 from reports.workbook import overdue_workbook_write, week_label
 
@@ -160,27 +169,38 @@ GRADE_BANDS = {"excellent": "green", "good": "green", "fair": "amber", "poor": "
 
 def _scoreboard_rows(rows, keys: list[str]) -> list[dict]:
     """The ranking's rows as the table shows them: the cells in the columns' order (``keys``), the band of
-    the on-time closure rate and the grade in words."""
+    the on-time closure rate and the grade in words. Each cell carries its CSS classes and its content,
+    formatted here once rather than by a chain of template conditions per cell (30 rows of a dozen)."""
     kinds = {code: indicator.kind for code, indicator in LIBRARY.items()}
     grades = dict(Grade.choices)
-    return [
-        {
-            **row,
-            "band": rate_band(row.get("on_time_closure_rate")),
-            "cells": [
-                {
-                    "key": key,
-                    "value": grades.get(row[key], row[key]) if key == "grade" else row[key],
-                    "band": GRADE_BANDS.get(row[key], "none") if key == "grade" else "",
-                    "rate": kinds.get(key) == "rate",
-                    "points": key == "score" or kinds.get(key) in ("points", "hours"),
-                    "current": key in CURRENT_FIELDS,
-                }
-                for key in keys
-            ],
-        }
-        for row in rows
-    ]
+    table = []
+    for row in rows:
+        band = rate_band(row.get("on_time_closure_rate"))
+        cells = []
+        for key in keys:
+            value = row[key]
+            current = key in CURRENT_FIELDS
+            css = "num"
+            if key in ("overdue_tasks", "current_overdue_tasks") and value:
+                css += " bad"
+            if current:
+                css += " current"
+            if key == "on_time_closure_rate":
+                word = f" {band_word(band)}" if band else ""
+                content = format_html('<span class="band band-{}">{}{}</span>', band or "none", percent(value), word)
+            elif key == "grade":
+                content = format_html(
+                    '<span class="band band-{}">{}</span>', GRADE_BANDS.get(value, "none"), grades.get(value, value)
+                )
+            elif kinds.get(key) == "rate":
+                content = percent(value)
+            elif key == "score" or kinds.get(key) in ("points", "hours"):
+                content = floatformat(value, "-2")
+            else:
+                content = value
+            cells.append({"key": key, "value": value, "css": css, "content": content, "current": current})
+        table.append({**row, "band": band, "cells": cells})
+    return table
 
 
 def _kpi_cards(kpis: dict) -> list[dict]:
@@ -317,26 +337,35 @@ def _moment() -> tuple:
 @require_GET
 @replica_reads
 def dashboard(request):
-    """The leaders' dashboard: KPIs, the department ranking, the grid map, targets, trends and the
-    overdue list. Department staff get their own department's row and overdue tasks only.
+    """The leaders' dashboard: the period's KPIs, what is open now, the department ranking and the overdue
+    list. Department staff get their own department's row and overdue tasks only.
 
     Each figure says what it counts: the period's figures are compared like for like with the same
     days of the period before; the current ones (当前…) count exactly the rows of the lists beneath.
-    The map's grids (every boundary in the city) come from ``dashboard_map`` once the page is shown,
-    and the ranking is shown a page at a time, so the page stays small whatever the city's size."""
+    The page reads the rollups the services keep (``reports.selectors.open_now``, ``campaign_kpis``); the
+    rest comes once it is shown, a panel at a time (``dashboard_panel``, ``PANELS``), and the map's grids
+    from ``dashboard_map``; the ranking is shown a page at a time, so the page stays small and quick
+    whatever the city's size."""
     require_perm(request.user, "reports.view_dashboard")
     now, today = _moment()
     period = Period.of(request.GET.get("period", ""), today=today)
     department_ids = figures_scope(user=request.user)
+    current_now = open_now(today=today, now=now, department_ids=department_ids)
     # The assessment's results by the scheme in force (the built-in ranking when none is configured).
     results = department_ranking(
-        period=period, today=today, now=now, department_ids=department_ids, sort=request.GET.get("sort")
+        period=period,
+        today=today,
+        now=now,
+        department_ids=department_ids,
+        sort=request.GET.get("sort"),
+        current=current_now,
     )
     sort = ranking_ordering(request.GET.get("sort"), results.codes)
     keys = ranking_columns(results.codes)
     ranking = Paginator(results.rows, RANKING_PER_PAGE).get_page(request.GET.get("page"))
     overdue = overdue_tasks(today=today, department_ids=department_ids, limit=OVERDUE_ON_PAGE)
-    current = current_totals(today=today, now=now, department_ids=department_ids)
+    current = current_now.totals
+    city = department_ids is None
     context = {
         "today": today,
         "as_of": now,
@@ -351,25 +380,17 @@ def dashboard(request):
         "current_cards": _current_cards(current),
         "overdue": overdue,
         "overdue_total": current["current_overdue_tasks"],
-        "city": department_ids is None,
+        "city": city,
         "terms": glossary.TERMS,
+        "panels": {name: _panel_slot(name, period) for name, panel in PANELS.items() if city or not panel.city},
         "definitions": _terms(*keys, *CURRENT_KPIS, "as_of"),
     }
-    if department_ids is None:
-        targets = target_progress(today=today)
+    if city:
         kpis = campaign_kpis(period=period, today=today)
         context.update(
             kpis=kpis,
             kpi_cards=_kpi_cards(kpis),
-            targets=targets,
-            targets_at_risk=sum(not target["on_track"] for target in targets),
-            grids_without_boundary=grids_without_boundary(),
-            top_grids=grids_most_open_issues(now=now, limit=TOP_GRIDS),
-            evaluation=evaluation_panel(),
-            trend_weeks=TREND_WEEKS,
-            charts=_trend_charts(weekly_trends(weeks=TREND_WEEKS, today=today)),
             data=_dashboard_data(period=period),
-            citizens=citizens_dashboard_panel(start=period.start, end=period.end, now=now),
             definitions=_terms(
                 *(code for code, *_rest in PERIOD_KPIS),
                 *CURRENT_KPIS,
@@ -379,6 +400,82 @@ def dashboard(request):
             ),
         )
     return render(request, "reports/dashboard.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard's panels, each fetched once the page shows (htmx swaps it in where the page left a link
+# to it; without JavaScript the link opens it as a page of its own)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One part of the dashboard read after the page: its title, its template (a ``<section>``), whether
+    it shows city-wide figures, and what it reads (``figures(period=, today=, now=)``, a few queries)."""
+
+    title: Any
+    template: str
+    city: bool
+    figures: Callable[..., dict]
+
+
+def _targets_panel(*, period: Period, today, now) -> dict:
+    targets = target_progress(today=today)
+    return {"targets": targets, "targets_at_risk": sum(not target["on_track"] for target in targets)}
+
+
+def _trends_panel(*, period: Period, today, now) -> dict:
+    return {"trend_weeks": TREND_WEEKS, "charts": _trend_charts(weekly_trends(weeks=TREND_WEEKS, today=today))}
+
+
+def _grids_panel(*, period: Period, today, now) -> dict:
+    return {"grids_without_boundary": grids_without_boundary(), "top_grids": grids_most_open_issues(limit=TOP_GRIDS)}
+
+
+def _evaluation_panel(*, period: Period, today, now) -> dict:
+    return {"evaluation": evaluation_panel()}
+
+
+def _citizens_panel(*, period: Period, today, now) -> dict:
+    return {"citizens": citizens_dashboard_panel(start=period.start, end=period.end, now=now)}
+
+
+PANELS = {
+    "lights": Panel(gettext_lazy("Clocks by light"), "reports/panels/lights.html", False, lambda **kwargs: {}),
+    "grids": Panel(gettext_lazy("Most open issues now"), "reports/panels/grids.html", True, _grids_panel),
+    "evaluation": Panel(gettext_lazy("Mock evaluation"), "reports/panels/evaluation.html", True, _evaluation_panel),
+    "trends": Panel(gettext_lazy("Trends"), "reports/panels/trends.html", True, _trends_panel),
+    "citizens": Panel(gettext_lazy("Citizen reports"), "reports/panels/citizens.html", True, _citizens_panel),
+    "targets": Panel(gettext_lazy("Pledges and targets"), "reports/panels/targets.html", True, _targets_panel),
+}
+
+
+def _panel_slot(name: str, period: Period) -> dict:
+    url = f"{reverse('dashboard_panel', args=[name])}?{urlencode({'period': period.key})}"
+    return {"name": name, "title": PANELS[name].title, "url": url}
+
+
+@login_required
+@require_GET
+@replica_reads
+def dashboard_panel(request, name: str):
+    """One panel of the dashboard (``PANELS``), for the period the page shows: the panel alone when htmx
+    fetches it into the page, else a page of its own (a link followed without JavaScript)."""
+    panel = PANELS.get(name)
+    if panel is None:
+        raise Http404
+    require_perm(request.user, "reports.view_city_figures" if panel.city else "reports.view_dashboard")
+    now, today = _moment()
+    period = Period.of(request.GET.get("period", ""), today=today)
+    context = {
+        "period": period,
+        "as_of": now,
+        "terms": glossary.TERMS,
+        **panel.figures(period=period, today=today, now=now),
+    }
+    if request.htmx:
+        # A fragment needs nothing of the page's frame (the navigation, the bell's count): no context processors.
+        return HttpResponse(render_to_string(panel.template, {**context, "request": request}))
+    return render(request, "reports/dashboard_panel.html", {**context, "panel": panel})
 
 
 @login_required

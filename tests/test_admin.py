@@ -19,8 +19,10 @@ from django.utils.text import capfirst
 
 from accounts.models import Department, User
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from campaign.rollups import TaskFacts, progress_totals_add, task_rollups_move
 from grids.models import Grid, Place
 from inspections.models import Criterion, Issue, IssuePhoto
+from inspections.rollups import IssueFacts, issue_rollups_move
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 _serial = itertools.count(1)
@@ -82,7 +84,7 @@ def make_campaign() -> Campaign:
 def make_task(**fields) -> Task:
     n = next(_serial)
     department = make_department()
-    return Task.objects.create(
+    task = Task.objects.create(
         **{
             "campaign": make_campaign(),
             "code": f"T{n}",
@@ -94,13 +96,21 @@ def make_task(**fields) -> Task:
             **fields,
         }
     )
+    task_rollups_move(None, TaskFacts.of(task))  # counted as the services would
+    return task
+
+
+def make_report(**fields) -> ProgressReport:
+    report = ProgressReport.objects.create(**fields)
+    progress_totals_add(target_id=report.task.target_id, quantity=report.quantity)  # as the service would
+    return report
 
 
 def make_issue() -> Issue:
     n = next(_serial)
     place = make_place()
     criterion = Criterion.objects.create(code=f"K{n}", category="市容环境", title="乱堆乱放", points=Decimal("0.5"))
-    return Issue.objects.create(
+    issue = Issue.objects.create(
         campaign=make_campaign(),
         code=f"I{n}",
         place=place,
@@ -112,6 +122,8 @@ def make_issue() -> Issue:
         status=Issue.Status.DISPATCHED,
         reported_by=make_user(),
     )
+    issue_rollups_move(None, IssueFacts.of(issue))  # counted as the services would
+    return issue
 
 
 @pytest.mark.django_db
@@ -200,7 +212,7 @@ def make_target(task: Task, *, code: str, target_value: int) -> Target:
 def test_it_shows_a_targets_current_value_from_progress(admin_client, admin_user):
     task = make_task()
     make_target(task, code="SHANTY", target_value=49000)
-    ProgressReport.objects.create(task=task, author=admin_user, quantity=Decimal(12250))
+    make_report(task=task, author=admin_user, quantity=Decimal(12250))
 
     response = admin_client.get(_url(Target, "changelist"))
 
@@ -210,7 +222,7 @@ def test_it_shows_a_targets_current_value_from_progress(admin_client, admin_user
 
 @pytest.mark.django_db
 def test_it_keeps_progress_reports_append_only(admin_client, admin_user):
-    report = ProgressReport.objects.create(task=make_task(), author=admin_user, percent=40)
+    report = make_report(task=make_task(), author=admin_user, percent=40)
 
     response = admin_client.post(_url(ProgressReport, "change", report.pk), {"percent": 90})
 
@@ -383,8 +395,10 @@ def test_a_progress_report_is_not_added_apart_from_its_task(admin_client):
 @pytest.mark.django_db
 def test_the_change_history_cannot_revert_an_issue(admin_client):
     issue = make_issue()
+    before = IssueFacts.of(issue)
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.CLOSED, closed_at=timezone.now())
     issue.refresh_from_db()
+    issue_rollups_move(before, IssueFacts.of(issue))
     issue.description = "改过"
     issue.save()
     old = issue.history.last()
@@ -405,8 +419,8 @@ def test_the_target_page_shows_progress_as_the_task_page_and_the_api_do(admin_cl
     make_target(task, code="OLD", target_value=3)
     over_task = make_task()
     make_target(over_task, code="OVER", target_value=10)
-    ProgressReport.objects.create(task=task, author=admin_user, quantity=Decimal(1))
-    ProgressReport.objects.create(task=over_task, author=admin_user, quantity=Decimal(12))
+    make_report(task=task, author=admin_user, quantity=Decimal(1))
+    make_report(task=over_task, author=admin_user, quantity=Decimal(12))
 
     admin_page = admin_client.get(_url(Target, "changelist")).content.decode()
     task_page = admin_client.get(reverse("campaign:task_detail", args=[task.pk])).content.decode()

@@ -122,6 +122,7 @@ MATRIX: dict[str, dict[str, str]] = {
     # --- Leaders' figures -----------------------------------------------------------------------
     "dashboard": {"GET": "loofol", "POST": PAGE_405},
     "dashboard_map": {"GET": "lfffol", "POST": PAGE_405},
+    "dashboard_panel": {"GET": "lfffol", "POST": PAGE_405},  # a city-wide panel (the targets)
     "dashboard_department": {"GET": "loffol", "POST": PAGE_405},  # department A's page
     "dashboard_grid": {"GET": "lfffol", "POST": PAGE_405},
     "dashboard_overdue_xlsx": {"GET": "loofol", "POST": PAGE_405},
@@ -259,6 +260,7 @@ KWARGS: dict[str, dict[str, str]] = {
     "masterdata:job_status": {"pk": "import_job"},
     "dashboard_department": {"pk": "department_a"},
     "dashboard_grid": {"pk": "grid"},
+    "dashboard_panel": {"name": "=targets"},
     **{f"weekly_report_{name}": {"pk": "weekly_report"} for name in ("detail", "status", "download")},
     "assessment:unit": {"level": "=department", "pk": "department_a"},
     "assessment:cases": {"level": "=department", "pk": "department_a"},

@@ -4,6 +4,7 @@ import factory
 
 from accounts.tests.factories import DepartmentFactory, UserFactory
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from campaign.rollups import TaskFacts, progress_totals_add, task_rollups_move
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -53,6 +54,13 @@ class TaskFactory(factory.django.DjangoModelFactory):
     accountable = factory.SubFactory(UserFactory, department=factory.SelfAttribute("..department"))
     due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=10))  # noqa: DTZ011
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A task made directly (not through the services) is counted in the rollups as a service would."""
+        task = super()._create(model_class, *args, **kwargs)
+        task_rollups_move(None, TaskFacts.of(task))
+        return task
+
 
 class ProgressReportFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -62,3 +70,17 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     author = factory.SelfAttribute("task.accountable")
     percent = 50
     note = "已完成一半"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """A report made directly adds its quantity to its target's total, as the service does."""
+        report = super()._create(model_class, *args, **kwargs)
+        progress_totals_add(target_id=report.task.target_id, quantity=report.quantity)
+        return report
+
+
+def task_made(**fields) -> Task:
+    """``Task.objects.create(**fields)``, counted in the rollups as the services would count it."""
+    task = Task.objects.create(**fields)
+    task_rollups_move(None, TaskFacts.of(task))
+    return task

@@ -15,7 +15,7 @@ from citizens.sms import MemoryBackend
 from citizens.tests.factories import ReportFactory
 from core.errors import Conflict
 from inspections.models import Issue
-from inspections.tests.factories import IssueFactory
+from inspections.tests.factories import IssueFactory, issue_set
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_not_satisfied_is_reviewed_by_reopening_as_a_rework_issue(client, office
     with pytest.raises(Conflict):
         services.followup_explain(followup=followup, actor=office, note="x")
     # Asked again once the rework closes.
-    Issue.objects.filter(pk=rework.pk).update(status=Issue.Status.CLOSED, closed_at=timezone.now())
+    issue_set(rework, status=Issue.Status.CLOSED, closed_at=timezone.now())
     assert services.followup_record(report=report, answer="satisfied").issue == rework
 
 
@@ -152,7 +152,8 @@ def test_the_dashboard_and_the_weekly_workbook_show_the_rates(client):
     report = _closed_report(department=department)
     services.followup_record(report=report, answer="satisfied")
     client.force_login(UserFactory(role=Role.LEADER, department=None))
-    page = client.get("/dashboard/", {"period": "this_week"})
+    # The citizens' panel, fetched once the dashboard shows.
+    page = client.get("/dashboard/panels/citizens/", {"period": "this_week"}, headers={"HX-Request": "true"})
     assert page.context["citizens"]["satisfaction"][0]["satisfied"] == 1
     assert b"data-satisfaction" in page.content
 

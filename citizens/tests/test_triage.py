@@ -19,7 +19,7 @@ from core.errors import Conflict
 from core.tests.factories import jpeg_bytes
 from grids.tests.factories import PlaceFactory
 from inspections.models import Issue, IssuePhoto
-from inspections.tests.factories import CriterionFactory, IssueFactory
+from inspections.tests.factories import CriterionFactory, IssueFactory, issue_set
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_a_merged_report_follows_its_issue(client, office, report):
     )
     services.report_merge(report=report, actor=office, issue=issue)
     assert client.get(report.tracking_url).context["stage"].code == Issue.Status.RECTIFYING
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.CLOSED, closed_at=timezone.now())
+    issue_set(issue, status=Issue.Status.CLOSED, closed_at=timezone.now())
     assert client.get(report.tracking_url).context["stage"].code == "closed"
 
 

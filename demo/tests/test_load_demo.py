@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
+from campaign.tests.factories import task_made
 from core.errors import ApplicationError
 from demo import data, names
 from demo.services import demo_counts, demo_load, demo_reset
@@ -144,7 +145,7 @@ def test_it_resets_only_the_demo(demo):
 def test_it_refuses_to_reset_when_rows_outside_the_demo_need_it(demo):
     campaign = Campaign.objects.create(code="X-2019", name="其他活动", kind="civilized", start_date=TODAY)
     department = Department.objects.create(code="X-1", name="其他单位", kind=Department.Kind.BUREAU)
-    Task.objects.create(
+    task_made(
         campaign=campaign,
         code="X-T1",
         title="其他任务",

@@ -3,6 +3,8 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -214,10 +216,14 @@ def test_the_dashboard_shows_the_last_closed_round(client, running, at_round_tim
         idempotency_key=uuid.uuid4(),
     )
     client.force_login(UserFactory(role=Role.LEADER, department=None))
-    assert client.get("/dashboard/").context["evaluation"] is None  # none closed yet
+    url, htmx = "/dashboard/panels/evaluation/", {"HX-Request": "true"}  # fetched once the dashboard shows
+    assert client.get(url, headers=htmx).context["evaluation"] is None  # none closed yet
 
     services.round_close(round_=running["round"])
-    panel = client.get("/dashboard/").context["evaluation"]
+    with CaptureQueriesContext(connection) as captured:
+        panel = client.get(url, headers=htmx).context["evaluation"]
+
+    assert len(captured.captured_queries) <= 5  # the session, the user, their groups, the round, its rates
 
     assert panel["round"] == running["round"]
     assert panel["score_rate"] == 75.0

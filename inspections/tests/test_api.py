@@ -14,7 +14,7 @@ from core.tests.factories import photo_upload
 from grids.tests.factories import PlaceFactory
 from inspections.models import ExtensionRequest, Issue, IssueEvent
 from inspections.services import issue_file
-from inspections.tests.factories import CriterionFactory, IssueFactory
+from inspections.tests.factories import CriterionFactory, IssueFactory, issue_set
 
 pytestmark = pytest.mark.django_db
 
@@ -291,8 +291,8 @@ def test_it_filters_issues_by_status_department_place_overdue_and_updated_since(
     mine = dispatched(city)
     elsewhere = IssueFactory(status=Issue.Status.REPORTED)
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    Issue.objects.filter(pk=mine.pk).update(  # its department's clock ran out an hour ago
-        reported_at=timezone.now() - datetime.timedelta(days=5), deadline=an_hour_ago, clock_due_at=an_hour_ago
+    issue_set(  # its department's clock ran out an hour ago
+        mine, reported_at=timezone.now() - datetime.timedelta(days=5), deadline=an_hour_ago, clock_due_at=an_hour_ago
     )
     Issue.objects.filter(pk=elsewhere.pk).update(updated=timezone.now() - datetime.timedelta(days=3))
     client = client_for(city["leader"])

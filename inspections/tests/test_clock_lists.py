@@ -149,10 +149,11 @@ def test_the_inbox_and_the_dashboard_count_the_lights(client, city):
     inbox = client.get("/inbox/").content.decode()
     for light in ("green", "yellow", "red", "suspended"):
         assert re.search(rf'data-light="{light}">[^<]*<span class="n" data-count="1">', inbox), light
-    dashboard = client.get("/dashboard/")
-    assert dashboard.status_code == 200
+    assert 'hx-get="/dashboard/panels/lights/' in client.get("/dashboard/").content.decode()
+    lights = client.get("/dashboard/panels/lights/", headers={"HX-Request": "true"})  # once the dashboard shows
+    assert lights.status_code == 200
     row = re.search(
-        rf'data-department="{city["bureau"].pk}"><th scope="row">市城管局</th>(.*?)</tr>', dashboard.content.decode()
+        rf'data-department="{city["bureau"].pk}"><th scope="row">市城管局</th>(.*?)</tr>', lights.content.decode()
     )
     assert re.findall(r">(\d+)</a>", row.group(1)) == ["1", "1", "1", "1"]
 

@@ -17,7 +17,7 @@ from grids.tests.factories import GridFactory, PlaceFactory
 from inspections import services
 from inspections.forms import DEPARTMENT_GROUPS
 from inspections.models import Criterion, ExtensionRequest, Issue, IssueEvent, IssuePhoto
-from inspections.tests.factories import CriterionFactory
+from inspections.tests.factories import CriterionFactory, issue_set
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -441,8 +441,8 @@ def test_it_filters_and_counts_the_issue_list(client, inspector, leader, place, 
 def test_it_filters_overdue_issues_and_sorts_by_deadline(client, inspector, place, criterion):
     late = services.issue_file(reporter=inspector, place=place, criterion=criterion, description="逾期")
     two_days_ago = timezone.now() - datetime.timedelta(days=2)
-    Issue.objects.filter(pk=late.pk).update(  # its department's clock ran out two days ago
-        reported_at=timezone.now() - datetime.timedelta(days=20), deadline=two_days_ago, clock_due_at=two_days_ago
+    issue_set(  # its department's clock ran out two days ago
+        late, reported_at=timezone.now() - datetime.timedelta(days=20), deadline=two_days_ago, clock_due_at=two_days_ago
     )
     fresh = services.issue_file(reporter=inspector, place=place, criterion=criterion, description="新的")
     client.force_login(inspector)

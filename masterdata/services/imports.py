@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Department, User
 from assessment.models import Scheme
 from campaign.models import Campaign, Target, Task
+from campaign.rollups import TaskFacts, task_target_moved, tasks_rollups_move
 from core.history import history_author
 from core.working_time import WorkingCalendar
 from evaluation.models import Item as EvaluationItem
@@ -595,18 +596,27 @@ class _Writer:
             self._mark(instance).save()
             for column in many:
                 getattr(instance, column.key).set([self._pk(column.ref, code) for code in row.values[column.key]])
+        moved = []  # tasks: where the rollups counted them, and where they count now (campaign.rollups)
+        if sheet is TASKS:
+            moved += [(None, TaskFacts.of(instance)) for instance in [*plain, *(i for i, _row in with_members)]]
         if plan.updates:
             pks = self.current[sheet.name].pks
-            instances = sheet.model.objects.in_bulk([pks[row.values[sheet.key]] for row, _ in plan.updates])
+            rows = sheet.model.objects.select_for_update() if sheet is TASKS else sheet.model.objects
+            instances = rows.in_bulk([pks[row.values[sheet.key]] for row, _ in plan.updates])
             for row, changed in plan.updates:
                 instance = instances[pks[row.values[sheet.key]]]
+                before = TaskFacts.of(instance) if sheet is TASKS else None
                 self._save_changes(sheet, instance, row.values, changed)
+                if sheet is TASKS:
+                    moved.append((before, TaskFacts.of(instance)))
+                    task_target_moved(task_id=instance.pk, before=before.target_id, after=instance.target_id)
                 for column in many:
                     if column.key in changed:
                         self._mark(instance)
                         getattr(instance, column.key).set(
                             [self._pk(column.ref, code) for code in row.values[column.key]]
                         )
+        tasks_rollups_move(moved)
         if sheet is GRIDS:
             self._forget(Ref.GRID)
         for ref, written in IN_FILE_EVALUATION.items():

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Department, Notification, Role, User
 from campaign.models import Campaign, ProgressReport, Reminder, Task
 from campaign.reminders import reminder_candidates, reminder_ladder, reminders_send
+from campaign.tests.factories import task_made
 from core.errors import ApplicationError
 from demo.services import demo_counts, demo_load
 from grids.models import Grid, Place
@@ -178,7 +179,7 @@ def test_it_refuses_to_reset_what_other_rows_protect_and_deletes_nothing(seeded)
     campaign = Campaign.objects.create(code="OWN-1", name="自己的活动", kind="civilized", start_date=TODAY)
     department = Department.objects.create(code="OWN-D", name="自己的部门", kind="bureau")
     accountable = User.objects.get(username="sc-leader")
-    Task.objects.create(
+    task_made(
         campaign=campaign, code="OWN-T1", title="任务", department=department, accountable=accountable, due_date=TODAY
     )
     before = scale_counts()
@@ -254,6 +255,6 @@ def test_it_leaves_the_key_sequences_ahead_of_the_rows_and_every_foreign_key_val
     department = Department.objects.create(code="NEW-1", name="新部门", kind="bureau")
     campaign = Task.objects.first().campaign
 
-    task = Task.objects.create(campaign=campaign, code="NEW-T1", title="新任务", department=department, due_date=TODAY)
+    task = task_made(campaign=campaign, code="NEW-T1", title="新任务", department=department, due_date=TODAY)
 
     assert task.pk > Task.objects.exclude(pk=task.pk).order_by("-pk").first().pk

@@ -427,7 +427,7 @@ def test_a_lower_is_better_target_says_so_and_its_bar_shows_progress(leader, clo
         deadline=day(12, 31),
     )
     ProgressReportFactory(task=TaskFactory(target=target), quantity=Decimal("13.7"))
-    page = leader.get("/dashboard/").content.decode()
+    page = leader.get("/dashboard/panels/targets/", headers={"HX-Request": "true"}).content.decode()
 
     item = re.search(r'<li class="target[^"]*">.*?</li>', page, re.S).group(0)
     assert str(glossary.label("lower_is_better")) in item
