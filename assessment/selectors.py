@@ -360,23 +360,30 @@ def score_row(
     ``memo`` (one per formula) keeps what the same numbers came to for an earlier unit: most units of a
     city share a few, none at all the commonest."""
     unit_id, none = unit["unit_id"], (0, 0)
-    memo = {} if memo is None else memo
-    indicators, adjustments = [], []
-    for n, item in enumerate(formula.items):
-        numbers = figures[item.code].get(unit_id, none)
-        key = (n, *numbers, *map(type, numbers))  # 1 and Decimal("1.00") are equal, not the same figure
-        if key not in memo:
-            memo[key] = figure(item.code, *numbers)
-            memo[key]["points"], memo[key]["weight"] = item.score(memo[key]["value"]), item.weight
-        indicators.append(dict(memo[key]))
-    for n, adjustment in enumerate(formula.adjustments):
-        numbers = figures[_adjustment_key(adjustment)].get(unit_id, none)
-        key = (-1 - n, *numbers, *map(type, numbers))
-        if key not in memo:
-            memo[key] = figure(adjustment.code, *numbers)
-            memo[key]["points"] = adjustment.score(memo[key]["numerator"])
-        adjustments.append(dict(memo[key]))
-    return rescore({**unit, "indicators": indicators, "adjustments": adjustments}, formula)
+    numbers = tuple(figures[item.code].get(unit_id, none) for item in formula.items) + tuple(
+        figures[_adjustment_key(adjustment)].get(unit_id, none) for adjustment in formula.adjustments
+    )
+    key = (numbers, tuple(type(number) for pair in numbers for number in pair))  # 1 and Decimal("1.00") differ
+    if memo is None or key not in memo:
+        indicators = []
+        for item, (numerator, denominator) in zip(formula.items, numbers, strict=False):
+            part = figure(item.code, numerator, denominator)
+            part["points"], part["weight"] = item.score(part["value"]), item.weight
+            indicators.append(part)
+        adjustments = []
+        for adjustment, (numerator, denominator) in zip(
+            formula.adjustments, numbers[len(formula.items) :], strict=True
+        ):
+            part = figure(adjustment.code, numerator, denominator)
+            part["points"] = adjustment.score(part["numerator"])
+            adjustments.append(part)
+        scored = rescore({"indicators": indicators, "adjustments": adjustments}, formula)
+        if memo is None:
+            return {**unit, **scored}
+        memo[key] = scored
+    # Units with the same numbers share their parts: read-only, as every reader treats them (a correction
+    # copies them first, ``assessment.services``).
+    return {**unit, **memo[key]}
 
 
 def rescore(row: dict, formula: Formula) -> dict:
