@@ -352,22 +352,24 @@ CACHES = {
 
 REST_FRAMEWORK = {
     # A token per API client (created and revoked in the admin), then the browser's session with CSRF.
-    # The token class comes first so that a request without credentials gets 401 with WWW-Authenticate.
+    # The token class comes first so that a request without credentials gets 401 with WWW-Authenticate;
+    # it reads the token, its user and the user's roles in one statement (core.authentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Filtering, ordering and pagination of the lists are set on core.api.RestrictedReadOnlyViewSet.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSON, written by orjson (core.rows): the lists' rows are encoded in C.
+    "DEFAULT_RENDERER_CLASSES": ["core.rows.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Counted in the shared cache (CACHES above): DRF's throttles keep their history in the default cache.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Counted in the shared cache (CACHES above), per window and a lease at a time (core.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AccountRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_THROTTLE_RATE") or "10000/hour"},
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.api.ApiAutoSchema",

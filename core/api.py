@@ -15,6 +15,7 @@ import re
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,8 +35,10 @@ from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import geo
+from core import rows as fast_rows
 from core.errors import ApplicationError
 from core.permissions import require_perm
+from core.rows import DictRows, ModelRows
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -193,6 +196,71 @@ class SmallPagePagination(StrictPageSizeMixin, PageNumberPagination):
         return paginator.num_pages if number in self.last_page_strings else number
 
 
+class CountedRows:
+    """A list's ``.values()`` rows as Django's ``Paginator`` reads them (their order, their slices), counted
+    on the queryset they were read from: the joins the values' related columns add (``department__name``)
+    cannot change how many rows there are, and a count without them is cheaper."""
+
+    def __init__(self, values: models.QuerySet, *, counted: models.QuerySet) -> None:
+        self.values, self.counted = values, counted
+        self.ordered = values.ordered
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __getitem__(self, index):
+        return self.values[index]
+
+
+def visible_through(model, link: str, parents) -> models.QuerySet:
+    """The rows of ``model`` whose ``link`` (a foreign key never null) is among ``parents``; every row when
+    no parent is hidden, without asking the database to check each link against all the parents."""
+    if not parents.query.has_filters():
+        return model.objects.all()
+    return model.objects.filter(**{f"{link}__in": parents})
+
+
+_MODEL_ROWS: dict[type, ModelRows] = {}
+
+
+def model_rows(serializer_class: type[serializers.ModelSerializer]) -> ModelRows:
+    """The serializer compiled for lists once per process (``core.rows.ModelRows``)."""
+    rows = _MODEL_ROWS.get(serializer_class)
+    if rows is None:
+        rows = _MODEL_ROWS[serializer_class] = ModelRows(serializer_class)
+    return rows
+
+
+_DICT_ROWS: dict[type, DictRows] = {}
+
+
+def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
+    """``serializer_class(instance).data`` for a body of many rows (a scoreboard): the serializer compiled
+    once per process (``core.rows.DictRows``), its rows written by orjson."""
+    if not fast_rows.READ_AS_VALUES:
+        return serializer_class(instance).data
+    rows = _DICT_ROWS.get(serializer_class)
+    if rows is None:
+        rows = _DICT_ROWS[serializer_class] = DictRows(serializer_class)
+    return rows.one(instance)
+
+
+class PreparedListSerializer(serializers.ListSerializer):
+    """A page of rows with work done once for them all (``prepare``: the clocks' office hours) before each
+    row is shown. The lists read as values (``core.rows``) call ``prepare`` on their instances too."""
+
+    def prepare(self, rows: list) -> None:
+        raise NotImplementedError
+
+    def to_representation(self, data) -> list:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.prepare(rows)
+        return super().to_representation(rows)
+
+
 class StableOrderingFilter(OrderingFilter):
     """The ``ordering`` parameter, limited to the view's ``ordering_fields``; the primary key is
     always the last key, in the direction of the first, so that equal values never swap between pages."""
@@ -212,9 +280,16 @@ class ApiFilterBackend(DjangoFilterBackend):
     """django-filter's backend, as strict as the schema it documents. A form reads an empty value
     (``?status=``) as "no filter" and a yes/no it cannot read as "either"; the API answers both with
     a 400, as any other value the filter cannot take. Only the free-text filters (``q``...) may be
-    empty."""
+    empty.
+
+    A request that names none of the filters (a first page, the next by its cursor) skips the filter set:
+    each filter passes an absent value through, so that building its form would change nothing
+    (``core/tests/test_api.py`` checks every list's filter set so)."""
 
     def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not filterset_class.base_filters.keys() & request.query_params.keys():
+            return queryset
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
@@ -262,6 +337,22 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if restrict is None or getattr(self, "swagger_fake_view", False):
             return queryset
         return queryset & restrict(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The list read as values and written as the serializer would (``core.rows``): the same filters,
+        order, page and keys as DRF's ``list``, without a model instance and a field call per value."""
+        if not fast_rows.READ_AS_VALUES:
+            return super().list(request, *args, **kwargs)
+        rows = model_rows(self.get_serializer_class())
+        filtered = self.filter_queryset(self.get_queryset())
+        queryset = rows.values(filtered)
+        if isinstance(self.paginator, PageNumberPagination):
+            queryset = CountedRows(queryset, counted=filtered)
+        page = self.paginate_queryset(queryset)
+        data = rows.rows(list(queryset) if page is None else page, self.get_serializer_context())
+        if page is None:
+            return Response(data)
+        return self.get_paginated_response(data)
 
     def require_perm(self, perm: str, obj=None) -> None:
         """The object-level rule of the pages (``core.permissions.require_perm``), for this request's user."""
@@ -377,6 +468,11 @@ class AbsoluteUrlField(serializers.URLField):
         request = self.context.get("request")
         return request.build_absolute_uri(value) if request is not None else value
 
+    def row_converter(self, context: dict):
+        """``to_representation`` for a list read as values (``core.rows``), with the request's context."""
+        request = context.get("request")
+        return request.build_absolute_uri if request is not None else str
+
 
 TEXT_FIELDS = (serializers.CharField, serializers.ChoiceField, serializers.DateField, serializers.DateTimeField)
 
@@ -457,6 +553,7 @@ __all__ = [
     "ErrorSerializer",
     "NotFoundView",
     "PatternDecimalField",
+    "PreparedListSerializer",
     "coordinate_field",
     "RequestSerializer",
     "RestrictedReadOnlyViewSet",
@@ -465,6 +562,9 @@ __all__ = [
     "StrictBooleanField",
     "SyncCursorPagination",
     "exception_handler",
+    "model_rows",
+    "represent",
+    "visible_through",
     "photo_form",
 ]
 
@@ -502,8 +602,12 @@ class ClockField(serializers.SerializerMethodField):
         super().__init__(method_name="get_clock", **kwargs)
 
 
-def clock_data(clock) -> dict | None:
-    """A ``core.clocks.Clock`` as ``ClockSerializer`` shows it."""
+CLOCK_ROWS = DictRows(ClockSerializer, native=False)
+
+
+def clock_data(clock, context: dict | None = None) -> dict | None:
+    """A ``core.clocks.Clock`` as ``ClockSerializer`` shows it (compiled: a list shows one per row; its
+    converters kept in the serializer's ``context`` for the page)."""
     if clock is None:
         return None
-    return ClockSerializer(clock).data
+    return CLOCK_ROWS.one(clock, context)

@@ -24,12 +24,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.models import OfficeSeason, WorkdayOverride
+from core.statements import CompiledQuery
 
 # Far enough for any rectification limit; keeps a typo (e.g. 3000 days) from looping for long.
 MAX_WORKING_DAYS = 366
 # Even the longest Chinese holiday leaves well over half of the days working: a span of
 # ``days * 2 + SLACK_DAYS`` calendar days holds ``days`` working days.
 SLACK_DAYS = 14
+
+
+# Every override (a few dozen days a year at most) and every season, read by statements compiled once:
+# nearly every API list and page counts with them.
+OVERRIDES = CompiledQuery(WorkdayOverride, lambda: WorkdayOverride.objects.order_by().values_list("date", "is_workday"))
+SEASON_COLUMNS = (
+    "name",
+    "first_month",
+    "first_day",
+    "last_month",
+    "last_day",
+    "morning_start",
+    "morning_end",
+    "afternoon_start",
+    "afternoon_end",
+)
+SEASONS = CompiledQuery(
+    OfficeSeason,
+    lambda: OfficeSeason.objects.order_by("office_hours", "first_month", "first_day").values_list(*SEASON_COLUMNS),
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -57,9 +78,7 @@ class WorkingCalendar:
         if end < start:
             start, end = end, start
         self.start, self.end = start, end
-        self.overrides = dict(
-            WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
-        )
+        self.overrides = {day: working for day, working in OVERRIDES.rows() if start <= day <= end}
         self._working: list[int] | None = None  # ordinals of the working days of the span, in order
 
     @classmethod
@@ -326,6 +345,9 @@ class WorkingTime:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self._calendar = calendar
         self._sessions: dict[datetime.date, tuple[tuple[datetime.datetime, datetime.datetime], ...]] = {}
+        # Office time of whole days, added up from ``_first`` on: ``_through[n]`` holds days first..first+n.
+        self._first: datetime.date | None = None
+        self._through: list[datetime.timedelta] = []
 
     def calendar_for(self, *days: datetime.date) -> WorkingCalendar:
         if self._calendar is None:
@@ -383,15 +405,35 @@ class WorkingTime:
         if end < start:
             return -self.between(end, start)
         start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        first, last = start.date(), end.date()
+        if first == last:
+            return int(self._overlap(first, start, end).total_seconds() // 60)
+        # The two partial days, and the whole days between them added up once (a clock months overdue).
+        total = self._overlap(first, start, end) + self._overlap(last, start, end)
+        return int((total + self._whole_days(first, last)).total_seconds() // 60)
+
+    def _overlap(self, day: datetime.date, start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
+        """Office time of ``day`` between ``start`` and ``end``."""
         total = datetime.timedelta()
-        day = start.date()
-        while day <= end.date():
-            for begin, finish in self.sessions(day):
-                overlap = min(finish, end) - max(begin, start)
-                if overlap > datetime.timedelta():
-                    total += overlap
-            day += datetime.timedelta(days=1)
-        return int(total.total_seconds() // 60)
+        for begin, finish in self.sessions(day):
+            overlap = min(finish, end) - max(begin, start)
+            if overlap > datetime.timedelta():
+                total += overlap
+        return total
+
+    def _whole_days(self, after: datetime.date, before: datetime.date) -> datetime.timedelta:
+        """Office time of the whole days after ``after`` and before ``before``, from running totals kept
+        since the earliest day asked about."""
+        if self._first is None or after < self._first:
+            self._first, self._through = after, []
+        last = (before - self._first).days - 1
+        while len(self._through) <= last:
+            day = self._first + datetime.timedelta(days=len(self._through))
+            previous = self._through[-1] if self._through else datetime.timedelta()
+            self._through.append(
+                previous + sum((end - begin for begin, end in self.sessions(day)), datetime.timedelta())
+            )
+        return self._through[last] - self._through[(after - self._first).days]
 
     def clock(
         self,
@@ -490,20 +532,12 @@ def _day_spans(days: list[datetime.date]) -> str:
     return "、".join(f"{a:%m-%d}" if a == b else f"{a:%m-%d}～{b:%m-%d}" for a, b in spans)
 
 
-def season_from(row: OfficeSeason) -> Season:
-    return Season(
-        row.name,
-        (row.first_month, row.first_day),
-        (row.last_month, row.last_day),
-        ((row.morning_start, row.morning_end), (row.afternoon_start, row.afternoon_end)),
-    )
-
-
 def office_timetable() -> Timetable:
     """The office hours the administrators set (``core.models.OfficeHours``), one query; the default
     timetable when none are stored."""
     seasons = tuple(
-        season_from(row) for row in OfficeSeason.objects.order_by("office_hours", "first_month", "first_day")
+        Season(name, (first_month, first_day), (last_month, last_day), ((morning, noon), (afternoon, evening)))
+        for name, first_month, first_day, last_month, last_day, morning, noon, afternoon, evening in SEASONS.rows()
     )
     return Timetable(seasons) if seasons else Timetable.default()
 

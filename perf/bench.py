@@ -70,9 +70,9 @@ MB = 1024 * 1024
 SQL_SHOWN = 2000  # characters of a slow statement kept in the JSON
 
 # The targets the measurements are held to (the README's table shows them met or missed).
-API_FLOOR_RATIO = 8
-API_SPEEDUP = 2
-API_QUERIES = 5
+API_FLOOR_RATIO = 3
+API_FLOOR_SLACK_MS = 2
+API_SPEEDUP = 3
 DASHBOARD_MS = 80
 DASHBOARD_QUERIES = 12
 DASHBOARD_PANEL_QUERIES = 5
@@ -362,18 +362,23 @@ def _api_list(bench: Bench, name: str, url: str, reference_url: str) -> Entry:
     speedup = reference.median_ms / ours.median_ms
     if ours.rows and reference.rows:
         speedup = (reference.median_ms / reference.rows) / (ours.median_ms / ours.rows)
-    met = ours.median_ms <= API_FLOOR_RATIO * ours.floor_ms and speedup >= API_SPEEDUP and ours.queries <= API_QUERIES
+    allowed_ms = max(API_FLOOR_RATIO * ours.floor_ms, ours.floor_ms + API_FLOOR_SLACK_MS)
+    met = ours.median_ms <= allowed_ms and speedup >= API_SPEEDUP
     return Entry(
         name=name,
         median_ms=ours.median_ms,
         floor_ms=ours.floor_ms,
         queries=ours.queries,
         reference_ms=reference.median_ms,
-        target=f"≤ {API_FLOOR_RATIO}× floor, ≥ {API_SPEEDUP}× faster than plain DRF, ≤ {API_QUERIES} queries",
+        target=(
+            f"≤ {API_FLOOR_RATIO}× floor or ≤ floor + {API_FLOOR_SLACK_MS} ms, whichever is larger; "
+            f"plain DRF ≥ {API_SPEEDUP}× slower"
+        ),
         met=met,
         details={
             "url": url,
             "rows": ours.rows,
+            "allowed_ms": _round(allowed_ms),
             "speedup": round(speedup, 2),
             "reference_queries": reference.queries,
             "reference_rows": reference.rows,
@@ -382,34 +387,39 @@ def _api_list(bench: Bench, name: str, url: str, reference_url: str) -> Entry:
     )
 
 
-def measure_api_tasks(bench: Bench) -> Entry:
-    """``GET /api/v1/tasks/``: the first page (50 tasks, newest change first)."""
-    return _api_list(bench, "api_tasks", "/api/v1/tasks/", "/reference/tasks/")
+# Every list of /api/v1/ (config/api_urls.py): the bench entry's name, our address and the reference's
+# (perf/reference.py). Lists are their first page; the scoreboards and the assessment answer every row.
+API_LISTS = {
+    "api_departments": ("/api/v1/departments/", "/reference/departments/"),
+    "api_users": ("/api/v1/users/", "/reference/users/"),
+    "api_grids": ("/api/v1/grids/", "/reference/grids/"),
+    "api_places": ("/api/v1/places/", "/reference/places/"),
+    "api_campaigns": ("/api/v1/campaigns/", "/reference/campaigns/"),
+    "api_pledges": ("/api/v1/pledges/", "/reference/pledges/"),
+    "api_targets": ("/api/v1/targets/", "/reference/targets/"),
+    "api_tasks": ("/api/v1/tasks/", "/reference/tasks/"),
+    "api_progress_reports": ("/api/v1/progress-reports/", "/reference/progress-reports/"),
+    "api_criteria": ("/api/v1/criteria/", "/reference/criteria/"),
+    "api_inspections": ("/api/v1/inspections/", "/reference/inspections/"),
+    "api_issues": ("/api/v1/issues/", "/reference/issues/"),
+    "api_extension_requests": ("/api/v1/extension-requests/", "/reference/extension-requests/"),
+    "api_suspensions": ("/api/v1/suspensions/", "/reference/suspensions/"),
+    "api_evaluation_rounds": ("/api/v1/evaluation/rounds/", "/reference/evaluation/rounds/"),
+    "api_evaluation_observations": ("/api/v1/evaluation/observations/", "/reference/evaluation/observations/"),
+    "api_scoreboard_departments": ("/api/v1/scoreboards/departments/", "/reference/scoreboards/departments/"),
+    "api_scoreboard_grids": ("/api/v1/scoreboards/grids/", "/reference/scoreboards/grids/"),
+    "api_assessment_results": ("/api/v1/assessment/results/", "/reference/assessment/results/"),
+}
 
 
-def measure_api_issues(bench: Bench) -> Entry:
-    """``GET /api/v1/issues/``: the first page (50 issues, newest change first)."""
-    return _api_list(bench, "api_issues", "/api/v1/issues/", "/reference/issues/")
+def _api_measurement(name: str) -> Callable[[Bench], Entry]:
+    url, reference_url = API_LISTS[name]
 
+    def measure(bench: Bench) -> Entry:
+        return _api_list(bench, name, url, reference_url)
 
-def measure_api_places(bench: Bench) -> Entry:
-    """``GET /api/v1/places/``: the first page (50 places)."""
-    return _api_list(bench, "api_places", "/api/v1/places/", "/reference/places/")
-
-
-def measure_api_department_scoreboard(bench: Bench) -> Entry:
-    """``GET /api/v1/scoreboards/departments/``: this week's ranking, every department."""
-    return _api_list(
-        bench,
-        "api_scoreboard_departments",
-        "/api/v1/scoreboards/departments/",
-        "/reference/scoreboards/departments/",
-    )
-
-
-def measure_api_grid_scoreboard(bench: Bench) -> Entry:
-    """``GET /api/v1/scoreboards/grids/``: this week's grid board, every grid."""
-    return _api_list(bench, "api_scoreboard_grids", "/api/v1/scoreboards/grids/", "/reference/scoreboards/grids/")
+    measure.__doc__ = f"``GET {url}``, against the plain-DRF ``{reference_url}``."
+    return measure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1043,11 +1053,7 @@ def measure_evaluation_sheet(bench: Bench) -> Entry:
 # The run
 
 MEASUREMENTS: dict[str, Callable[[Bench], Entry]] = {
-    "api_tasks": measure_api_tasks,
-    "api_issues": measure_api_issues,
-    "api_places": measure_api_places,
-    "api_scoreboard_departments": measure_api_department_scoreboard,
-    "api_scoreboard_grids": measure_api_grid_scoreboard,
+    **{name: _api_measurement(name) for name in API_LISTS},
     "dashboard": measure_dashboard,
     **{f"dashboard_panel_{name}": _panel_measurement(name) for name in DASHBOARD_PANELS},
     "dashboard_map": measure_dashboard_map,

@@ -5,7 +5,8 @@ Each list here is written the way a tutorial Django REST framework app would wri
 ``source="department.name"``, the photos as a nested serializer, many-to-many fields as primary
 keys), a ``generics.ListAPIView`` over the same visibility queryset (``task_visible_to``,
 ``issue_visible_to``), the same default order, and ``PageNumberPagination`` with 50 rows a page
-(which counts the rows). Nothing is tuned: no ``select_related``, no ``prefetch_related``, and the
+(which counts the rows), with DRF's own authentication, throttle and renderer (``PlainView``).
+Nothing is tuned: no ``select_related``, no ``prefetch_related``, and the
 scoreboards' figures are computed row by row with the ORM, as ``SerializerMethodField``\\ s, by the
 definitions of ``reports.selectors``. The JSON matches ours field for field, so the two do the
 same job.
@@ -19,14 +20,33 @@ from django.db.models import F, Sum
 from django.urls import path
 from django.utils import timezone
 from rest_framework import generics, serializers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
-from accounts.models import Department
-from campaign.models import Task
+from accounts.api.serializers import DepartmentSerializer, UserSerializer
+from accounts.models import Department, User
+from assessment.api.serializers import ResultsSerializer
+from assessment.api.views import ResultsView
+from campaign.api.serializers import CampaignSerializer, PledgeSerializer, ProgressReportSerializer, TargetSerializer
+from campaign.models import Campaign, Pledge, ProgressPhoto, ProgressReport, Target, Task
 from campaign.selectors import task_visible_to
 from core.api import AbsoluteUrlField
+from evaluation.api.serializers import ObservationSerializer, RoundSerializer
+from evaluation.models import Observation, Round
+from evaluation.selectors import observation_visible_to, round_list
+from grids.api.serializers import GridSerializer
 from grids.models import Grid, Place
-from inspections.models import Issue, IssuePhoto
+from inspections.api.serializers import (
+    CriterionSerializer,
+    ExtensionRequestSerializer,
+    InspectionSerializer,
+    SuspensionSerializer,
+)
+from inspections.models import Criterion, ExtensionRequest, Inspection, Issue, IssuePhoto, Suspension
 from inspections.selectors import issue_visible_to
 from reports.selectors import GRID_FIELDS, OPEN_ISSUE_STATUSES, SCOREBOARD_FIELDS, SUBMITTED_ISSUE_STATUSES, Period
 
@@ -35,6 +55,17 @@ PAGE_SIZE = 50
 
 class ReferencePagination(PageNumberPagination):
     page_size = PAGE_SIZE
+
+
+class PlainView:
+    """DRF's own classes, as a tutorial configures them, whatever the product's settings say: its token
+    authentication, its throttle (the moment of every request kept in the cache), its JSON renderer, and
+    no filter backend (none would filter without a filter set)."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    throttle_classes = [UserRateThrottle]
+    renderer_classes = [JSONRenderer]
+    filter_backends = []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +179,69 @@ class ReferencePlaceSerializer(serializers.ModelSerializer):
             "is_active",
             "updated",
         )
+
+
+def _plain(model_, fields_: tuple[str, ...], **declared) -> type[serializers.ModelSerializer]:
+    """A tutorial's ``ModelSerializer`` of ``model_`` with our list's field names (``declared``: the fields
+    that are not the model's own, written as a tutorial writes them)."""
+    meta = type("Meta", (), {"model": model_, "fields": fields_})
+    return type(f"Reference{model_.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta, **declared})
+
+
+def _display_name(source: str) -> serializers.CharField:
+    return serializers.CharField(source=f"{source}.display_name", read_only=True)
+
+
+class ReferenceProgressPhotoSerializer(serializers.ModelSerializer):
+    image = AbsoluteUrlField(source="url")
+    thumbnail = AbsoluteUrlField(source="thumbnail_url")
+
+    class Meta:
+        model = ProgressPhoto
+        fields = ("id", "image", "thumbnail")
+
+
+ReferenceDepartmentSerializer = _plain(Department, DepartmentSerializer.Meta.fields)
+ReferenceUserSerializer = _plain(User, UserSerializer.Meta.fields, display_name=serializers.CharField(read_only=True))
+ReferenceGridSerializer = _plain(Grid, GridSerializer.Meta.fields, boundary=serializers.JSONField(read_only=True))
+ReferenceCampaignSerializer = _plain(Campaign, CampaignSerializer.Meta.fields)
+ReferencePledgeSerializer = _plain(Pledge, PledgeSerializer.Meta.fields)
+ReferenceTargetSerializer = _plain(
+    Target,
+    TargetSerializer.Meta.fields,
+    department=serializers.IntegerField(source="pledge.department_id", read_only=True),
+    reported=serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True),
+    current_value=serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True),
+    progress_percent=serializers.DecimalField(source="percent", max_digits=4, decimal_places=1, read_only=True),
+)
+ReferenceProgressReportSerializer = _plain(
+    ProgressReport,
+    ProgressReportSerializer.Meta.fields,
+    author_name=_display_name("author"),
+    went_back=serializers.BooleanField(read_only=True),
+    photos=ReferenceProgressPhotoSerializer(many=True, read_only=True),
+)
+ReferenceCriterionSerializer = _plain(Criterion, CriterionSerializer.Meta.fields)
+ReferenceInspectionSerializer = _plain(Inspection, InspectionSerializer.Meta.fields)
+ReferenceExtensionRequestSerializer = _plain(ExtensionRequest, ExtensionRequestSerializer.Meta.fields)
+ReferenceSuspensionSerializer = _plain(Suspension, SuspensionSerializer.Meta.fields)
+ReferenceRoundSerializer = _plain(
+    Round,
+    RoundSerializer.Meta.fields,
+    score_rate=serializers.FloatField(read_only=True),
+    points_applicable=serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True),
+    points_earned=serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True),
+    point_count=serializers.IntegerField(read_only=True),
+    sheet_count=serializers.IntegerField(read_only=True),
+)
+ReferenceObservationSerializer = _plain(
+    Observation,
+    ObservationSerializer.Meta.fields,
+    point=serializers.IntegerField(source="round_point.place_id"),
+    place_name=serializers.CharField(source="round_point.place.name"),
+    standard_code=serializers.CharField(source="standard.code"),
+    points=serializers.DecimalField(source="points_applicable", max_digits=6, decimal_places=2),
+)
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -303,7 +397,7 @@ class ReferenceGridScoreSerializer(serializers.ModelSerializer):
 # Views
 
 
-class ReferenceTaskList(generics.ListAPIView):
+class ReferenceTaskList(PlainView, generics.ListAPIView):
     serializer_class = ReferenceTaskSerializer
     pagination_class = ReferencePagination
 
@@ -311,7 +405,7 @@ class ReferenceTaskList(generics.ListAPIView):
         return task_visible_to(user=self.request.user).order_by("-updated", "-id")
 
 
-class ReferenceIssueList(generics.ListAPIView):
+class ReferenceIssueList(PlainView, generics.ListAPIView):
     serializer_class = ReferenceIssueSerializer
     pagination_class = ReferencePagination
 
@@ -319,7 +413,7 @@ class ReferenceIssueList(generics.ListAPIView):
         return issue_visible_to(user=self.request.user).order_by("-updated", "-id")
 
 
-class ReferencePlaceList(generics.ListAPIView):
+class ReferencePlaceList(PlainView, generics.ListAPIView):
     queryset = Place.objects.order_by("id")
     serializer_class = ReferencePlaceSerializer
     pagination_class = ReferencePagination
@@ -332,7 +426,7 @@ class _PeriodMixin:
         return {**super().get_serializer_context(), "period": period, "today": today}
 
 
-class ReferenceDepartmentScoreboard(_PeriodMixin, generics.ListAPIView):
+class ReferenceDepartmentScoreboard(PlainView, _PeriodMixin, generics.ListAPIView):
     """Departments that have had a task or a routed issue (sections left out); staff see their own."""
 
     serializer_class = ReferenceDepartmentScoreSerializer
@@ -349,10 +443,45 @@ class ReferenceDepartmentScoreboard(_PeriodMixin, generics.ListAPIView):
         return departments.order_by("sort_order", "code")
 
 
-class ReferenceGridScoreboard(_PeriodMixin, generics.ListAPIView):
+class ReferenceGridScoreboard(PlainView, _PeriodMixin, generics.ListAPIView):
     queryset = Grid.objects.order_by("code")
     serializer_class = ReferenceGridScoreSerializer
     pagination_class = ReferencePagination
+
+
+def _list(serializer_class, queryset=None, *, visible=None, order: tuple[str, ...]):
+    """A tutorial's ``ListAPIView``: ``queryset`` (or the ``visible(user=...)`` selector's) in ``order``."""
+
+    class ReferenceList(PlainView, generics.ListAPIView):
+        pagination_class = ReferencePagination
+
+        def get_queryset(self):
+            rows = visible(user=self.request.user) if visible is not None else queryset
+            return rows.order_by(*order)
+
+    ReferenceList.serializer_class = serializer_class
+    return ReferenceList.as_view()
+
+
+class ReferenceResults(PlainView, APIView):
+    """The assessment's results as a tutorial would serialize them: the product's selectors, DRF's
+    serializer over every row."""
+
+    def get(self, request):
+        body = ResultsView.body(request)
+        return Response(ResultsSerializer(body).data)
+
+
+def _visible_progress(*, user):
+    return ProgressReport.objects.filter(task__in=task_visible_to(user=user))
+
+
+def _visible_extensions(*, user):
+    return ExtensionRequest.objects.filter(issue__in=issue_visible_to(user=user))
+
+
+def _visible_suspensions(*, user):
+    return Suspension.objects.filter(issue__in=issue_visible_to(user=user))
 
 
 urlpatterns = [
@@ -361,4 +490,49 @@ urlpatterns = [
     path("reference/places/", ReferencePlaceList.as_view()),
     path("reference/scoreboards/departments/", ReferenceDepartmentScoreboard.as_view()),
     path("reference/scoreboards/grids/", ReferenceGridScoreboard.as_view()),
+    path(
+        "reference/departments/",
+        _list(ReferenceDepartmentSerializer, Department.objects.all(), order=("sort_order", "code", "id")),
+    ),
+    path("reference/users/", _list(ReferenceUserSerializer, User.objects.filter(is_active=True), order=("username",))),
+    path("reference/grids/", _list(ReferenceGridSerializer, Grid.objects.all(), order=("code",))),
+    path(
+        "reference/campaigns/",
+        _list(ReferenceCampaignSerializer, Campaign.objects.all(), order=("-start_date", "code")),
+    ),
+    path(
+        "reference/pledges/", _list(ReferencePledgeSerializer, Pledge.objects.all(), order=("sort_order", "date", "id"))
+    ),
+    path(
+        "reference/targets/",
+        _list(ReferenceTargetSerializer, Target.objects.with_current_value(), order=("deadline", "code")),
+    ),
+    path(
+        "reference/progress-reports/",
+        _list(ReferenceProgressReportSerializer, visible=_visible_progress, order=("-created", "-id")),
+    ),
+    path(
+        "reference/criteria/", _list(ReferenceCriterionSerializer, Criterion.objects.all(), order=("category", "code"))
+    ),
+    path(
+        "reference/inspections/",
+        _list(ReferenceInspectionSerializer, Inspection.objects.all(), order=("-date", "code")),
+    ),
+    path(
+        "reference/extension-requests/",
+        _list(ReferenceExtensionRequestSerializer, visible=_visible_extensions, order=("-created", "-id")),
+    ),
+    path(
+        "reference/suspensions/",
+        _list(ReferenceSuspensionSerializer, visible=_visible_suspensions, order=("-created", "-id")),
+    ),
+    path(
+        "reference/evaluation/rounds/",
+        _list(ReferenceRoundSerializer, visible=round_list, order=("-start_date", "code")),
+    ),
+    path(
+        "reference/evaluation/observations/",
+        _list(ReferenceObservationSerializer, visible=observation_visible_to, order=("id",)),
+    ),
+    path("reference/assessment/results/", ReferenceResults.as_view()),
 ]

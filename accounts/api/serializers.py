@@ -15,6 +15,8 @@ class UserSerializer(serializers.ModelSerializer):
     """A person's public card: no e-mail, no phone, nothing about their account."""
 
     display_name = serializers.CharField(read_only=True)
+    # What the property reads, for lists read as values (core.rows).
+    row_reads = {"display_name": ("last_name", "first_name", "username")}
 
     class Meta:
         model = User

@@ -11,6 +11,7 @@ from assessment import selectors
 from assessment.api.serializers import ResultsQuerySerializer, ResultsSerializer
 from assessment.models import Level
 from assessment.periods import AssessmentPeriod
+from core.api import represent
 from core.permissions import require_perm
 
 
@@ -24,6 +25,11 @@ class ResultsView(APIView):
         """The results of a period by the scheme in force (the built-in ranking when none is): frozen or
         published ones as they were stored, else computed now over the period so far. Each row has the
         score, the grade and per indicator the numerator, the denominator, the value and the points."""
+        return Response(represent(ResultsSerializer, self.body(request)))
+
+    @staticmethod
+    def body(request) -> dict:
+        """What the answer holds, before it is serialized."""
         require_perm(request.user, "assessment.view_results")
         query = ResultsQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
@@ -36,7 +42,7 @@ class ResultsView(APIView):
                 require_perm(request.user, "assessment.view_city_results")
             scope = departments_seen_by(user=request.user)
         shown = selectors.results(period=period, level=level, now=timezone.now(), unit_ids=scope)
-        body = {
+        return {
             "period": period.key,
             "start": period.start,
             "end": period.end,
@@ -46,4 +52,3 @@ class ResultsView(APIView):
             "as_of": shown.as_of,
             "results": shown.rows,
         }
-        return Response(ResultsSerializer(body).data)

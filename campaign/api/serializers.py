@@ -11,6 +11,7 @@ from core.api import (
     AbsoluteUrlField,
     ClockField,
     PatternDecimalField,
+    PreparedListSerializer,
     RequestSerializer,
     StrictBooleanField,
     clock_data,
@@ -47,6 +48,8 @@ class TargetSerializer(serializers.ModelSerializer):
     department = serializers.IntegerField(source="pledge.department_id", read_only=True)
     reported = serializers.DecimalField(read_only=True, help_text=_("Sum of the quantities reported."), **QUANTITY)
     current_value = serializers.DecimalField(read_only=True, **QUANTITY)
+    # What the fields that are no columns read, for lists read as values (core.rows).
+    row_reads = {"progress_percent": ("baseline", "target_value", "current_value")}
     progress_percent = serializers.DecimalField(
         source="percent",
         max_digits=4,
@@ -77,13 +80,11 @@ class TargetSerializer(serializers.ModelSerializer):
         )
 
 
-class TaskListSerializer(serializers.ListSerializer):
+class TaskListSerializer(PreparedListSerializer):
     """A page of tasks, their clocks read at one moment with one reading of the office hours and calendar."""
 
-    def to_representation(self, data) -> list:
-        rows = list(data.all() if hasattr(data, "all") else data)
+    def prepare(self, rows: list) -> None:
         task_clocks(rows, now=self.context.setdefault("now", timezone.now()))
-        return super().to_representation(rows)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -98,6 +99,12 @@ class TaskSerializer(serializers.ModelSerializer):
         )
     )
     clock = ClockField(help_text=_("The clock of an open task; null once done, cancelled or awaiting verification."))
+    # What the fields that are no columns read, for lists read as values (core.rows).
+    row_reads = {
+        "accountable_name": ("accountable__last_name", "accountable__first_name", "accountable__username"),
+        "is_overdue": ("status", "due_at", "yellow_at", "suspended_at"),
+        "clock": ("status", "kind", "due_at", "yellow_at", "suspended_at"),
+    }
 
     class Meta:
         model = Task
@@ -136,7 +143,7 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_clock(self, task: Task) -> dict | None:
         if not hasattr(task, "clock"):  # one task, not a page (TaskListSerializer)
             task_clocks([task], now=self.context.setdefault("now", timezone.now()))
-        return clock_data(task.clock)
+        return clock_data(task.clock, self.context)
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):
@@ -144,6 +151,7 @@ class ProgressPhotoSerializer(serializers.ModelSerializer):
 
     image = AbsoluteUrlField(source="url")
     thumbnail = AbsoluteUrlField(source="thumbnail_url")
+    row_reads = {"image": ("id",), "thumbnail": ("id", "thumbnail")}
 
     class Meta:
         model = ProgressPhoto
@@ -156,6 +164,10 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("The report lowered the task's percentage (previous_percent); its note says why.")
     )
     photos = ProgressPhotoSerializer(many=True, read_only=True)
+    row_reads = {
+        "author_name": ("author__last_name", "author__first_name", "author__username"),
+        "went_back": ("percent", "previous_percent"),
+    }
 
     class Meta:
         model = ProgressReport

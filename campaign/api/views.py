@@ -26,7 +26,7 @@ from campaign.filters import (
 from campaign.models import Campaign, Pledge, ProgressReport, Target, Task
 from campaign.selectors import task_visible_to
 from campaign.services import progress_report_create
-from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form
+from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form, visible_through
 from core.images import photos_prepare
 
 
@@ -113,4 +113,4 @@ class ProgressReportViewSet(RestrictedReadOnlyViewSet):
 
     @staticmethod
     def visible_to(*, user):
-        return ProgressReport.objects.filter(task__in=task_visible_to(user=user))
+        return visible_through(ProgressReport, "task", task_visible_to(user=user))

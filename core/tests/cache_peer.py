@@ -3,8 +3,8 @@ ACTION ARG...`` starts Django with the environment it is given, works on the con
 what it saw as JSON.
 
 - ``set KEY VALUE``, ``get KEY``, ``delete KEY``: a cache entry;
-- ``throttle ACCOUNT N``: N API requests of account ACCOUNT through DRF's throttle, each allowed or not;
-- ``forget ACCOUNT``: drop that account's throttle history.
+- ``throttle ACCOUNT N``: N API requests of account ACCOUNT through the API's throttle, each allowed or not;
+- ``forget ACCOUNT``: drop that account's throttle count.
 """
 
 import json
@@ -19,7 +19,9 @@ def main(action: str, *args: str) -> object:
 
     django.setup()
     from django.core.cache import cache
-    from rest_framework.throttling import UserRateThrottle
+    from rest_framework.settings import api_settings
+
+    (throttle_class,) = api_settings.DEFAULT_THROTTLE_CLASSES
 
     if action == "set":
         key, value = args
@@ -31,9 +33,9 @@ def main(action: str, *args: str) -> object:
         return cache.delete(args[0])
     account = SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=int(args[0])), META={})
     if action == "throttle":
-        return [UserRateThrottle().allow_request(account, view=None) for _ in range(int(args[1]))]
+        return [throttle_class().allow_request(account, view=None) for _ in range(int(args[1]))]
     if action == "forget":
-        return cache.delete(UserRateThrottle().get_cache_key(account, view=None))
+        return throttle_class().forget(account, view=None)
     raise SystemExit(f"unknown action {action!r}")
 
 

@@ -122,6 +122,29 @@ def test_add_and_between_agree():
         assert clock.between(start, due) == minutes, minutes
 
 
+def office_minutes_day_by_day(clock: WorkingTime, start: datetime.datetime, end: datetime.datetime) -> int:
+    """The office time from ``start`` to ``end`` added up day by day, session by session."""
+    if end < start:
+        return -office_minutes_day_by_day(clock, end, start)
+    total, day = datetime.timedelta(), start.date()
+    while day <= end.date():
+        for begin, finish in clock.sessions(day):
+            total += max(min(finish, end) - max(begin, start), datetime.timedelta())
+        day += datetime.timedelta(days=1)
+    return int(total.total_seconds() // 60)
+
+
+def test_office_minutes_over_months_are_those_of_each_day_added_up():
+    """A clock months overdue is counted from running totals of whole days: the same minutes as day by
+    day, across seasons, holidays and make-up days, whichever moment comes first and whichever is asked first."""
+    clock = WorkingTime()
+    moments = [at(text) for text in ("2018-02-14 16:00", "2018-06-05 11:30", "2018-09-30 16:00", "2017-12-31 23:00")]
+    moments += [moment + datetime.timedelta(days=days, minutes=37) for moment in moments for days in (1, 45, 200)]
+    for start in moments:
+        for end in moments:
+            assert clock.between(start, end) == office_minutes_day_by_day(clock, start, end), (start, end)
+
+
 def test_an_override_moves_office_hours_like_any_working_day():
     WorkdayOverride.objects.create(date=D(2031, 1, 6), is_workday=False, note="假日")
     assert WorkingTime().add(at("2031-01-03 17:00"), Limit.parse("1h")) == at("2031-01-07 09:00")

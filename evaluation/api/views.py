@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet, represent
 from evaluation.api.serializers import ObservationSerializer, RoundSerializer, ScoresQuerySerializer, ScoresSerializer
 from evaluation.filters import ObservationFilterSet, RoundFilterSet
 from evaluation.models import Observation, Round
@@ -39,7 +39,7 @@ class RoundViewSet(RestrictedReadOnlyViewSet):
         query.is_valid(raise_exception=True)
         by = query.validated_data["by"]
         body = {"round": round_.pk, "by": by, "results": round_scores(round_=round_, by=by)}
-        return Response(ScoresSerializer(body).data)
+        return Response(represent(ScoresSerializer, body))
 
 
 class ObservationViewSet(RestrictedReadOnlyViewSet):

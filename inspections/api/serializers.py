@@ -10,7 +10,15 @@ from rest_framework.fields import empty
 
 from accounts.models import Department
 from campaign.models import Campaign
-from core.api import AbsoluteUrlField, ClockField, RequestSerializer, StrictBooleanField, clock_data, coordinate_field
+from core.api import (
+    AbsoluteUrlField,
+    ClockField,
+    PreparedListSerializer,
+    RequestSerializer,
+    StrictBooleanField,
+    clock_data,
+    coordinate_field,
+)
 from core.capture import POSITION_SOURCES, CaptureSource
 from core.limits import TEXT_LIMITS
 from grids.models import Place
@@ -108,6 +116,8 @@ class IssuePhotoSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Where latitude and longitude come from; empty when the position of capture is not known."),
     )
+    # What the fields that are no columns read, for lists read as values (core.rows).
+    row_reads = {"image": ("id",), "thumbnail": ("id", "thumbnail")}
 
     class Meta:
         model = IssuePhoto
@@ -126,13 +136,11 @@ class IssuePhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IssueListSerializer(serializers.ListSerializer):
+class IssueListSerializer(PreparedListSerializer):
     """A page of issues, their clocks read at one moment with one reading of the office hours and calendar."""
 
-    def to_representation(self, data) -> list:
-        rows = list(data.all() if hasattr(data, "all") else data)
+    def prepare(self, rows: list) -> None:
         issue_clocks(rows, now=self.context.setdefault("now", timezone.now()))
-        return super().to_representation(rows)
 
 
 class IssueSerializer(serializers.ModelSerializer):
@@ -144,6 +152,11 @@ class IssueSerializer(serializers.ModelSerializer):
         help_text=_("The department's rectification clock is red: in its hands past its deadline, not suspended.")
     )
     clock = ClockField(help_text=_("The clock of the stage running now; null once closed."))
+    # What the fields that are no columns read, for lists read as values (core.rows).
+    row_reads = {
+        "is_overdue": ("clock_stage", "clock_due_at", "clock_yellow_at", "clock_suspended_at"),
+        "clock": ("clock_stage", "clock_due_at", "clock_yellow_at", "clock_suspended_at"),
+    }
 
     class Meta:
         model = Issue
@@ -189,7 +202,7 @@ class IssueSerializer(serializers.ModelSerializer):
     def get_clock(self, issue: Issue) -> dict | None:
         if not hasattr(issue, "clock"):  # one issue, not a page (IssueListSerializer)
             issue_clocks([issue], now=self.context.setdefault("now", timezone.now()))
-        return clock_data(issue.clock)
+        return clock_data(issue.clock, self.context)
 
 
 class SuspensionSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form
+from core.api import RestrictedReadOnlyViewSet, SyncCursorPagination, photo_form, visible_through
 from core.errors import Conflict
 from core.images import photos_prepare
 from inspections import services
@@ -237,7 +237,7 @@ class SuspensionViewSet(RestrictedReadOnlyViewSet):
 
     @staticmethod
     def visible_to(*, user):
-        return Suspension.objects.filter(issue__in=issue_visible_to(user=user))
+        return visible_through(Suspension, "issue", issue_visible_to(user=user))
 
     @extend_schema(
         summary="Decide a suspension request",
@@ -289,7 +289,7 @@ class ExtensionRequestViewSet(RestrictedReadOnlyViewSet):
 
     @staticmethod
     def visible_to(*, user):
-        return ExtensionRequest.objects.filter(issue__in=issue_visible_to(user=user))
+        return visible_through(ExtensionRequest, "issue", issue_visible_to(user=user))
 
     @extend_schema(
         summary="Decide an extension request",

@@ -18,18 +18,13 @@ from campaign.models import Task
 from campaign.reminders import reminders_send
 from demo.services import demo_load
 from grids.models import Place
+from perf.bench import API_LISTS as API_ADDRESSES
 from perf.bench import MEASUREMENTS, PLACE_CODE_PREFIX, bench_leader, reminders_day
 
 pytestmark = pytest.mark.django_db
 
 ISSUE_KEYS = {"name", "median_ms", "floor_ms", "ratio", "queries", "target", "met"}
-API_LISTS = {
-    "api_tasks": "/api/v1/tasks/",
-    "api_issues": "/api/v1/issues/",
-    "api_places": "/api/v1/places/",
-    "api_scoreboard_departments": "/api/v1/scoreboards/departments/",
-    "api_scoreboard_grids": "/api/v1/scoreboards/grids/",
-}
+API_LISTS = {name: url for name, (url, _reference) in API_ADDRESSES.items()}
 
 
 @pytest.fixture
@@ -69,6 +64,11 @@ def test_it_writes_every_measurement_with_the_issues_keys(demo, tmp_path):
     for name in API_LISTS:
         assert measured[name]["reference_ms"] > 0, name
         assert isinstance(measured[name]["met"], bool), name
+        allowed = max(3 * measured[name]["floor_ms"], measured[name]["floor_ms"] + 2)
+        assert measured[name]["allowed_ms"] == pytest.approx(allowed, abs=0.01), name
+        assert measured[name]["met"] == (
+            measured[name]["median_ms"] <= measured[name]["allowed_ms"] and measured[name]["speedup"] >= 3
+        ), name
     assert measured["api_tasks"]["rows"] == 50
     assert measured["workbook"]["peak_rss_mb"] > 0
     assert measured["workbook"]["rows"] > 0

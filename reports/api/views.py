@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import represent
 from core.permissions import require_perm
 from reports.api.serializers import (
     DepartmentScoreboardQuerySerializer,
@@ -70,7 +71,7 @@ class DepartmentScoreboardView(ScoreboardView):
             period=period, today=today, now=now, department_ids=department_ids, sort=query.validated_data.get("sort")
         )
         body = {**_head(period, now), "results": list(rows)}
-        return Response(DepartmentScoreboardSerializer(body).data)
+        return Response(represent(DepartmentScoreboardSerializer, body))
 
 
 class GridScoreboardView(ScoreboardView):
@@ -85,4 +86,4 @@ class GridScoreboardView(ScoreboardView):
         require_perm(self.request.user, "reports.view_grid_figures")
         period, today, now = _period(self.query(PeriodQuerySerializer))
         body = {**_head(period, now), "results": list(grid_scoreboard(period=period, today=today, now=now))}
-        return Response(GridScoreboardSerializer(body).data)
+        return Response(represent(GridScoreboardSerializer, body))
