@@ -64,8 +64,9 @@ def test_it_measures_the_dashboard_from_both_servers_within_its_budget(tmp_path,
         assert page["transferred_bytes"] <= DASHBOARD_BUDGET.transferred_kb * KB
         assert page["transferred_bytes"] < page["raw_bytes"] / 2
         assert page["requests"] >= 5
-        # The charts and the map were drawn, once the page had loaded or before (times depend on the machine).
-        assert 0 < page["charts_s"] <= page["map_s"]
+        # The charts (a panel fetched once the page shows) and the map were drawn; times depend on the machine.
+        assert page["charts_s"] > 0
+        assert page["map_s"] > 0
         assert page["load_s"] > 0
         assert {resource["url"] for resource in page["resources"]} >= {"/dashboard/", "/dashboard/map/"}
     assert report["network"] == {"latency_ms": 150, "download_kbit_s": 1600, "upload_kbit_s": 750, "cpu_slowdown": 4}
