@@ -142,6 +142,8 @@ def converter_for(field: serializers.Field, *, native: bool) -> tuple[Callable |
         return None, own
     if kind in (serializers.IntegerField, serializers.FloatField):
         return (int if kind is serializers.IntegerField else float), None
+    if kind is serializers.BigIntegerField:
+        return (str if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING) else int), None
     if kind in (serializers.CharField, serializers.SlugField, serializers.EmailField, serializers.URLField):
         return str, None
     if kind is serializers.BooleanField:

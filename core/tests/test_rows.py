@@ -24,6 +24,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 class Figures(serializers.Serializer):
     count = serializers.IntegerField()
+    big = serializers.BigIntegerField()
     share = serializers.FloatField(allow_null=True)
     money = serializers.DecimalField(max_digits=8, decimal_places=2)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=False)
@@ -47,6 +48,7 @@ class Board(serializers.Serializer):
 ROWS = [
     {
         "count": 3,
+        "big": 2**40,
         "share": 0.1,
         "money": Decimal("2.005"),
         "amount": Decimal("7.125"),
@@ -62,6 +64,7 @@ ROWS = [
     },
     {
         "count": 0,
+        "big": -1,
         "share": None,
         "money": Decimal("-0.5"),
         "amount": Decimal(0),
