@@ -253,7 +253,7 @@ class PreparedListSerializer(serializers.ListSerializer):
     row is shown. The lists read as values (``core.rows``) call ``prepare`` on their instances too."""
 
     def prepare(self, rows: list) -> None:
-        raise NotImplementedError
+        """Work done once for the page's ``rows`` (model instances); a list with nothing to prepare keeps this."""
 
     def to_representation(self, data) -> list:
         rows = list(data.all() if hasattr(data, "all") else data)

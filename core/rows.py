@@ -16,6 +16,7 @@ page's instances once (the clocks' office hours). The tests of each app compare 
 field (``core.tests.rows.assert_rows_match``).
 """
 
+import abc
 import datetime
 import decimal
 import functools
@@ -536,11 +537,13 @@ def _instance(model: type[models.Model], row: dict, pairs) -> models.Model:
     return instance
 
 
-class _Loader:
+class _Loader(abc.ABC):
+    """What a page's rows need beyond their columns, read in one query for the page and put under ``row_key``."""
+
     row_key: str
 
-    def load(self, rows: list[dict], context: dict) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def load(self, rows: list[dict], context: dict) -> None: ...
 
 
 class _ManyIds(_Loader):
