@@ -31,6 +31,7 @@ MAX_WORKING_DAYS = 366
 # Even the longest Chinese holiday leaves well over half of the days working: a span of
 # ``days * 2 + SLACK_DAYS`` calendar days holds ``days`` working days.
 SLACK_DAYS = 14
+ONE_DAY = datetime.timedelta(days=1)
 
 
 # Every override (a few dozen days a year at most) and every season, read by statements compiled once:
@@ -61,6 +62,14 @@ def _official_working_day(day: datetime.date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
         return day.weekday() < 5
+
+
+@functools.lru_cache(maxsize=256)
+def _official_working_ordinals(year: int) -> tuple[int, ...]:
+    """The ordinals of the package's working days of ``year``, in order: a calendar of years is joined from
+    these and its overrides, not asked day by day."""
+    first, last = datetime.date(year, 1, 1).toordinal(), datetime.date(year, 12, 31).toordinal()
+    return tuple(n for n in range(first, last + 1) if _official_working_day(datetime.date.fromordinal(n)))
 
 
 def _span_for(days: int) -> datetime.timedelta:
@@ -103,7 +112,16 @@ class WorkingCalendar:
     def working_ordinals(self) -> list[int]:
         if self._working is None:
             first, last = self.start.toordinal(), self.end.toordinal()
-            self._working = [n for n in range(first, last + 1) if self.is_working_day(datetime.date.fromordinal(n))]
+            working = [
+                n for year in range(self.start.year, self.end.year + 1) for n in _official_working_ordinals(year)
+            ]
+            working = working[bisect.bisect_left(working, first) : bisect.bisect_right(working, last)]
+            if self.overrides:
+                days = set(working)
+                for day, is_working in self.overrides.items():
+                    (days.add if is_working else days.discard)(day.toordinal())
+                working = sorted(days)
+            self._working = working
         return self._working
 
     def working_days_through(self, day: datetime.date) -> int:
@@ -254,6 +272,20 @@ class Season:
         return key >= self.first or key <= self.last
 
 
+def _season_end(season: Season, day: datetime.date) -> datetime.date:
+    """The last day of the stretch of ``season`` that holds ``day`` (a season ending on 29 February ends on
+    the 28th in other years)."""
+    month, last = season.last
+    for year in (day.year, day.year + 1):
+        try:
+            end = datetime.date(year, month, last)
+        except ValueError:
+            end = datetime.date(year, month, last - 1)
+        if end >= day:
+            return end
+    raise ValueError(f"{season.name} does not hold {day}")
+
+
 def _hm(text: str) -> datetime.time:
     return datetime.time.fromisoformat(text)
 
@@ -345,9 +377,7 @@ class WorkingTime:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self._calendar = calendar
         self._sessions: dict[datetime.date, tuple[tuple[datetime.datetime, datetime.datetime], ...]] = {}
-        # Office time of whole days, added up from ``_first`` on: ``_through[n]`` holds days first..first+n.
-        self._first: datetime.date | None = None
-        self._through: list[datetime.timedelta] = []
+        self._lengths: dict[Season, datetime.timedelta] = {}  # office time of a working day, by season
 
     def calendar_for(self, *days: datetime.date) -> WorkingCalendar:
         if self._calendar is None:
@@ -422,18 +452,31 @@ class WorkingTime:
         return total
 
     def _whole_days(self, after: datetime.date, before: datetime.date) -> datetime.timedelta:
-        """Office time of the whole days after ``after`` and before ``before``, from running totals kept
-        since the earliest day asked about."""
-        if self._first is None or after < self._first:
-            self._first, self._through = after, []
-        last = (before - self._first).days - 1
-        while len(self._through) <= last:
-            day = self._first + datetime.timedelta(days=len(self._through))
-            previous = self._through[-1] if self._through else datetime.timedelta()
-            self._through.append(
-                previous + sum((end - begin for begin, end in self.sessions(day)), datetime.timedelta())
+        """Office time of the whole days after ``after`` and before ``before``: for each stretch of one
+        season, its working days (counted by the calendar) times the length of its office day."""
+        total = datetime.timedelta()
+        day, last = after + ONE_DAY, before - ONE_DAY
+        calendar = self.calendar_for(day, last)
+        while day <= last:
+            season = self.timetable.season(day)
+            end = min(last, _season_end(season, day))
+            total += self._day_length(season) * calendar.working_days_between(day - ONE_DAY, end)
+            day = end + ONE_DAY
+        return total
+
+    def _day_length(self, season: Season) -> datetime.timedelta:
+        length = self._lengths.get(season)
+        if length is None:
+            day = datetime.date(2001, 1, 1)  # any day: a season's sessions are clock times
+            length = sum(
+                (
+                    datetime.datetime.combine(day, end) - datetime.datetime.combine(day, begin)
+                    for begin, end in season.sessions
+                ),
+                datetime.timedelta(),
             )
-        return self._through[last] - self._through[(after - self._first).days]
+            self._lengths[season] = length
+        return length
 
     def clock(
         self,

@@ -93,7 +93,7 @@ class IssueFilterSet(ListFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.now = timezone.now()  # one moment for every filter and count of the page
         user = request.user
-        if isinstance(self.filters["category"], django_filters.ChoiceFilter):  # the API's is free text
+        if isinstance(self.filters.get("category"), django_filters.ChoiceFilter):  # the API's is free text
             categories = Criterion.objects.order_by("category").values_list("category", flat=True).distinct()
             choices = [(name, name) for name in categories]
             self.filters["category"].extra["choices"] = choices

@@ -263,6 +263,38 @@ def test_a_list_naming_no_filter_is_what_its_filter_set_would_give(world, rf, ro
         assert str(filtered.query) == str(queryset.query), prefix
 
 
+@pytest.mark.parametrize("role", ["leader", "staff"])
+def test_a_list_builds_only_the_filters_it_names_and_filters_as_the_whole_set(world, at_now, rf, role):
+    """A request naming some filters builds only those (``core.api.ApiFilterBackend``): the same rows as the
+    whole filter set, and a bad value among them is still refused with the filter's own message."""
+    from django.http import QueryDict
+    from rest_framework.request import Request
+
+    from campaign.api.views import TaskViewSet
+    from core.api import ApiFilterBackend
+    from inspections.api.views import IssueViewSet
+
+    bureau = Department.objects.get(code="JSJ")
+    for viewset, params in (
+        (TaskViewSet, {"status": "todo", "department": bureau.pk, "ordering": "id"}),
+        (IssueViewSet, {"overdue": "true", "department": bureau.pk, "ordering": "id"}),
+    ):
+        request = Request(rf.get("/api/v1/", params))
+        request.user = world[role]
+        view = viewset(request=request, format_kwarg=None, action="list")
+        queryset = view.get_queryset()
+
+        built = ApiFilterBackend().get_filterset(request, queryset, view)
+        whole = viewset.filterset_class(QueryDict(request.query_params.urlencode()), queryset, request=request)
+
+        assert set(built.filters) == {"department", "status" if viewset is TaskViewSet else "overdue"}
+        assert str(built.qs.query) == str(whole.qs.query)
+
+    refused = client_for(world[role]).get("/api/v1/tasks/", {"status": "todo", "department": "x"})
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["department"]
+
+
 def test_a_departments_staff_sees_only_its_own_suspensions_and_extensions(world, at_now, monkeypatch):
     """The lists read through an issue (``core.api.visible_through``) narrow to the staff's issues, and read
     every row for a leader without asking the database to check each one."""

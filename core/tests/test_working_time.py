@@ -68,7 +68,7 @@ def test_it_finds_the_due_date_a_given_number_of_working_days_overdue():
 
 # --- office hours -----------------------------------------------------------------------------
 
-from core.working_time import Limit, Timetable, WorkingTime  # noqa: E402
+from core.working_time import Limit, Season, Timetable, WorkingTime  # noqa: E402
 
 
 def at(text: str) -> datetime.datetime:
@@ -135,11 +135,34 @@ def office_minutes_day_by_day(clock: WorkingTime, start: datetime.datetime, end:
 
 
 def test_office_minutes_over_months_are_those_of_each_day_added_up():
-    """A clock months overdue is counted from running totals of whole days: the same minutes as day by
-    day, across seasons, holidays and make-up days, whichever moment comes first and whichever is asked first."""
+    """A clock months overdue is counted season by season (working days times the office day): the same
+    minutes as day by day, across seasons, holidays and make-up days, whichever moment comes first and
+    whichever is asked first."""
     clock = WorkingTime()
     moments = [at(text) for text in ("2018-02-14 16:00", "2018-06-05 11:30", "2018-09-30 16:00", "2017-12-31 23:00")]
     moments += [moment + datetime.timedelta(days=days, minutes=37) for moment in moments for days in (1, 45, 200)]
+    for start in moments:
+        for end in moments:
+            assert clock.between(start, end) == office_minutes_day_by_day(clock, start, end), (start, end)
+
+
+def test_office_minutes_over_years_follow_seasons_ending_on_a_leap_day_and_the_overrides():
+    """Three seasons, one of them ending on 29 February, and an administrator's overrides: years of whole days
+    still add up to the office time of each day."""
+    WorkdayOverride.objects.create(date=D(2020, 3, 7), is_workday=True, note="调休")
+    WorkdayOverride.objects.create(date=D(2021, 3, 1), is_workday=False, note="假日")
+    times = ((datetime.time(8), datetime.time(11, 45)), (datetime.time(13), datetime.time(17, 10)))
+    clock = WorkingTime(
+        timetable=Timetable(
+            (
+                Season("winter", (11, 1), (2, 29), times),
+                Season("spring", (3, 1), (6, 30), ((datetime.time(9), datetime.time(12)),)),
+                Season("summer", (7, 1), (10, 31), ((datetime.time(7, 30), datetime.time(11, 30)),)),
+            )
+        )
+    )
+    moments = [at(text) for text in ("2019-12-30 10:00", "2020-02-28 16:00", "2020-03-02 08:00", "2021-02-26 12:30")]
+    moments += [moment + datetime.timedelta(days=days, minutes=11) for moment in moments for days in (3, 120, 400)]
     for start in moments:
         for end in moments:
             assert clock.between(start, end) == office_minutes_day_by_day(clock, start, end), (start, end)
