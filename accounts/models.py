@@ -141,7 +141,8 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The user's groups, read once per request."""
+        """The user's groups, read once per request (with the user, for the signed-in one: the backend reads
+        the roles' groups, ``accounts.backends``)."""
         return frozenset(self.groups.values_list("name", flat=True))
 
     @property

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -85,19 +85,13 @@ class Pledge(TimeStampedModel):
 
 class TargetQuerySet(models.QuerySet):
     def with_current_value(self) -> "TargetQuerySet":
-        """Annotate ``reported`` (the sum of progress quantities) and ``current_value``.
+        """Annotate ``reported`` (the sum of progress quantities, as the services keep it in ``TargetTotal``
+        with every report: ``manage.py rollups --check`` recounts it) and ``current_value``.
 
         More-is-better targets climb from the baseline; less-is-better ones fall from it (the rule
         ``Target.value_after()`` applies in Python)."""
-        reported = (
-            ProgressReport.objects.filter(task__target=OuterRef("pk"), quantity__isnull=False)
-            .order_by()
-            .values("task__target")
-            .annotate(total=Sum("quantity"))
-            .values("total")
-        )
         amount = DecimalField(**QUANTITY)
-        return self.annotate(reported=Coalesce(Subquery(reported, output_field=amount), Value(Decimal(0)))).annotate(
+        return self.annotate(reported=Coalesce(F("total__reported"), Value(Decimal(0)), output_field=amount)).annotate(
             current_value=Case(
                 When(direction=Target.Direction.DECREASE, then=F("baseline") - F("reported")),
                 default=F("baseline") + F("reported"),
@@ -339,6 +333,19 @@ class Task(TimeStampedModel):
                 include=["department", "due_date"],
                 condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
                 name="task_running_due_idx",
+            ),
+            # The same clocks by department, so that counting each department's overdue ones reads the index
+            # in department order rather than hashing every overdue task (the dashboard's open-now figures).
+            models.Index(
+                fields=["department", "due_at"],
+                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                name="task_running_department_idx",
+            ),
+            # And by due date: a period's overdue tasks by the day they were due (the dashboard's key figures).
+            models.Index(
+                fields=["due_date", "due_at"],
+                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                name="task_running_due_date_idx",
             ),
             models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
             models.Index(fields=["updated", "id"], name="task_updated_idx"),

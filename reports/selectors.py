@@ -71,7 +71,6 @@ from inspections.models import Issue, IssueDayCount, IssueDepartmentCount, Issue
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
 POINTS = DecimalField(max_digits=12, decimal_places=2)
-REPORTED = DecimalField(max_digits=16, decimal_places=2)
 
 OPEN_ISSUE_STATUSES = (Issue.Status.DISPATCHED, Issue.Status.RECTIFYING, Issue.Status.SUBMITTED)
 SUBMITTED_ISSUE_STATUSES = (Issue.Status.SUBMITTED, Issue.Status.CLOSED)
@@ -909,12 +908,12 @@ def target_progress(*, today: datetime.date) -> list[dict]:
     words (``target_achieved``, ``target_on_track``, ``target_at_risk``, ``target_missed``) and
     ``direction_term`` which way it points (``higher_is_better`` / ``lower_is_better``)."""
     targets = list(
-        Target.objects.annotate(
+        Target.objects.with_current_value()
+        .annotate(
             department_name=F("pledge__department__name"),
             department_id=F("pledge__department_id"),
             pledge_headline=F("pledge__headline"),
             start=F("pledge__date"),
-            reported=Coalesce(F("total__reported"), Value(Decimal(0)), output_field=REPORTED),
         )
         .order_by("deadline", "pledge__sort_order", "sort_order", "code")
         .values(

@@ -57,3 +57,19 @@ def test_it_refuses_as_drf_does(case, drfs_words):
     assert response.json()["code"] == "authentication_failed"
     with translation.override(response["Content-Language"]):
         assert response.json()["message"] == gettext(drfs_words)  # DRF's own message, in DRF's catalogue
+
+
+def test_a_signed_in_page_reads_the_user_the_department_and_the_roles_in_one_statement(client):
+    from accounts.backends import UserBackend
+
+    leader = UserFactory(role=Role.LEADER)
+    leader.groups.add(*UserFactory(role=Role.INSPECTOR).groups.all())
+
+    with CaptureQueriesContext(connection) as queries:
+        user = UserBackend().get_user(str(leader.pk))
+        roles, department = user.role_names, user.department
+
+    assert len(queries) == 1
+    assert roles == {Role.LEADER, Role.INSPECTOR} == leader.role_names
+    assert department == leader.department
+    assert UserBackend().get_user(str(UserFactory().pk)).role_names == frozenset()

@@ -223,7 +223,7 @@ def test_the_dashboard_shows_the_last_closed_round(client, running, at_round_tim
     with CaptureQueriesContext(connection) as captured:
         panel = client.get(url, headers=htmx).context["evaluation"]
 
-    assert len(captured.captured_queries) <= 5  # the session, the user, their groups, the round, its rates
+    assert len(captured.captured_queries) <= 5  # the session, the user with their roles, the round, its rates
 
     assert panel["round"] == running["round"]
     assert panel["score_rate"] == 75.0
