@@ -20,6 +20,7 @@ import abc
 import datetime
 import decimal
 import functools
+import inspect
 import operator
 import threading
 from collections import defaultdict
@@ -456,7 +457,8 @@ class ModelRows:
         reads = self.reads[name]
         if not path:
             self.needs_instance = True
-            return lambda row: _read(row[INSTANCE], attr)
+            read = _reader(model, attr)
+            return lambda row: read(row[INSTANCE])
         prefix = "__".join(path) + "__"
         relation = self._column("__".join(path))
         pairs = []
@@ -466,11 +468,12 @@ class ModelRows:
             rest = lookup[len(prefix) :]
             pairs.append((lookup, model._meta.get_field(rest).attname))
         empty = None if field.default is serializers.empty else field.default
+        read = _reader(model, attr)
 
         def get(row):
             if row[relation] is None:
                 return empty
-            return _read(_instance(model, row, pairs), attr)
+            return read(_instance(model, row, pairs))
 
         return get
 
@@ -523,6 +526,18 @@ def _read(instance: models.Model, attr: str):
     """A property, or a method without arguments called, as DRF's ``get_attribute`` reads a source."""
     value = getattr(instance, attr)
     return value() if is_simple_callable(value) else value
+
+
+def _reader(model: type[models.Model], attr: str) -> Callable[[models.Model], Any]:
+    """``_read`` for ``attr`` of ``model``'s instances, a method's signature looked at once rather than for
+    each row (DRF's ``is_simple_callable`` reads it with ``inspect`` on every call)."""
+    member = inspect.getattr_static(model, attr, None)
+    if not inspect.isfunction(member):
+        return lambda instance: _read(instance, attr)
+    getter = operator.attrgetter(attr)
+    if is_simple_callable(member.__get__(object())):  # bound: the arguments besides ``self``
+        return lambda instance: getter(instance)()
+    return getter
 
 
 def _instance(model: type[models.Model], row: dict, pairs) -> models.Model:
