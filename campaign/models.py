@@ -347,6 +347,14 @@ class Task(TimeStampedModel):
                 condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
                 name="task_running_due_date_idx",
             ),
+            # Every open task with what its figures read, from the index alone: joined to the grids it names
+            # (the grid scoreboard, the map).
+            models.Index(
+                fields=["id"],
+                include=["status", "due_date", "due_at", "suspended_at"],
+                condition=Q(status__in=["todo", "in_progress"]),
+                name="task_open_clock_idx",
+            ),
             models.Index(fields=["campaign", "kind"], name="task_campaign_kind_idx"),
             models.Index(fields=["updated", "id"], name="task_updated_idx"),
         ]
