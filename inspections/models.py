@@ -326,13 +326,20 @@ class Issue(TimeStampedModel):
                 condition=Q(clock_stage="rectify", clock_suspended_at__isnull=True),
                 name="issue_rectify_due_idx",
             ),
-            # The open issues of each grid with their clocks, counted from the index alone in grid order (the
-            # grid scoreboard, the map) rather than by reading every issue of the city.
+            # The open issues of each grid and of each department with their clocks, counted from the index
+            # alone in that order (the grid and department scoreboards, the map) rather than by reading every
+            # issue of the city.
             models.Index(
                 fields=["grid", "reported_at"],
                 include=["clock_stage", "clock_due_at", "clock_suspended_at"],
                 condition=~Q(status="closed"),
                 name="issue_open_grid_idx",
+            ),
+            models.Index(
+                fields=["department", "reported_at"],
+                include=["clock_stage", "clock_due_at", "clock_suspended_at"],
+                condition=~Q(status="closed"),
+                name="issue_open_department_idx",
             ),
             models.Index(fields=["clock_stage", "clock_yellow_at"], name="issue_clock_yellow_idx"),
             models.Index(

@@ -645,10 +645,10 @@ def department_scoreboard(
         for row in _open_tasks(department_ids=department_ids)
         .order_by()
         .values("department_id")
-        .annotate(
-            overdue_tasks=Count("pk", filter=overdue & period.days("due_date")),
-            current_open_tasks=Count("pk"),
-            current_overdue_tasks=Count("pk", filter=overdue),
+        .annotate(  # rows counted, not ids: the index of the open tasks by department holds what is read
+            overdue_tasks=Count(Value(1), filter=overdue & period.days("due_date")),
+            current_open_tasks=Count("*"),
+            current_overdue_tasks=Count(Value(1), filter=overdue),
         )
     }
     issues = {
@@ -656,7 +656,7 @@ def department_scoreboard(
         for row in _open_issues(now=now, department_ids=department_ids)
         .order_by()
         .values("department_id")
-        .annotate(current_open_issues=Count("pk"), current_overdue_issues=Count("pk", filter=Issue.overdue_q(now)))
+        .annotate(current_open_issues=Count("*"), current_overdue_issues=Count(Value(1), filter=Issue.overdue_q(now)))
     }
     none = dict.fromkeys(("overdue_tasks", *CURRENT_FIELDS), 0)
     for row in rows:
