@@ -200,19 +200,33 @@ class SmallPagePagination(StrictPageSizeMixin, PageNumberPagination):
 class CountedRows:
     """A list's ``.values()`` rows as Django's ``Paginator`` reads them (their order, their slices), counted
     on the queryset they were read from: the joins the values' related columns add (``department__name``)
-    cannot change how many rows there are, and a count without them is cheaper."""
+    cannot change how many rows there are, and a count without them is cheaper.
 
-    def __init__(self, values: models.QuerySet, *, counted: models.QuerySet) -> None:
-        self.values, self.counted = values, counted
+    Asked for the first page (``first``: its size), the rows are read first, one more than the page holds:
+    a page that is not full is every row there is, so the count is its length and no count is run (most
+    small lists: the campaigns, the checklist, a department's people). The page is then sliced from them."""
+
+    def __init__(self, values: models.QuerySet, *, counted: models.QuerySet, first: int | None = None) -> None:
+        self.values, self.counted, self.first = values, counted, first
         self.ordered = values.ordered
+        self._head: list | None = None  # the first rows read, ``first`` + 1 at most
 
     def count(self) -> int:
+        if self.first is not None:
+            self._head = list(self.values[: self.first + 1])
+            if len(self._head) <= self.first:
+                return len(self._head)
         return self.counted.count()
 
     def __iter__(self):
         return iter(self.values)
 
     def __getitem__(self, index):
+        head = self._head
+        if head is not None and isinstance(index, slice) and index.step is None:
+            start, stop = index.start or 0, index.stop
+            if stop is not None and 0 <= start <= stop <= len(head) and stop <= self.first:
+                return head[start:stop]
         return self.values[index]
 
 
@@ -365,7 +379,9 @@ class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         filtered = self.filter_queryset(self.get_queryset())
         queryset = rows.values(filtered)
         if isinstance(self.paginator, PageNumberPagination):
-            queryset = CountedRows(queryset, counted=filtered)
+            first = request.query_params.get(self.paginator.page_query_param, "1") == "1"
+            page_size = self.paginator.get_page_size(request) if first else None
+            queryset = CountedRows(queryset, counted=filtered, first=page_size)
         page = self.paginate_queryset(queryset)
         data = rows.rows(list(queryset) if page is None else page, self.get_serializer_context())
         if page is None:

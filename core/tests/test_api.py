@@ -349,3 +349,31 @@ def test_it_documents_ids_from_1_and_each_filter_with_its_type():
     assert tasks["page_size"] == {"type": "integer", "minimum": 1}
     filing = schema["components"]["schemas"]["IssueFileRequest"]["properties"]
     assert filing["place"]["minimum"] == filing["campaign"]["minimum"] == 1
+
+
+def test_a_first_page_holding_every_row_counts_itself_and_a_longer_list_is_counted(leader):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaign.tests.factories import CampaignFactory
+
+    for code in ("C1", "C2", "C3"):
+        CampaignFactory(code=code)
+    client = token_client(leader)
+
+    def read(**params):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/api/v1/campaigns/", params).json()
+        counts = [query for query in queries if "COUNT(" in query["sql"] and "campaign_campaign" in query["sql"]]
+        return body, counts
+
+    short, short_counts = read()
+    full, full_counts = read(page_size=3)
+    first, first_counts = read(page_size=2)
+    second, second_counts = read(page_size=2, page=2)
+
+    assert (short["count"], len(short["results"]), short_counts) == (3, 3, [])
+    assert (full["count"], len(full["results"]), full_counts) == (3, 3, [])  # no row beyond the page
+    assert (first["count"], len(first["results"]), first["next"] is not None, len(first_counts)) == (3, 2, True, 1)
+    assert (second["count"], [row["id"] for row in second["results"]]) == (3, [full["results"][2]["id"]])
+    assert len(second_counts) == 1
