@@ -141,6 +141,8 @@ REPLICA_AFTER_WRITE_SECONDS = env_int("DATABASE_REPLICA_AFTER_WRITE_SECONDS", 30
 # warning (models.W040) would otherwise be printed by every migrate and check.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Select boxes written in Python rather than a template per option (core/renderers.py).
+FORM_RENDERER = "core.renderers.FormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 # The change history is a record, not an undo button: reverting an issue or a task to an earlier version

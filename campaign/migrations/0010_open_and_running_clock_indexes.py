@@ -30,4 +30,8 @@ class Migration(migrations.Migration):
             model_name='task',
             index=models.Index(condition=models.Q(('status__in', ['todo', 'in_progress'])), fields=['id'], include=('status', 'due_date', 'due_at', 'suspended_at'), name='task_open_clock_idx'),
         ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(models.Case(models.When(status__in=['done', 'cancelled'], then=models.Value(1)), default=models.Value(0)), models.F('due_date'), models.F('id'), name='task_list_order_idx'),
+        ),
     ]

@@ -40,3 +40,14 @@ def test_it_lists_finished_tasks_after_open_ones(client, sort):
     open_first = [early, late] if sort != "-due" else [late, early]
     closed_last = [done, cancelled] if sort != "-due" else [cancelled, done]
     assert tasks == open_first + closed_last
+
+
+def test_the_lists_order_is_indexed_by_the_very_expression_it_sorts_by():
+    """The index that serves the list's first page (``task_list_order_idx``) holds ``CLOSED_LAST`` itself: were
+    the two to differ, PostgreSQL would sort every task of the city again."""
+    from campaign.models import CLOSED_LAST
+
+    index = next(index for index in Task._meta.indexes if index.name == "task_list_order_idx")
+
+    assert index.expressions[0] == CLOSED_LAST
+    assert [expression.name for expression in index.expressions[1:]] == ["due_date", "id"]
