@@ -198,6 +198,12 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(Task.light_q(light, now))
 
 
+# What the tasks' partial indexes hold: a task still open (not started or in progress), and one whose clock runs
+# (open and not suspended). ``Task.OPEN_STATUSES`` in the words the index conditions need before the class exists.
+OPEN_TASK = Q(status__in=["todo", "in_progress"])
+RUNNING_CLOCK = OPEN_TASK & Q(suspended_at__isnull=True)
+
+
 class Task(TimeStampedModel):
     """One piece of work owned by a department, a section and an accountable person, with a due date.
 
@@ -322,23 +328,21 @@ class Task(TimeStampedModel):
             models.Index(fields=["due_date"], include=["status", "completed_at", "department"], name="task_due_idx"),
             # The longest overdue first (dashboard, exports) and the weekly completions, read in order
             # or from the index alone.
-            models.Index(
-                fields=["due_date"], condition=Q(status__in=["todo", "in_progress"]), name="task_open_due_idx"
-            ),
+            models.Index(fields=["due_date"], condition=OPEN_TASK, name="task_open_due_idx"),
             models.Index(fields=["completed_at"], condition=Q(status="done"), name="task_completed_idx"),
             # The clocks that run (open, not suspended) by due moment, with what the dashboard counts overdue
             # ones by: read from the index alone (PostgreSQL), since the passing of time makes them late.
             models.Index(
                 fields=["due_at"],
                 include=["department", "due_date"],
-                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                condition=RUNNING_CLOCK,
                 name="task_running_due_idx",
             ),
             # The running clocks by department, so that counting each department's overdue tasks reads the
             # overdue ones in department order rather than hashing them (the dashboard's open-now figures).
             models.Index(
                 fields=["department", "due_at"],
-                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                condition=RUNNING_CLOCK,
                 name="task_running_department_idx",
             ),
             # The open tasks by department with what their figures read, counted from the index alone in
@@ -347,13 +351,13 @@ class Task(TimeStampedModel):
             models.Index(
                 fields=["department", "due_at"],
                 include=["status", "due_date", "suspended_at"],
-                condition=Q(status__in=["todo", "in_progress"]),
+                condition=OPEN_TASK,
                 name="task_open_department_idx",
             ),
             # And by due date: a period's overdue tasks by the day they were due (the dashboard's key figures).
             models.Index(
                 fields=["due_date", "due_at"],
-                condition=Q(status__in=["todo", "in_progress"], suspended_at__isnull=True),
+                condition=RUNNING_CLOCK,
                 name="task_running_due_date_idx",
             ),
             # Every open task with what its figures read, from the index alone: joined to the grids it names
@@ -361,7 +365,7 @@ class Task(TimeStampedModel):
             models.Index(
                 fields=["id"],
                 include=["status", "due_date", "due_at", "suspended_at"],
-                condition=Q(status__in=["todo", "in_progress"]),
+                condition=OPEN_TASK,
                 name="task_open_clock_idx",
             ),
             # The task list's default order (finished last, then by due date: ``CLOSED_LAST``), so that its first

@@ -51,3 +51,12 @@ def test_the_lists_order_is_indexed_by_the_very_expression_it_sorts_by():
 
     assert index.expressions[0] == CLOSED_LAST
     assert [expression.name for expression in index.expressions[1:]] == ["due_date", "id"]
+
+
+def test_the_partial_indexes_hold_the_open_tasks_as_the_model_says():
+    from django.db.models import Q
+
+    from campaign.models import OPEN_TASK, RUNNING_CLOCK
+
+    assert OPEN_TASK == Q(status__in=list(Task.OPEN_STATUSES))
+    assert RUNNING_CLOCK == Q(status__in=list(Task.OPEN_STATUSES)) & Q(suspended_at__isnull=True)
