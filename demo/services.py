@@ -1134,19 +1134,14 @@ class _DemoBuilder:
         finding = rng.choice(self.criterion_seeds[criterion.code].findings).format(place=place.name)
         failure.observation.note = finding
         description = f"{failure.observation.standard.text}：{finding}"
-        issue = Issue(
-            code=code,
-            campaign=inspection.campaign,
-            inspection=inspection,
-            place=place,
-            grid=place.grid,
-            criterion=criterion,
+        issue = _demo_issue(
+            code,
+            inspection,
+            place,
+            criterion,
             description=description,
-            points=criterion.points,
-            reported_by=failure.observer,
-            reported_at=filed,
-            latitude=place.latitude,
-            longitude=place.longitude,
+            reporter=failure.observer,
+            at=filed,
             source=Issue.Source.EVALUATION,
             department=issue_route(place=place, criterion=criterion).department,
         )
@@ -1204,19 +1199,8 @@ class _DemoBuilder:
         status = status or rng.choices(list(weights), list(weights.values()))[0]
         reported_at = min(_aware(self.today - datetime.timedelta(days=days_ago), rng.randint(510, 1050)), self.latest)
         description = rng.choice(seed.findings).format(place=place.name)
-        issue = Issue(
-            code=code,
-            campaign=inspection.campaign,
-            inspection=inspection,
-            place=place,
-            grid=place.grid,
-            criterion=criterion,
-            description=description,
-            points=criterion.points,
-            reported_by=reporter,
-            reported_at=reported_at,
-            latitude=place.latitude,
-            longitude=place.longitude,
+        issue = _demo_issue(
+            code, inspection, place, criterion, description=description, reporter=reporter, at=reported_at
         )
         story = _Story(
             issue=issue, timeline=Timeline(reported=reported_at, description=description), dispatcher=inspection.leader
@@ -1537,19 +1521,14 @@ class _DemoBuilder:
         dispatched = timezone.localtime(dispatched, SHANGHAI)
         reported = dispatched - datetime.timedelta(minutes=40)
         description = self.criterion_seeds[criterion.code].findings[0].format(place=place.name)
-        issue = Issue(
-            code=code,
-            campaign=inspection.campaign,
-            inspection=inspection,
-            place=place,
-            grid=place.grid,
-            criterion=criterion,
+        issue = _demo_issue(
+            code,
+            inspection,
+            place,
+            criterion,
             description=description,
-            points=criterion.points,
-            reported_by=reporter,
-            reported_at=reported,
-            latitude=place.latitude,
-            longitude=place.longitude,
+            reporter=reporter,
+            at=reported,
             department=issue_route(place=place, criterion=criterion).department,
         )
         t = Timeline(reported=reported, description=description, dispatched=dispatched)
@@ -1585,6 +1564,36 @@ class _DemoBuilder:
         Task.grids.through.objects.bulk_create(
             [Task.grids.through(task_id=task.pk, grid_id=grid.pk) for task, grid in self.task_grids]
         )
+
+
+def _demo_issue(
+    code: str,
+    inspection: Inspection,
+    place: Place,
+    criterion: Criterion,
+    *,
+    description: str,
+    reporter: User,
+    at: datetime.datetime,
+    **fields,
+) -> Issue:
+    """A demo issue found at ``place`` against ``criterion`` in ``inspection`` at ``at``: in the place's grid and at
+    its position, losing the item's points."""
+    return Issue(
+        code=code,
+        campaign=inspection.campaign,
+        inspection=inspection,
+        place=place,
+        grid=place.grid,
+        criterion=criterion,
+        description=description,
+        points=criterion.points,
+        reported_by=reporter,
+        reported_at=at,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        **fields,
+    )
 
 
 @dataclasses.dataclass
